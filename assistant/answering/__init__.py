@@ -1,0 +1,1 @@
+"""Answering: turns retrieved chunks into a cited answer or a refusal."""

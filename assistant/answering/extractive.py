@@ -1,0 +1,123 @@
+"""The answerer that needs no LLM: quotes the best-supported sentences of the retrieved chunks, with citations.
+
+Kept forever as the fallback when no LLM endpoint answers. It refuses when retrieval support is weak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answering import messages
+from assistant.answering.lexical import content_terms, support
+from assistant.domain import Answer, Citation, SearchHit
+from assistant.retrieval.searcher import Searcher
+from assistant.settings import AnswerSettings
+from assistant.text import detect_language, split_sentences
+
+MODE = "extractive"
+_MIN_SENTENCE_CHARS = 25
+_SENTENCE_POOL = 3  # chunks whose sentences are considered
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit_rank: int
+    position: int
+    text: str
+    score: float
+
+
+class ExtractiveAnswerer:
+    def __init__(self, searcher: Searcher, settings: AnswerSettings, languages: Sequence[str]) -> None:
+        self._searcher = searcher
+        self._settings = settings
+        self._languages = list(languages)
+
+    def ask(self, question: str, role: str) -> Answer:
+        language = detect_language(question, self._languages)
+        hits = self._searcher.search(question, role, self._settings.top_k)
+        return self.answer_from_hits(question, language, hits)
+
+    def refusal(self, language: str, hits: Sequence[SearchHit] = ()) -> Answer:
+        return Answer(
+            answer=messages.text("refusal", language),
+            citations=[],
+            refused=True,
+            language=language,
+            mode=MODE,
+            notice=messages.text("extractive_notice", language),
+            hits=list(hits),
+        )
+
+    def answer_from_hits(self, question: str, language: str, hits: Sequence[SearchHit]) -> Answer:
+        if not hits or hits[0].score < self._settings.min_relevance:
+            return self.refusal(language, hits)
+        candidates = self._candidates(question, hits[:_SENTENCE_POOL])
+        if not candidates:
+            return self.refusal(language, hits)
+        best = max(candidates, key=lambda c: c.score)
+        if best.score < self._settings.min_sentence_support:
+            return self.refusal(language, hits)
+        chosen = [best]
+        same_chunk_next = [c for c in candidates if c.hit_rank == best.hit_rank and c.position == best.position + 1]
+        others = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)
+        for cand in [*same_chunk_next, *others]:
+            if len(chosen) >= self._settings.max_sentences:
+                break
+            if cand not in chosen and (cand in same_chunk_next or cand.score >= 0.85 * best.score):
+                chosen.append(cand)
+        chosen.sort(key=lambda c: (c.hit_rank, c.position))
+        return self._compose(language, hits, chosen)
+
+    def _candidates(self, question: str, hits: Sequence[SearchHit]) -> list[_Candidate]:
+        raw: list[tuple[int, int, str]] = []
+        for rank, hit in enumerate(hits):
+            position = 0
+            for line in hit.chunk.text.split("\n"):
+                for sentence in split_sentences(line):
+                    if len(sentence) >= _MIN_SENTENCE_CHARS:
+                        raw.append((rank, position, sentence))
+                    position += 1
+        if not raw:
+            return []
+        embedder = self._searcher.embedder
+        q = embedder.embed_queries([question])[0]
+        vectors = embedder.embed_passages([s for _, _, s in raw])
+        dense = vectors @ q
+        terms = content_terms(question)
+        top = hits[0].score
+        out = []
+        for (rank, position, sentence), cosine in zip(raw, np.asarray(dense), strict=True):
+            lexical = support(terms, sentence)
+            chunk_prior = hits[rank].score / top
+            # cosines of e5 sit in a narrow band (~0.7-0.95): rescale before mixing with lexical overlap
+            semantic = max(0.0, (float(cosine) - 0.70) / 0.25)
+            score = (0.6 * semantic + 0.4 * lexical) * chunk_prior
+            out.append(_Candidate(rank, position, sentence, score))
+        return out
+
+    def _compose(self, language: str, hits: Sequence[SearchHit], chosen: list[_Candidate]) -> Answer:
+        numbers: dict[int, int] = {}
+        citations: list[Citation] = []
+        lines = [messages.text("lead", language)]
+        for cand in chosen:
+            if cand.hit_rank not in numbers:
+                numbers[cand.hit_rank] = len(numbers) + 1
+                chunk = hits[cand.hit_rank].chunk
+                citations.append(Citation(chunk.source, chunk.chunk_id, chunk.title))
+            lines.append(f"« {cand.text} » [{numbers[cand.hit_rank]}]")
+        doc_languages = {hits[c.hit_rank].chunk.language for c in chosen}
+        if doc_languages and doc_languages != {language}:
+            lines.append(messages.text("quoted_in", language))
+        return Answer(
+            answer="\n".join(lines),
+            citations=citations,
+            refused=False,
+            language=language,
+            mode=MODE,
+            notice=messages.text("extractive_notice", language),
+            hits=list(hits),
+        )

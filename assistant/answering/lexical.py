@@ -1,0 +1,36 @@
+"""Lexical support between a question and a sentence: content words, accent-folded, crudely stemmed."""
+
+from __future__ import annotations
+
+from assistant.text import words
+
+_STOPWORDS = frozenset(
+    """
+    a au aux avec ce ces cet cette dans de des du elle en est et il ils je la le les leur lui ma mais me mes
+    moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses si son sur ta te tes toi ton tu un une
+    vos votre vous y quel quelle quels quelles comment combien quand pourquoi faut faire peut peux doit dois
+    est-ce ai as avez avons ont sont etre avoir
+    the a an and are as at be by can do does for from how i in is it my of on or our should that the their
+    this to was what when where which who why will with you your
+    el la los las un una unos unas y o de del en que con por para como cuando cual cuanto cuantos es son
+    se su sus mi al lo le les puedo puede debo
+    der die das den dem des ein eine einer eines und oder zu mit fur von wie was wann wo wer ist sind ich
+    kann muss soll im in am auf bei
+    il lo la gli le un una e o di da in con per come quando quale quanto sono
+    """.split()
+)
+
+
+def stem(word: str) -> str:
+    return word[:6] if len(word) > 6 else word.rstrip("s")
+
+
+def content_terms(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
+
+
+def support(question_terms: set[str], sentence: str) -> float:
+    """Share of the question's content terms that occur in the sentence (0..1)."""
+    if not question_terms:
+        return 0.0
+    return len(question_terms & content_terms(sentence)) / len(question_terms)

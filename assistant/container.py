@@ -1,0 +1,77 @@
+"""The composition root: the only place that decides which adapter serves each port.
+
+Everything is built lazily and once; constructing a Container loads nothing heavy.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.ports import Answerer
+from assistant.embeddings.ports import Embedder
+from assistant.index.ports import VectorIndex
+from assistant.retrieval.access import AccessPolicy
+from assistant.retrieval.searcher import Searcher
+from assistant.settings import Settings, apply_offline_mode
+from ingestion.pipeline import Ingestor
+from ingestion.registry import SqliteDocumentRegistry
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        apply_offline_mode()
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from assistant.embeddings.sentence_transformers import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(self.settings.embedding)
+
+    @cached_property
+    def index(self) -> VectorIndex:
+        from assistant.index.qdrant import QdrantIndex
+
+        return QdrantIndex(self.settings.qdrant, self.settings.qdrant_path)
+
+    @cached_property
+    def registry(self) -> SqliteDocumentRegistry:
+        return SqliteDocumentRegistry(self.settings.registry_path)
+
+    @cached_property
+    def access(self) -> AccessPolicy:
+        return AccessPolicy(self.settings.access.roles)
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher(self.embedder, self.index, self.access)
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        return ExtractiveAnswerer(self.searcher, self.settings.answer, self.settings.ingestion.languages)
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        from ingestion.chunking import Chunker
+        from ingestion.parsers import default_registry
+
+        s = self.settings.ingestion
+        return Ingestor(
+            default_registry(),
+            Chunker(s.chunk_max_chars, s.chunk_overlap_chars, s.chunk_min_chars),
+            self.embedder,
+            self.index,
+            self.registry,
+            known_audiences=self.settings.access.audiences,
+            default_audience=s.default_audience,
+            languages=s.languages,
+            max_file_bytes=s.max_file_bytes,
+            model_id=self.embedder.model_name,
+        )
+
+    def close(self) -> None:
+        if "index" in self.__dict__:
+            self.index.close()
+        if "registry" in self.__dict__:
+            self.registry.close()

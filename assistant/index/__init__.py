@@ -1,0 +1,1 @@
+"""Vector index: the port and its Qdrant adapter."""

@@ -1,0 +1,1 @@
+"""Retrieval: access control (role -> audiences) and the searcher."""

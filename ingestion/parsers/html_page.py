@@ -1,0 +1,55 @@
+"""HTML pages: title, ``<meta name="audience">``, ``<html lang>``, headings, paragraphs, lists, tables."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup, Tag
+
+from ingestion.decoding import decode_text
+from ingestion.documents import Block, ParsedDocument, split_tags
+from ingestion.errors import DocumentReadError
+
+_SKIP = {"script", "style", "nav", "footer", "noscript", "template", "svg", "form"}
+_HEADINGS = {f"h{i}": i for i in range(1, 7)}
+_TEXT_BLOCKS = {"p", "li", "blockquote", "pre", "dd", "dt", "figcaption", "caption"}
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+class HtmlParser:
+    extensions = (".html", ".htm")
+
+    def parse(self, data: bytes, name: str) -> ParsedDocument:
+        soup = BeautifulSoup(decode_text(data, name), "html.parser")
+        for tag in soup.find_all(_SKIP):
+            tag.decompose()
+        meta = soup.find("meta", attrs={"name": "audience"})
+        audience = split_tags(str(meta.get("content", ""))) if isinstance(meta, Tag) else []
+        html = soup.find("html")
+        lang = str(html.get("lang", "")).split("-")[0].lower() if isinstance(html, Tag) else ""
+        title_tag = soup.find("title")
+        title = _clean(title_tag.get_text()) if title_tag else ""
+        body = soup.find("body") or soup
+        blocks: list[Block] = []
+        for el in body.find_all([*_HEADINGS, *_TEXT_BLOCKS, "tr"]):
+            if not isinstance(el, Tag):
+                continue
+            if el.name in _TEXT_BLOCKS and el.find_parent([*_TEXT_BLOCKS, "tr"]) is not None:
+                continue  # nested (e.g. <p> inside <li>): the outer block already holds the text
+            if el.name == "tr":
+                cells = [_clean(c.get_text(" ")) for c in el.find_all(["th", "td"])]
+                text = " | ".join(c for c in cells if c)
+            else:
+                text = _clean(el.get_text(" "))
+            if not text:
+                continue
+            if el.name in _HEADINGS:
+                blocks.append(Block("heading", text, _HEADINGS[el.name]))
+            else:
+                blocks.append(Block("paragraph", text))
+        if not blocks:
+            raise DocumentReadError(f"{name}: no text found in the HTML body; is it a script-only page?")
+        if not title:
+            title = next((b.text for b in blocks if b.kind == "heading"), name.rsplit(".", 1)[0])
+        return ParsedDocument(title=title, blocks=blocks, audience=audience, language=lang)

@@ -1,0 +1,272 @@
+"""Ingestion pipeline: discover files, skip unchanged ones, parse, chunk, embed, index; delete removed files.
+
+One bad file never stops the batch; a failed file keeps whatever version of it was already indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from assistant.domain import Chunk
+from assistant.embeddings.ports import Embedder
+from assistant.index.ports import VectorIndex
+from assistant.text import detect_language
+from ingestion.chunking import Chunker
+from ingestion.documents import split_tags
+from ingestion.errors import DocumentReadError, IngestionError
+from ingestion.parsers import ParserRegistry
+from ingestion.registry import DocumentRecord, DocumentRegistry
+
+Status = Literal["added", "updated", "unchanged", "deleted", "failed"]
+AUDIENCE_FILE = ".audience"
+_ID_NAMESPACE = uuid.UUID("6f1c2b1e-3d5a-4c8e-9b7a-2f4e6d8c0a11")
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    source: str
+    status: Status
+    doc_id: str = ""
+    chunks: int = 0
+    audience: tuple[str, ...] = ()
+    language: str = ""
+    error: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "status": self.status, "doc_id": self.doc_id}
+        if self.status == "failed":
+            out["error"] = self.error
+        else:
+            out.update(chunks=self.chunks, audience=list(self.audience), language=self.language)
+        return out
+
+
+@dataclass
+class IngestPlan:
+    files: list[tuple[Path, Path]]  # (file, the root it was found under)
+    removed: list[DocumentRecord]
+    errors: list[FileOutcome]
+    skipped: list[str] = field(default_factory=list)  # unsupported formats found while walking folders
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_deleted: int = 0
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def as_json(self) -> dict[str, Any]:
+        counts = {s: self.count(s) for s in ("added", "updated", "unchanged", "deleted", "failed")}
+        return {
+            **counts,
+            "chunks_embedded": self.chunks_embedded,
+            "chunks_deleted": self.chunks_deleted,
+            "skipped": self.skipped,
+            "documents": [o.as_json() for o in self.outcomes],
+        }
+
+
+def doc_id_for(source: str) -> str:
+    return uuid.uuid5(_ID_NAMESPACE, source).hex
+
+
+def chunk_id_for(doc_id: str, index: int) -> str:
+    return str(uuid.uuid5(_ID_NAMESPACE, f"{doc_id}:{index}"))
+
+
+class Ingestor:
+    def __init__(
+        self,
+        parsers: ParserRegistry,
+        chunker: Chunker,
+        embedder: Embedder,
+        index: VectorIndex,
+        registry: DocumentRegistry,
+        *,
+        known_audiences: Collection[str],
+        default_audience: Sequence[str],
+        languages: Sequence[str],
+        max_file_bytes: int,
+        model_id: str,
+    ) -> None:
+        self._parsers = parsers
+        self._chunker = chunker
+        self._embedder = embedder
+        self._index = index
+        self._registry = registry
+        self._known = set(known_audiences)
+        self._default_audience = tuple(default_audience)
+        self._languages = list(languages)
+        self._max_bytes = max_file_bytes
+        self._config_key = f"{model_id}|{chunker.max_chars}|{chunker.overlap_chars}|{chunker.min_chars}"
+
+    # -- planning -------------------------------------------------------------------------------
+    def plan(self, paths: Sequence[Path]) -> IngestPlan:
+        plan = IngestPlan(files=[], removed=[], errors=[])
+        seen: set[str] = set()
+        for raw in paths:
+            path = raw.expanduser().resolve()
+            if path.is_dir():
+                found = self._walk(path, plan)
+                plan.files.extend((f, path) for f in found if str(f) not in seen)
+                seen.update(str(f) for f in found)
+                plan.removed.extend(r for r in self._registry.under(str(path)) if r.source not in seen)
+            elif path.is_file():
+                if str(path) not in seen:
+                    plan.files.append((path, path.parent))
+                    seen.add(str(path))
+            else:
+                known = self._registry.get(doc_id_for(str(path)))
+                if known is not None:
+                    plan.removed.append(known)
+                else:
+                    error = f"{raw}: no such file or folder; check the path"
+                    plan.errors.append(FileOutcome(str(raw), "failed", error=error))
+        unique = {r.doc_id: r for r in plan.removed if r.source not in seen}
+        plan.removed = list(unique.values())
+        return plan
+
+    def _walk(self, root: Path, plan: IngestPlan) -> list[Path]:
+        files = []
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root)
+            if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+                continue
+            if self._parsers.supports(path):
+                files.append(path)
+            else:
+                plan.skipped.append(str(path))
+        return files
+
+    # -- running --------------------------------------------------------------------------------
+    def run(
+        self,
+        plan: IngestPlan,
+        audience: Sequence[str] | None = None,
+        on_progress: Callable[[FileOutcome], None] | None = None,
+    ) -> IngestReport:
+        report = IngestReport(outcomes=list(plan.errors), skipped=list(plan.skipped))
+        if audience is not None:
+            self._check_audience(audience, "--audience")
+        for record in plan.removed:
+            removed = self._index.delete_document(record.doc_id)
+            self._registry.remove(record.doc_id)
+            report.chunks_deleted += removed
+            outcome = FileOutcome(record.source, "deleted", record.doc_id, removed, record.audience)
+            report.outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome)
+        for path, root in plan.files:
+            try:
+                outcome = self._ingest_file(path, root, audience, report)
+            except IngestionError as exc:
+                outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=str(exc))
+            except OSError as exc:
+                error = f"{path.name}: cannot read the file ({exc.strerror}); check its permissions"
+                outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=error)
+            report.outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome)
+        return report
+
+    def ingest(self, paths: Sequence[Path], audience: Sequence[str] | None = None) -> IngestReport:
+        return self.run(self.plan(paths), audience)
+
+    def _check_audience(self, audience: Sequence[str], where: str) -> None:
+        unknown = sorted(set(audience) - self._known)
+        if unknown or not audience:
+            raise IngestionError(
+                f"{where}: audience {list(audience)} has unknown or no tags {unknown}; "
+                f"known audiences: {', '.join(sorted(self._known))} (roles are set in ASSISTANT_ACCESS_ROLES)"
+            )
+
+    def _sidecar_audience(self, path: Path, root: Path) -> tuple[str, ...]:
+        folder = path.parent
+        while True:
+            candidate = folder / AUDIENCE_FILE
+            if candidate.is_file():
+                return tuple(split_tags(candidate.read_text(encoding="utf-8")))
+            if folder == root or folder == folder.parent or root not in folder.parents:
+                return ()
+            folder = folder.parent
+
+    def _ingest_file(
+        self, path: Path, root: Path, override: Sequence[str] | None, report: IngestReport
+    ) -> FileOutcome:
+        source = str(path)
+        doc_id = doc_id_for(source)
+        size = path.stat().st_size
+        if size == 0:
+            raise DocumentReadError(f"{path.name}: the file is empty")
+        if size > self._max_bytes:
+            raise DocumentReadError(
+                f"{path.name}: {size / 1e6:.1f} MB is above the {self._max_bytes / 1e6:.1f} MB limit; split it "
+                "or raise ASSISTANT_INGESTION_MAX_FILE_BYTES"
+            )
+        parser = self._parsers.for_path(path)
+        data = path.read_bytes()
+        content_hash = hashlib.sha256(data).hexdigest()
+        external = tuple(override) if override is not None else self._sidecar_audience(path, root)
+        fingerprint = hashlib.sha256(
+            f"{content_hash}|{','.join(external)}|{','.join(self._default_audience)}|{self._config_key}".encode()
+        ).hexdigest()
+        previous = self._registry.get(doc_id)
+        if previous and previous.fingerprint == fingerprint and self._index.count(doc_id) == previous.chunk_count:
+            return FileOutcome(source, "unchanged", doc_id, previous.chunk_count, previous.audience, previous.language)
+
+        try:
+            doc = parser.parse(data, path.name)
+        except IngestionError:
+            raise
+        except Exception as exc:  # a parser library choking on odd input must not stop the batch
+            raise DocumentReadError(
+                f"{path.name}: the {path.suffix} parser failed ({type(exc).__name__}); the file is probably "
+                "malformed — re-save it from its source application"
+            ) from exc
+        if override is not None:
+            audience = tuple(override)
+        else:
+            audience = tuple(doc.audience) or external or self._default_audience
+        self._check_audience(audience, path.name)
+        language = doc.language or detect_language(doc.text, self._languages)
+        drafts = self._chunker.chunk(doc)
+        if not drafts:
+            raise DocumentReadError(f"{path.name}: nothing to index after chunking")
+        chunks = [
+            Chunk(
+                chunk_id=chunk_id_for(doc_id, i),
+                doc_id=doc_id,
+                source=source,
+                title=doc.title,
+                section=d.section,
+                text=d.text,
+                language=detect_language(d.text, self._languages, default=language) if len(d.text) > 80
+                else language,
+                audience=audience,
+                content_hash=content_hash,
+                chunk_index=i,
+            )
+            for i, d in enumerate(drafts)
+        ]
+        vectors = self._embedder.embed_passages([c.embedding_text() for c in chunks])
+        self._index.upsert(chunks, vectors)  # overwrites chunks 0..n-1 in place: no gap while re-indexing
+        report.chunks_deleted += self._index.delete_document(doc_id, from_index=len(chunks))
+        report.chunks_embedded += len(chunks)
+        self._registry.put(
+            DocumentRecord(doc_id, source, content_hash, fingerprint, len(chunks), audience, language, doc.title)
+        )
+        status: Status = "updated" if previous else "added"
+        return FileOutcome(source, status, doc_id, len(chunks), audience, language)

@@ -1,0 +1,112 @@
+"""The document registry: which files are indexed, with which content hash and how many chunks.
+
+It lets ingestion skip unchanged files, replace changed ones and delete removed ones; the index stays
+the source of truth for content (a registry entry whose chunks are missing from the index is re-ingested).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    doc_id: str
+    source: str
+    content_hash: str  # sha256 of the file bytes
+    fingerprint: str  # content + everything else that shapes the indexed chunks (audience, chunking, model)
+    chunk_count: int
+    audience: tuple[str, ...]
+    language: str
+    title: str
+    ingested_at: str = ""
+
+
+class DocumentRegistry(Protocol):
+    """Catalogue of ingested documents.
+
+    Contract: ``put`` inserts or replaces by ``doc_id``; ``get`` returns None for an unknown id;
+    ``under(prefix)`` returns the records whose source is ``prefix`` itself or lies below the folder ``prefix``;
+    ``remove`` is a no-op for an unknown id.
+    """
+
+    def get(self, doc_id: str) -> DocumentRecord | None: ...
+
+    def put(self, record: DocumentRecord) -> None: ...
+
+    def remove(self, doc_id: str) -> None: ...
+
+    def under(self, prefix: str) -> list[DocumentRecord]: ...
+
+    def all(self) -> list[DocumentRecord]: ...
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    chunk_count INTEGER NOT NULL,
+    audience TEXT NOT NULL,
+    language TEXT NOT NULL,
+    title TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+)
+"""
+
+
+class SqliteDocumentRegistry:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(_SCHEMA)
+        self._db.commit()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _record(row: tuple[str, str, str, str, int, str, str, str, str]) -> DocumentRecord:
+        doc_id, source, content_hash, fingerprint, chunks, audience, language, title, at = row
+        return DocumentRecord(
+            doc_id, source, content_hash, fingerprint, chunks, tuple(json.loads(audience)), language, title, at
+        )
+
+    def _select(self, where: str = "", args: tuple[str, ...] = ()) -> list[DocumentRecord]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM documents {where} ORDER BY source", args).fetchall()
+        return [self._record(r) for r in rows]
+
+    def get(self, doc_id: str) -> DocumentRecord | None:
+        found = self._select("WHERE doc_id = ?", (doc_id,))
+        return found[0] if found else None
+
+    def put(self, record: DocumentRecord) -> None:
+        at = record.ingested_at or datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.doc_id, record.source, record.content_hash, record.fingerprint, record.chunk_count,
+                 json.dumps(list(record.audience)), record.language, record.title, at),
+            )
+
+    def remove(self, doc_id: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+    def under(self, prefix: str) -> list[DocumentRecord]:
+        folder = prefix.rstrip("/") + "/"
+        escaped = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return self._select("WHERE source = ? OR source LIKE ? ESCAPE '\\'", (prefix, escaped + "%"))
+
+    def all(self) -> list[DocumentRecord]:
+        return self._select()
+
+    def close(self) -> None:
+        self._db.close()

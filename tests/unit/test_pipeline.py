@@ -1,0 +1,138 @@
+"""Ingestion pipeline with fakes for the embedder and the index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingestion.chunking import Chunker
+from ingestion.parsers import default_registry
+from ingestion.pipeline import Ingestor, doc_id_for
+from ingestion.registry import SqliteDocumentRegistry
+from tests.fakes import FakeEmbedder, InMemoryIndex
+
+pytestmark = pytest.mark.unit
+AUDIENCES = {"public", "store", "hq", "hr", "marketing"}
+
+
+class Rig:
+    def __init__(self, tmp: Path, **kw: object) -> None:
+        self.embedder = FakeEmbedder()
+        self.index = InMemoryIndex()
+        self.registry = SqliteDocumentRegistry(tmp / "reg.sqlite")
+        self.ingestor = self.make(**kw)
+
+    def make(self, model_id: str = "m1", max_file_bytes: int = 10_000) -> Ingestor:
+        return Ingestor(
+            default_registry(), Chunker(300, 50, 0), self.embedder, self.index, self.registry,
+            known_audiences=AUDIENCES, default_audience=["hq"], languages=["fr", "en"],
+            max_file_bytes=max_file_bytes, model_id=model_id,
+        )
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    (root / "sub").mkdir(parents=True)
+    (root / "retours.md").write_text("---\naudience: store\n---\n# Retours\n\nLe client a 30 jours pour rendre.\n")
+    (root / "sub" / "paie.txt").write_text("Bulletin de paie\n\nLa paie est versée le 28 du mois.\n")
+    (root / "notes.xyz").write_text("ignored")
+    (root / ".hidden.md").write_text("# secret\n\ntexte")
+    return root
+
+
+def test_first_ingest_then_unchanged_embeds_nothing(tmp_path: Path, corpus: Path) -> None:
+    rig = Rig(tmp_path)
+    first = rig.ingestor.ingest([corpus])
+    assert (first.count("added"), first.count("failed")) == (2, 0)
+    assert first.skipped == [str(corpus / "notes.xyz")]
+    embedded = rig.embedder.passages_embedded
+    assert embedded == first.chunks_embedded > 0
+    second = rig.ingestor.ingest([corpus])
+    assert second.count("unchanged") == 2
+    assert second.chunks_embedded == 0
+    assert rig.embedder.passages_embedded == embedded
+
+
+def test_changed_file_replaces_its_chunks(tmp_path: Path, corpus: Path) -> None:
+    rig = Rig(tmp_path)
+    long_text = "# Retours\n\n" + " ".join(f"Règle {i} du retour en magasin." for i in range(60))
+    (corpus / "retours.md").write_text("---\naudience: store\n---\n" + long_text)
+    rig.ingestor.ingest([corpus])
+    doc = doc_id_for(str((corpus / "retours.md").resolve()))
+    assert rig.index.count(doc) > 3
+    (corpus / "retours.md").write_text("---\naudience: store\n---\n# Retours\n\nDésormais 60 jours.\n")
+    report = rig.ingestor.ingest([corpus])
+    assert report.count("updated") == 1
+    assert [c.text for c in rig.index.chunks(doc)] == ["Désormais 60 jours."]
+
+
+def test_removed_file_is_deleted_everywhere(tmp_path: Path, corpus: Path) -> None:
+    rig = Rig(tmp_path)
+    rig.ingestor.ingest([corpus])
+    gone = (corpus / "sub" / "paie.txt").resolve()
+    gone.unlink()
+    report = rig.ingestor.ingest([corpus])
+    assert report.count("deleted") == 1
+    assert rig.index.count(doc_id_for(str(gone))) == 0
+    assert rig.registry.get(doc_id_for(str(gone))) is None
+
+
+def test_explicit_missing_path_deletes_known_or_reports_unknown(tmp_path: Path, corpus: Path) -> None:
+    rig = Rig(tmp_path)
+    target = corpus / "retours.md"
+    rig.ingestor.ingest([target])
+    target.unlink()
+    report = rig.ingestor.ingest([target, tmp_path / "never.md"])
+    assert [o.status for o in report.outcomes] == ["failed", "deleted"]
+    assert "no such file" in report.outcomes[0].error
+    assert rig.index.count() == 0
+
+
+def test_audience_precedence(tmp_path: Path, corpus: Path) -> None:
+    (corpus / "sub" / ".audience").write_text("hr\n")
+    rig = Rig(tmp_path)
+    report = rig.ingestor.ingest([corpus])
+    by_name = {Path(o.source).name: o.audience for o in report.outcomes}
+    assert by_name == {"retours.md": ("store",), "paie.txt": ("hr",)}  # in-document, then sidecar
+    (corpus / "sub" / ".audience").unlink()
+    assert {Path(o.source).name: o.audience for o in rig.ingestor.ingest([corpus]).outcomes}["paie.txt"] == ("hq",)
+    overridden = rig.ingestor.ingest([corpus], audience=["public"])
+    assert {o.audience for o in overridden.outcomes} == {("public",)}
+    assert overridden.count("updated") == 2  # an audience change re-indexes the payloads
+
+
+def test_bad_files_do_not_stop_the_batch_and_keep_old_versions(tmp_path: Path, corpus: Path) -> None:
+    rig = Rig(tmp_path)
+    rig.ingestor.ingest([corpus])
+    good = corpus / "retours.md"
+    before = rig.index.chunks(doc_id_for(str(good.resolve())))
+    good.write_bytes(b"\x00\x01binary now")  # corrupt an already indexed file
+    (corpus / "empty.md").write_text("")
+    (corpus / "huge.txt").write_text("x" * 20_000)
+    (corpus / "bad-audience.md").write_text("---\naudience: stroe\n---\nTexte.\n")
+    (corpus / "new.md").write_text("# Nouveau\n\nUn document valide.\n")
+    report = rig.ingestor.ingest([corpus])
+    errors = {Path(o.source).name: o.error for o in report.failed}
+    assert set(errors) == {"retours.md", "empty.md", "huge.txt", "bad-audience.md"}
+    assert "binary" in errors["retours.md"]
+    assert "empty" in errors["empty.md"]
+    assert "MB limit" in errors["huge.txt"] and "ASSISTANT_INGESTION_MAX_FILE_BYTES" in errors["huge.txt"]
+    assert "stroe" in errors["bad-audience.md"]
+    assert report.count("added") == 1
+    assert rig.index.chunks(doc_id_for(str(good.resolve()))) == before  # nothing already stored was lost
+
+
+def test_model_change_reembeds(tmp_path: Path, corpus: Path) -> None:
+    rig = Rig(tmp_path)
+    rig.ingestor.ingest([corpus])
+    assert rig.make(model_id="m2").ingest([corpus]).count("updated") == 2
+
+
+def test_index_loss_is_healed(tmp_path: Path, corpus: Path) -> None:
+    rig = Rig(tmp_path)
+    rig.ingestor.ingest([corpus])
+    rig.index.points.clear()  # the index was wiped behind the registry's back
+    assert rig.ingestor.ingest([corpus]).count("updated") == 2
+    assert rig.index.count() > 0
