@@ -10,7 +10,9 @@ from functools import lru_cache
 from typing import Any
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«“(\[]?[A-ZÀ-ÖØ-Þ0-9¿¡])")
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:M|Mme|Mlle|MM|Dr|Pr|St|Ste|art|cf|etc|p|n°|No|Mr|Mrs|Ms|Sr|Sra|Hr|Fr|Nr|z\.B|ca)\.$")
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:M|Mme|Mlle|MM|Dr|Pr|St|Ste|art|cf|etc|p|n°|No|Mr|Mrs|Ms|Sr|Sra|Hr|Fr|Nr|z\.B|ca)\.$"
+)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 

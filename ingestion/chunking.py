@@ -80,13 +80,14 @@ class Chunker:
             return [paragraph]
         pieces: list[str] = []
         for sentence in split_sentences(paragraph):
-            while len(sentence) > self.max_chars:
-                cut = sentence.rfind(" ", 0, self.max_chars)
+            rest = sentence
+            while len(rest) > self.max_chars:
+                cut = rest.rfind(" ", 0, self.max_chars)
                 cut = cut if cut > self.max_chars // 2 else self.max_chars
-                pieces.append(sentence[:cut].strip())
-                sentence = sentence[cut:].strip()
-            if sentence:
-                pieces.append(sentence)
+                pieces.append(rest[:cut].strip())
+                rest = rest[cut:].strip()
+            if rest:
+                pieces.append(rest)
         return pieces
 
     def _tail(self, text: str) -> str:

@@ -199,13 +199,11 @@ class Ingestor:
             candidate = folder / AUDIENCE_FILE
             if candidate.is_file():
                 return tuple(split_tags(candidate.read_text(encoding="utf-8")))
-            if folder == root or folder == folder.parent or root not in folder.parents:
+            if folder in (root, folder.parent) or root not in folder.parents:
                 return ()
             folder = folder.parent
 
-    def _ingest_file(
-        self, path: Path, root: Path, override: Sequence[str] | None, report: IngestReport
-    ) -> FileOutcome:
+    def _ingest_file(self, path: Path, root: Path, override: Sequence[str] | None, report: IngestReport) -> FileOutcome:
         source = str(path)
         doc_id = doc_id_for(source)
         size = path.stat().st_size
@@ -253,8 +251,7 @@ class Ingestor:
                 title=doc.title,
                 section=d.section,
                 text=d.text,
-                language=detect_language(d.text, self._languages, default=language) if len(d.text) > 80
-                else language,
+                language=detect_language(d.text, self._languages, default=language) if len(d.text) > 80 else language,
                 audience=audience,
                 content_hash=content_hash,
                 chunk_index=i,

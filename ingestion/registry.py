@@ -75,7 +75,15 @@ class SqliteDocumentRegistry:
     def _record(row: tuple[str, str, str, str, int, str, str, str, str]) -> DocumentRecord:
         doc_id, source, content_hash, fingerprint, chunks, audience, language, title, at = row
         return DocumentRecord(
-            doc_id, source, content_hash, fingerprint, chunks, tuple(json.loads(audience)), language, title, at
+            doc_id,
+            source,
+            content_hash,
+            fingerprint,
+            chunks,
+            tuple(json.loads(audience)),
+            language,
+            title,
+            at,
         )
 
     def _select(self, where: str = "", args: tuple[str, ...] = ()) -> list[DocumentRecord]:
@@ -92,8 +100,17 @@ class SqliteDocumentRegistry:
         with self._lock, self._db:
             self._db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (record.doc_id, record.source, record.content_hash, record.fingerprint, record.chunk_count,
-                 json.dumps(list(record.audience)), record.language, record.title, at),
+                (
+                    record.doc_id,
+                    record.source,
+                    record.content_hash,
+                    record.fingerprint,
+                    record.chunk_count,
+                    json.dumps(list(record.audience)),
+                    record.language,
+                    record.title,
+                    at,
+                ),
             )
 
     def remove(self, doc_id: str) -> None:

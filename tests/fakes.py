@@ -65,9 +65,7 @@ class InMemoryIndex:
     def search(self, vector: Sequence[float], audiences: Collection[str], top_k: int) -> list[SearchHit]:
         q = np.asarray(vector, dtype=np.float32)
         allowed = set(audiences)
-        hits = [
-            SearchHit(c, float(v @ q)) for c, v in self.points.values() if allowed.intersection(c.audience)
-        ]
+        hits = [SearchHit(c, float(v @ q)) for c, v in self.points.values() if allowed.intersection(c.audience)]
         return sorted(hits, key=lambda h: -h.score)[:top_k]
 
     def count(self, doc_id: str | None = None) -> int:

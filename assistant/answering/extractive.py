@@ -19,7 +19,7 @@ from assistant.text import detect_language, split_sentences
 
 MODE = "extractive"
 _MIN_SENTENCE_CHARS = 25
-_SENTENCE_POOL = 3  # chunks whose sentences are considered
+_SENTENCE_POOL = 8  # at most this many retrieved chunks are mined for sentences
 
 
 @dataclass(frozen=True)

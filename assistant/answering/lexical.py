@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from assistant.text import words
 
-_STOPWORDS = frozenset(
-    """
-    a au aux avec ce ces cet cette dans de des du elle en est et il ils je la le les leur lui ma mais me mes
-    moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses si son sur ta te tes toi ton tu un une
-    vos votre vous y quel quelle quels quelles comment combien quand pourquoi faut faire peut peux doit dois
-    est-ce ai as avez avons ont sont etre avoir
-    the a an and are as at be by can do does for from how i in is it my of on or our should that the their
-    this to was what when where which who why will with you your
-    el la los las un una unos unas y o de del en que con por para como cuando cual cuanto cuantos es son
-    se su sus mi al lo le les puedo puede debo
-    der die das den dem des ein eine einer eines und oder zu mit fur von wie was wann wo wer ist sind ich
-    kann muss soll im in am auf bei
-    il lo la gli le un una e o di da in con per come quando quale quanto sono
-    """.split()
-)
+_STOPWORDS_BY_LANGUAGE = {
+    "fr": """a au aux avec ce ces cet cette dans de des du elle en est et il ils je la le les leur lui ma mais me
+        mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses si son sur ta te tes toi ton tu un une
+        vos votre vous y quel quelle quels quelles comment combien quand pourquoi faut faire peut peux doit dois
+        ai as avez avons ont sont etre avoir""",
+    "en": """the a an and are as at be by can do does for from how i in is it my of on or our should that their
+        this to was what when where which who why will with you your""",
+    "es": "el la los las un una unos unas y o de del en que con por para como cuando cual cuanto cuantos es son se "
+    "su sus mi al lo le les puedo puede debo",
+    "de": "der die das den dem des ein eine einer eines und oder zu mit fur von wie was wann wo wer ist sind ich "
+    "kann muss soll im in am auf bei",
+    "it": "il lo la gli le un una e o di da in con per come quando quale quanto sono",
+}
+_STOPWORDS = frozenset(w for text in _STOPWORDS_BY_LANGUAGE.values() for w in text.split())
 
 
 def stem(word: str) -> str:

@@ -12,7 +12,9 @@ app = typer.Typer(help="Inspect the indexed documents.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_documents(as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False) -> None:
+def list_documents(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
     """List indexed documents with their audience, language and chunk count."""
     with container(as_json) as c:
         records = c.registry.all()

@@ -17,7 +17,8 @@ _STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "deleted": "y
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest (folders are walked).")],
     audience: Annotated[
-        str | None, typer.Option(help="Comma-separated audience tags overriding the documents' own, e.g. store,hq.")
+        str | None,
+        typer.Option(help="Comma-separated audience tags overriding the documents' own, e.g. store,hq."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report on stdout.")] = False,
 ) -> None:

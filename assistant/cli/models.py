@@ -22,7 +22,7 @@ def _find(folder: Path, pattern: str, option: str) -> Path:
     if not found:
         raise SetupError(
             f"no {pattern} in {folder}: download it with `pip download --no-deps -d {folder} "
-            f"{pattern.split('-')[0]}=={pattern.split('-')[1]}` or pass {option}"
+            f"{pattern.split('-', maxsplit=1)[0]}=={pattern.split('-')[1]}` or pass {option}"
         )
     return found[-1]
 

@@ -10,7 +10,8 @@ import typer
 from assistant.cli.output import container, emit_json, out
 
 RoleOption = Annotated[
-    str | None, typer.Option(help="Role of the asker (store, hq, hr, marketing, compliance...); default from config.")
+    str | None,
+    typer.Option(help="Role of the asker (store, hq, hr, marketing, compliance...); default from config."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 

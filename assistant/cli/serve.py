@@ -23,8 +23,16 @@ def serve(
     with container(False) as c:
         ui = c.settings.ui
         args = [
-            sys.executable, "-m", "chainlit", "run", str(UI_DIR / "app.py"),
-            "--headless", "--host", host or ui.host, "--port", str(port or ui.port),
+            sys.executable,
+            "-m",
+            "chainlit",
+            "run",
+            str(UI_DIR / "app.py"),
+            "--headless",
+            "--host",
+            host or ui.host,
+            "--port",
+            str(port or ui.port),
         ]
     # Chainlit reads its config (telemetry off) from the app root; the app itself loads the settings.
     raise typer.Exit(subprocess.call(args, env=child_environment(CHAINLIT_APP_ROOT=str(UI_DIR))))

@@ -44,7 +44,9 @@ class SentenceTransformerEmbedder:
                 "(done by deploy/setup.sh) or point ASSISTANT_EMBEDDING_MODEL_PATH at a model folder"
             )
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no "Loading weights" bar on stderr of CLI commands
         try:
             return SentenceTransformer(str(path), device=self._settings.device, local_files_only=True)
         except Exception as exc:  # the library raises many types; report them all the same way

@@ -100,9 +100,7 @@ class QdrantIndex:
     def search(self, vector: Sequence[float], audiences: Collection[str], top_k: int) -> list[SearchHit]:
         if not audiences or not self._exists():
             return []
-        acl = models.Filter(
-            must=[models.FieldCondition(key="audience", match=models.MatchAny(any=sorted(audiences)))]
-        )
+        acl = models.Filter(must=[models.FieldCondition(key="audience", match=models.MatchAny(any=sorted(audiences)))])
         response = self._client.query_points(
             self._name, query=list(vector), using=DENSE, query_filter=acl, limit=top_k, with_payload=True
         )

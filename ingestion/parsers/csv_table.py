@@ -11,7 +11,7 @@ from ingestion.errors import DocumentReadError
 
 
 class CsvParser:
-    extensions = (".csv",)
+    extensions: tuple[str, ...] = (".csv",)
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         text = decode_text(data, name)

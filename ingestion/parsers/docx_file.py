@@ -31,7 +31,7 @@ def _paragraph_block(par: Paragraph) -> Block | None:
 
 
 class DocxParser:
-    extensions = (".docx",)
+    extensions: tuple[str, ...] = (".docx",)
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         try:

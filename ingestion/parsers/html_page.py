@@ -18,7 +18,7 @@ def _clean(text: str) -> str:
 
 
 class HtmlParser:
-    extensions = (".html", ".htm")
+    extensions: tuple[str, ...] = (".html", ".htm")
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         soup = BeautifulSoup(decode_text(data, name), "html.parser")

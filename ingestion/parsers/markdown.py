@@ -48,7 +48,7 @@ def _finish(meta: dict[str, str], blocks: list[Block], name: str) -> ParsedDocum
 
 
 class MarkdownParser:
-    extensions = (".md", ".markdown")
+    extensions: tuple[str, ...] = (".md", ".markdown")
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         meta, body = split_front_matter(decode_text(data, name))
@@ -88,7 +88,7 @@ class MarkdownParser:
 
 
 class TextParser:
-    extensions = (".txt",)
+    extensions: tuple[str, ...] = (".txt",)
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         meta, body = split_front_matter(decode_text(data, name))

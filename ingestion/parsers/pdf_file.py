@@ -74,7 +74,7 @@ def _blocks(lines: list[_Line]) -> list[Block]:
 
 
 class PdfParser:
-    extensions = (".pdf",)
+    extensions: tuple[str, ...] = (".pdf",)
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         try:
@@ -95,9 +95,7 @@ class PdfParser:
                 "re-export it from its source application"
             ) from None
         if not blocks:
-            raise DocumentReadError(
-                f"{name}: the PDF has no text layer (a scan?); run OCR on it before ingesting"
-            )
+            raise DocumentReadError(f"{name}: the PDF has no text layer (a scan?); run OCR on it before ingesting")
         if not title:
             title = next((b.text for b in blocks if b.kind == "heading"), name.rsplit(".", 1)[0])
         return ParsedDocument(title=title, blocks=blocks, audience=audience_from_keywords(keywords))

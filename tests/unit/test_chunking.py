@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 
 from ingestion.chunking import Chunker
@@ -39,7 +41,7 @@ def test_no_chunk_exceeds_max_and_text_is_kept() -> None:
 
 def test_consecutive_chunks_overlap() -> None:
     chunks = Chunker(300, 80, 0).chunk(doc(p(sentences(30))))
-    for first, second in zip(chunks, chunks[1:], strict=False):
+    for first, second in pairwise(chunks):
         last_sentence = first.text.split(". ")[-1].split("\n")[-1]
         assert second.text.startswith(last_sentence.split(" ")[0])
         assert last_sentence in second.text

@@ -43,8 +43,11 @@ def make_pdf() -> bytes:
     pdf.set_font("Helvetica", "B", 20)
     pdf.cell(0, 12, "Evacuation", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, "En cas d'alarme, guider les clients vers les sorties de secours. Le point de "
-                   "rassemblement est le parking.")
+    pdf.multi_cell(
+        0,
+        6,
+        "En cas d'alarme, guider les clients vers les sorties de secours. Le point de rassemblement est le parking.",
+    )
     pdf.ln(8)
     pdf.multi_cell(0, 6, "Ne jamais utiliser les ascenseurs.")
     return bytes(pdf.output())
@@ -52,18 +55,51 @@ def make_pdf() -> bytes:
 
 VALID = [
     # (file name, bytes, expected title, expected audience, a heading, a text fragment)
-    ("a.md", "---\ntitle: Retours\naudience: store, HQ\nlang: fr\n---\n# Retours\n\n## Délais\n\nLe client a "
-     "**30 jours**.\n\n- Ticket obligatoire\n".encode(), "Retours", ["store", "hq"], "Délais", "30 jours"),
+    (
+        "a.md",
+        "---\ntitle: Retours\naudience: store, HQ\nlang: fr\n---\n# Retours\n\n## Délais\n\nLe client a "
+        "**30 jours**.\n\n- Ticket obligatoire\n".encode(),
+        "Retours",
+        ["store", "hq"],
+        "Délais",
+        "30 jours",
+    ),
     ("b.md", b"Titre\n=====\n\nTexte [lien](http://x) ici.\n", "Titre", [], "Titre", "Texte lien ici."),
-    ("c.txt", "---\naudience: store\n---\nConsignes de fermeture\n\nFermer la grille à 20 h.\n".encode(),
-     "Consignes de fermeture", ["store"], "Consignes de fermeture", "Fermer la grille"),
-    ("latin1.txt", "Réception des colis : vérifier l'état.".encode("cp1252"), "latin1", [], None, "Réception"),
-    ("d.html", """<html lang="fr-FR"><head><title>Carte Lumière</title><meta name="audience" content="store">
+    (
+        "c.txt",
+        "---\naudience: store\n---\nConsignes de fermeture\n\nFermer la grille à 20 h.\n".encode(),
+        "Consignes de fermeture",
+        ["store"],
+        "Consignes de fermeture",
+        "Fermer la grille",
+    ),
+    (
+        "latin1.txt",
+        "Réception des colis : vérifier l'état.".encode("cp1252"),
+        "latin1",
+        [],
+        None,
+        "Réception",
+    ),
+    (
+        "d.html",
+        """<html lang="fr-FR"><head><title>Carte Lumière</title><meta name="audience" content="store">
      </head><body><nav>menu</nav><h1>Fidélité</h1><p>Un point par euro.</p><ul><li>Niveau <b>Or</b></li></ul>
      <table><tr><th>Niveau</th><th>Seuil</th></tr><tr><td>Or</td><td>500</td></tr></table>
-     <script>alert(1)</script></body></html>""".encode(), "Carte Lumière", ["store"], "Fidélité", "Or | 500"),
-    ("e.csv", "Référence;Nom;Prix\nML-001;Jean slim;49,90\nML-002;Marcel blanc;12\n".encode(), "e", [], None,
-     "Nom: Jean slim"),
+     <script>alert(1)</script></body></html>""".encode(),
+        "Carte Lumière",
+        ["store"],
+        "Fidélité",
+        "Or | 500",
+    ),
+    (
+        "e.csv",
+        "Référence;Nom;Prix\nML-001;Jean slim;49,90\nML-002;Marcel blanc;12\n".encode(),
+        "e",
+        [],
+        None,
+        "Nom: Jean slim",
+    ),
     ("f.docx", make_docx(), "Procédure caisse", ["store", "hq"], "Ouverture de caisse", "Comptage | 10 min"),
     ("g.pdf", make_pdf(), "Sécurité incendie", ["store"], "Evacuation", "point de rassemblement"),
 ]
@@ -113,7 +149,7 @@ def test_invalid_documents_raise_clear_errors(name: str, data: bytes, message: s
 
 def test_truncated_pdf_is_reported() -> None:
     data = make_pdf()
-    with pytest.raises(DocumentReadError, match="g.pdf"):
+    with pytest.raises(DocumentReadError, match=r"g\.pdf"):
         parse("g.pdf", data[: len(data) // 3])
 
 

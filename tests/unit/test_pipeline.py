@@ -25,9 +25,16 @@ class Rig:
 
     def make(self, model_id: str = "m1", max_file_bytes: int = 10_000) -> Ingestor:
         return Ingestor(
-            default_registry(), Chunker(300, 50, 0), self.embedder, self.index, self.registry,
-            known_audiences=AUDIENCES, default_audience=["hq"], languages=["fr", "en"],
-            max_file_bytes=max_file_bytes, model_id=model_id,
+            default_registry(),
+            Chunker(300, 50, 0),
+            self.embedder,
+            self.index,
+            self.registry,
+            known_audiences=AUDIENCES,
+            default_audience=["hq"],
+            languages=["fr", "en"],
+            max_file_bytes=max_file_bytes,
+            model_id=model_id,
         )
 
 

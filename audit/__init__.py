@@ -1,0 +1,1 @@
+"""Audit trail: one hash-chained, verifiable record per query, retention, erasure, OpenTelemetry (issue "Audit")."""

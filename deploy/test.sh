@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One command: install if needed, then lint, type-check and run the unit + integration tests.
+# Extra arguments go to pytest (e.g. deploy/test.sh -m unit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/setup.sh --install
+V=.venv/bin
+echo "==> ruff";  "$V/ruff" check .
+echo "==> ruff format check"; "$V/ruff" format --check .
+echo "==> mypy";  "$V/mypy"
+echo "==> pytest"
+exec "$V/python" -m pytest -m "not slow and not gpu" "$@"

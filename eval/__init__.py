@@ -1,0 +1,1 @@
+"""Evaluation: datasets and metrics for retrieval and answers over the sample corpus and public benchmarks."""

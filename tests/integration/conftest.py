@@ -1,0 +1,62 @@
+"""Integration fixtures: the real embedding model (built by set-up), real Qdrant local mode, the sample corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.container import Container
+from assistant.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "ingestion" / "samples"
+ASSISTANT = str(Path(sys.executable).with_name("assistant"))
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    path = Settings().embedding.model_path
+    if not (path / "modules.json").is_file():
+        pytest.fail(f"no embedding model at {path}: run deploy/setup.sh --install first")
+    return path
+
+
+def run_cli(data_dir: Path, *args: str, expect: int | None = 0) -> subprocess.CompletedProcess[str]:
+    """Run the real ``assistant`` executable with its own data dir, exactly as an operator would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env["ASSISTANT_DATA_DIR"] = str(data_dir)
+    done = subprocess.run(
+        [ASSISTANT, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
+    )
+    if expect is not None:
+        assert done.returncode == expect, (
+            f"exit {done.returncode}\nstdout:{done.stdout[-3000:]}\nstderr:{done.stderr[-3000:]}"
+        )
+    return done
+
+
+def cli_json(data_dir: Path, *args: str, expect: int | None = 0) -> Any:
+    return json.loads(run_cli(data_dir, *args, "--json", expect=expect).stdout)
+
+
+@pytest.fixture(scope="session")
+def corpus_data_dir(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> tuple[Path, dict[str, Any]]:
+    """The sample corpus ingested once through the real CLI (the acceptance path)."""
+    data_dir = tmp_path_factory.mktemp("corpus-data")
+    report = cli_json(data_dir, "ingest", str(SAMPLES))
+    return data_dir, report
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_data_dir: tuple[Path, dict[str, Any]]) -> Iterator[Container]:
+    """An in-process container over the ingested corpus; closed after the module (local Qdrant is single-process)."""
+    container = Container(load_settings(data_dir=corpus_data_dir[0]))
+    yield container
+    container.close()

@@ -1,0 +1,129 @@
+"""The CLI contract (verbs, --json schemas, exit codes) with the container wired to fakes."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app, output
+from assistant.container import Container
+from assistant.embeddings.ports import Embedder
+from assistant.index.ports import VectorIndex
+from tests.fakes import FakeEmbedder, InMemoryIndex
+
+pytestmark = pytest.mark.unit
+INDEX = InMemoryIndex()
+
+
+class FakeContainer(Container):
+    @cached_property
+    def embedder(self) -> Embedder:
+        return FakeEmbedder()
+
+    @cached_property
+    def index(self) -> VectorIndex:
+        return INDEX
+
+
+@pytest.fixture(autouse=True)
+def fake_container(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_ANSWER_MIN_RELEVANCE", "0.2")
+    monkeypatch.setenv("ASSISTANT_ANSWER_MIN_SENTENCE_SUPPORT", "0.1")
+    monkeypatch.setattr(output, "container_factory", FakeContainer)
+    INDEX.points.clear()
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "retours.md").write_text(
+        "---\naudience: store\n---\n# Retours\n\nLe client dispose de 30 jours pour retourner un article.\n"
+    )
+    (root / "salaires.md").write_text("---\naudience: hr\n---\n# Grille\n\nLe salaire de base est de 1900 euros.\n")
+    return root
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout
+
+
+def test_help_documents_every_verb() -> None:
+    code, text = run("--help")
+    assert code == 0
+    for verb in ("ingest", "search", "ask", "serve", "documents", "models"):
+        assert verb in text
+
+
+def test_ingest_json_schema_and_idempotence(docs: Path) -> None:
+    code, text = run("ingest", str(docs), "--json")
+    assert code == 0
+    report = json.loads(text)
+    assert {"added", "updated", "unchanged", "deleted", "failed", "chunks_embedded", "documents"} <= set(report)
+    assert report["added"] == 2
+    assert {"source", "status", "doc_id", "chunks", "audience", "language"} <= set(report["documents"][0])
+    again = json.loads(run("ingest", str(docs), "--json")[1])
+    assert (again["unchanged"], again["chunks_embedded"]) == (2, 0)
+
+
+def test_ingest_audience_option_and_failed_file_exit_code(docs: Path) -> None:
+    (docs / "vide.txt").write_text("")
+    code, text = run("ingest", str(docs), "--audience", "public,store", "--json")
+    assert code == 1
+    report = json.loads(text)
+    assert report["failed"] == 1
+    failed = next(d for d in report["documents"] if d["status"] == "failed")
+    assert failed["source"].endswith("vide.txt")
+    assert "empty" in failed["error"]
+    assert all(d["audience"] == ["public", "store"] for d in report["documents"] if d["status"] != "failed")
+
+
+def test_search_json_schema(docs: Path) -> None:
+    run("ingest", str(docs))
+    code, text = run("search", "retourner un article", "--top-k", "3", "--json")
+    assert code == 0
+    hits = json.loads(text)["hits"]
+    assert hits
+    assert {"source", "doc_id", "chunk_id", "score", "text", "title"} <= set(hits[0])
+    assert hits[0]["source"].endswith("retours.md")
+    assert all(not h["source"].endswith("salaires.md") for h in hits)  # default role: store
+
+
+def test_ask_json_schema(docs: Path) -> None:
+    run("ingest", str(docs))
+    code, text = run("ask", "Combien de jours pour retourner un article ?", "--user", "u-1", "--json")
+    assert code == 0
+    answer = json.loads(text)
+    assert {"answer", "citations", "refused", "language"} <= set(answer)
+    assert answer["refused"] is False
+    assert answer["language"] == "fr"
+    assert answer["citations"][0]["source"].endswith("retours.md")
+    assert {"source", "chunk_id", "title"} <= set(answer["citations"][0])
+
+
+def test_unknown_role_is_exit_2_with_json_error(docs: Path) -> None:
+    run("ingest", str(docs))
+    code, text = run("ask", "Combien ?", "--role", "stagiaire", "--json")
+    assert code == 2
+    error = json.loads(text)["error"]
+    assert error["type"] == "UnknownRoleError"
+    assert "stagiaire" in error["message"]
+
+
+def test_bad_configuration_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_ANSWER_TOP_K", "many")
+    code, text = run("search", "x", "--json")
+    assert code == 2
+    assert "ASSISTANT_ANSWER_TOP_K" in json.loads(text)["error"]["message"]
+
+
+def test_documents_list(docs: Path) -> None:
+    run("ingest", str(docs))
+    listing = json.loads(run("documents", "list", "--json")[1])["documents"]
+    assert sorted(Path(d["source"]).name for d in listing) == ["retours.md", "salaires.md"]
