@@ -10,7 +10,7 @@ from functools import cached_property
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.ports import Answerer
 from assistant.embeddings.ports import Embedder
-from assistant.index.ports import VectorIndex
+from assistant.index.ports import SparseEncoder, VectorIndex
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.searcher import Searcher
 from assistant.settings import Settings, apply_offline_mode
@@ -30,10 +30,23 @@ class Container:
         return SentenceTransformerEmbedder(self.settings.embedding)
 
     @cached_property
-    def index(self) -> VectorIndex:
-        from assistant.index.qdrant import QdrantIndex
+    def sparse_encoder(self) -> SparseEncoder:
+        from assistant.index.bm25 import EdgeBm25Encoder
 
-        return QdrantIndex(self.settings.qdrant, self.settings.qdrant_path)
+        return EdgeBm25Encoder(avg_len=self.settings.index.bm25_avg_len)
+
+    @cached_property
+    def index(self) -> VectorIndex:
+        backend = self.settings.index.backend
+        if backend == "auto":
+            backend = "qdrant" if self.settings.qdrant.url else "qdrant-edge"
+        if backend == "qdrant":
+            from assistant.index.qdrant import QdrantIndex
+
+            return QdrantIndex(self.settings.qdrant, self.settings.qdrant_path)
+        from assistant.index.edge import EdgeIndex
+
+        return EdgeIndex(self.settings.edge_path)
 
     @cached_property
     def registry(self) -> SqliteDocumentRegistry:
@@ -41,11 +54,20 @@ class Container:
 
     @cached_property
     def access(self) -> AccessPolicy:
-        return AccessPolicy(self.settings.access.roles)
+        a = self.settings.access
+        return AccessPolicy(a.roles, a.clearance, a.store_scoped_roles)
 
     @cached_property
     def searcher(self) -> Searcher:
-        return Searcher(self.embedder, self.index, self.access)
+        return Searcher(
+            self.embedder,
+            self.sparse_encoder,
+            self.index,
+            self.access,
+            languages=self.settings.ingestion.languages,
+            mode=self.settings.index.search_mode,
+            candidates=self.settings.index.candidates,
+        )
 
     @cached_property
     def answerer(self) -> Answerer:
@@ -61,6 +83,7 @@ class Container:
             default_registry(),
             Chunker(s.chunk_max_chars, s.chunk_overlap_chars, s.chunk_min_chars),
             self.embedder,
+            self.sparse_encoder,
             self.index,
             self.registry,
             known_audiences=self.settings.access.audiences,

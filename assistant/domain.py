@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+CONFIDENTIALITY_LEVELS = {"public": 0, "internal": 1, "confidential": 2, "secret": 3}
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -20,6 +22,8 @@ class Chunk:
     audience: tuple[str, ...]
     content_hash: str
     chunk_index: int
+    stores: tuple[str, ...] = ("*",)  # "*" = every store; otherwise the store codes the chunk is meant for
+    confidentiality: int = 1  # 0 public, 1 internal, 2 confidential, 3 secret (see CONFIDENTIALITY_LEVELS)
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -33,6 +37,8 @@ class Chunk:
             "audience": list(self.audience),
             "content_hash": self.content_hash,
             "chunk_index": self.chunk_index,
+            "stores": list(self.stores),
+            "confidentiality": self.confidentiality,
         }
 
     @classmethod
@@ -48,6 +54,8 @@ class Chunk:
             audience=tuple(payload.get("audience", ())),
             content_hash=str(payload.get("content_hash", "")),
             chunk_index=int(payload.get("chunk_index", 0)),
+            stores=tuple(payload.get("stores", ("*",))),
+            confidentiality=int(payload.get("confidentiality", 1)),
         )
 
     def embedding_text(self) -> str:

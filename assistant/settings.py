@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from assistant.domain import CONFIDENTIALITY_LEVELS
 from assistant.errors import ConfigurationError
 
 AUDIENCES_HELP = "audience tags a document may carry (e.g. public, store, hq, hr, marketing)"
@@ -60,6 +61,19 @@ class QdrantSettings(BaseModel):
     timeout_s: float = Field(10.0, gt=0, description="Request timeout for a Qdrant server.")
 
 
+class IndexSettings(BaseModel):
+    backend: Literal["auto", "qdrant-edge", "qdrant"] = Field(
+        "auto",
+        description="Vector index adapter: qdrant-edge (the real Qdrant engine embedded, default), qdrant "
+        "(qdrant-client: server/cluster at ASSISTANT_QDRANT_URL, or its local mode). auto = qdrant when a URL is set.",
+    )
+    search_mode: Literal["dense", "sparse", "hybrid"] = Field(
+        "hybrid", description="dense (embeddings), sparse (BM25) or hybrid (both fused with RRF in the engine)."
+    )
+    candidates: int = Field(50, ge=1, le=1000, description="Per-branch candidates fused by hybrid search.")
+    bm25_avg_len: float = Field(120.0, gt=0, description="Average chunk length in tokens assumed by BM25.")
+
+
 class IngestionSettings(BaseModel):
     max_file_bytes: int = Field(
         50 * 1024 * 1024, gt=0, description="Files larger than this are rejected with an error (bytes)."
@@ -93,6 +107,21 @@ class AccessSettings(BaseModel):
         description=f"Role -> {AUDIENCES_HELP} that role may read. An unknown role reads nothing.",
     )
     default_role: str = Field("store", description="Role used when a command is given no --role.")
+    clearance: dict[str, str] = Field(
+        default_factory=lambda: {
+            "store": "internal",
+            "marketing": "internal",
+            "hq": "confidential",
+            "hr": "secret",
+            "compliance": "secret",
+        },
+        description="Role -> highest confidentiality it may read (public, internal, confidential, secret); "
+        "a role not listed reads up to internal.",
+    )
+    store_scoped_roles: list[str] = Field(
+        default_factory=lambda: ["store"],
+        description="Roles that only see documents for every store ('*') or for their own store (--store).",
+    )
 
     @model_validator(mode="after")
     def _default_role_exists(self) -> AccessSettings:
@@ -103,6 +132,14 @@ class AccessSettings(BaseModel):
             )
         return self
 
+    @field_validator("clearance")
+    @classmethod
+    def _known_levels(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = {role: level for role, level in value.items() if level not in CONFIDENTIALITY_LEVELS}
+        if bad:
+            raise ValueError(f"unknown confidentiality levels {bad}; use one of {list(CONFIDENTIALITY_LEVELS)}")
+        return value
+
     @property
     def audiences(self) -> set[str]:
         return {a for audiences in self.roles.values() for a in audiences}
@@ -111,8 +148,8 @@ class AccessSettings(BaseModel):
 class AnswerSettings(BaseModel):
     top_k: int = Field(5, ge=1, le=50, description="Chunks retrieved to answer a question.")
     min_relevance: float = Field(
-        0.80,
-        description="Cosine score of the best chunk below which the extractive answerer refuses.",
+        0.82,
+        description="Cosine (question vs. best quoted sentence) below which the extractive answerer refuses.",
     )
     min_sentence_support: float = Field(
         0.42,
@@ -179,6 +216,7 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("WARNING", description="Log level.")
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
     qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
     ingestion: IngestionSettings = Field(default_factory=IngestionSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
@@ -205,6 +243,10 @@ class Settings(BaseSettings):
     @property
     def qdrant_path(self) -> Path:
         return self.data_dir / "qdrant"
+
+    @property
+    def edge_path(self) -> Path:
+        return self.data_dir / "index"
 
     @property
     def registry_path(self) -> Path:

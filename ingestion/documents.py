@@ -21,6 +21,8 @@ class ParsedDocument:
     blocks: list[Block]
     audience: list[str] = field(default_factory=list)  # declared inside the document, if any
     language: str = ""  # declared inside the document, if any
+    confidentiality: str = ""  # public | internal | confidential | secret, if declared
+    stores: list[str] = field(default_factory=list)  # store codes the document is meant for, if declared
 
     @property
     def text(self) -> str:
@@ -37,10 +39,14 @@ def split_tags(value: str) -> list[str]:
     return list(seen)
 
 
-def audience_from_keywords(keywords: str) -> list[str]:
-    """Read ``audience:store,hq`` out of a PDF/DOCX keywords field (other keywords separated by ``;``)."""
+def keyword_value(keywords: str, name: str) -> str:
+    """Read ``name:value`` out of a PDF/DOCX keywords field (``audience:store,hq; confidentiality:internal``)."""
     for item in keywords.split(";"):
         key, sep, value = item.partition(":")
-        if sep and key.strip().lower() == "audience":
-            return split_tags(value)
-    return []
+        if sep and key.strip().lower() == name:
+            return value.strip()
+    return ""
+
+
+def audience_from_keywords(keywords: str) -> list[str]:
+    return split_tags(keyword_value(keywords, "audience"))

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant.domain import Chunk
+from assistant.domain import CONFIDENTIALITY_LEVELS, Chunk
 from assistant.embeddings.ports import Embedder
-from assistant.index.ports import VectorIndex
+from assistant.index.ports import SparseEncoder, VectorIndex
 from assistant.text import detect_language
 from ingestion.chunking import Chunker
 from ingestion.documents import split_tags
@@ -93,6 +93,7 @@ class Ingestor:
         parsers: ParserRegistry,
         chunker: Chunker,
         embedder: Embedder,
+        sparse: SparseEncoder,
         index: VectorIndex,
         registry: DocumentRegistry,
         *,
@@ -105,6 +106,7 @@ class Ingestor:
         self._parsers = parsers
         self._chunker = chunker
         self._embedder = embedder
+        self._sparse = sparse
         self._index = index
         self._registry = registry
         self._known = set(known_audiences)
@@ -180,6 +182,7 @@ class Ingestor:
             report.outcomes.append(outcome)
             if on_progress:
                 on_progress(outcome)
+        self._index.flush()
         return report
 
     def ingest(self, paths: Sequence[Path], audience: Sequence[str] | None = None) -> IngestReport:
@@ -192,6 +195,16 @@ class Ingestor:
                 f"{where}: audience {list(audience)} has unknown or no tags {unknown}; "
                 f"known audiences: {', '.join(sorted(self._known))} (roles are set in ASSISTANT_ACCESS_ROLES)"
             )
+
+    @staticmethod
+    def _confidentiality(level: str, name: str) -> int:
+        if not level:
+            return CONFIDENTIALITY_LEVELS["internal"]
+        if level not in CONFIDENTIALITY_LEVELS:
+            raise IngestionError(
+                f"{name}: unknown confidentiality {level!r}; use one of {', '.join(CONFIDENTIALITY_LEVELS)}"
+            )
+        return CONFIDENTIALITY_LEVELS[level]
 
     def _sidecar_audience(self, path: Path, root: Path) -> tuple[str, ...]:
         folder = path.parent
@@ -239,6 +252,8 @@ class Ingestor:
         else:
             audience = tuple(doc.audience) or external or self._default_audience
         self._check_audience(audience, path.name)
+        confidentiality = self._confidentiality(doc.confidentiality, path.name)
+        stores = tuple(doc.stores) or ("*",)
         language = doc.language or detect_language(doc.text, self._languages)
         drafts = self._chunker.chunk(doc)
         if not drafts:
@@ -255,11 +270,15 @@ class Ingestor:
                 audience=audience,
                 content_hash=content_hash,
                 chunk_index=i,
+                stores=stores,
+                confidentiality=confidentiality,
             )
             for i, d in enumerate(drafts)
         ]
-        vectors = self._embedder.embed_passages([c.embedding_text() for c in chunks])
-        self._index.upsert(chunks, vectors)  # overwrites chunks 0..n-1 in place: no gap while re-indexing
+        texts = [c.embedding_text() for c in chunks]
+        dense = self._embedder.embed_passages(texts)
+        sparse = self._sparse.encode_documents(texts, [c.language for c in chunks])
+        self._index.upsert(chunks, dense, sparse)  # overwrites chunks 0..n-1 in place: no gap while re-indexing
         report.chunks_deleted += self._index.delete_document(doc_id, from_index=len(chunks))
         report.chunks_embedded += len(chunks)
         self._registry.put(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from assistant.domain import Chunk, SearchHit
 from assistant.embeddings.ports import Vectors
 from assistant.errors import ConfigurationError
+from assistant.index.ports import AccessFilter, IndexQuery, SparseVector
 from assistant.text import words
 
 DIM = 64
@@ -39,40 +40,97 @@ class FakeEmbedder:
         return np.array([self._vector(t) for t in texts], dtype=np.float32).reshape(len(texts), DIM)
 
 
+class FakeSparseEncoder:
+    """Hashed word counts (no stemming)."""
+
+    def _encode(self, text: str, weight: float) -> SparseVector:
+        counts: dict[int, float] = {}
+        for w in words(text):
+            key = int(hashlib.md5(w.encode()).hexdigest()[:8], 16)
+            counts[key] = counts.get(key, 0.0) + weight
+        return SparseVector(sorted(counts), [counts[k] for k in sorted(counts)])
+
+    def encode_documents(self, texts: Sequence[str], languages: Sequence[str]) -> list[SparseVector]:
+        return [self._encode(t, 1.0) for t in texts]
+
+    def encode_query(self, text: str, language: str) -> SparseVector:
+        return self._encode(text, 1.0)
+
+
+def visible(chunk: Chunk, access: AccessFilter) -> bool:
+    if not access.audiences.intersection(chunk.audience) or chunk.confidentiality > access.max_confidentiality:
+        return False
+    return access.stores is None or bool({"*", *access.stores}.intersection(chunk.stores))
+
+
 class InMemoryIndex:
+    """Brute-force dense, sparse dot product and RRF fusion, with the same access semantics as Qdrant."""
+
     def __init__(self) -> None:
-        self.points: dict[str, tuple[Chunk, np.ndarray]] = {}
+        self.points: dict[str, tuple[Chunk, np.ndarray, SparseVector]] = {}
         self._dimension: int | None = None
 
-    def upsert(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
-        if len(chunks) != len(vectors):
+    def upsert(self, chunks: Sequence[Chunk], dense: Vectors, sparse: Sequence[SparseVector]) -> None:
+        if not len(chunks) == len(dense) == len(sparse):
             raise ValueError("chunks and vectors differ in length")
         if not chunks:
             return
-        dim = int(vectors.shape[1])
+        dim = int(dense.shape[1])
         if self._dimension not in (None, dim):
             raise ConfigurationError(f"dimension {dim} != {self._dimension}")
         self._dimension = dim
-        for c, v in zip(chunks, vectors, strict=True):
-            self.points[c.chunk_id] = (c, np.asarray(v))
+        for c, v, s in zip(chunks, dense, sparse, strict=True):
+            self.points[c.chunk_id] = (c, np.asarray(v), s)
 
     def delete_document(self, doc_id: str, from_index: int = 0) -> int:
-        doomed = [k for k, (c, _) in self.points.items() if c.doc_id == doc_id and c.chunk_index >= from_index]
+        doomed = [k for k, (c, _, _) in self.points.items() if c.doc_id == doc_id and c.chunk_index >= from_index]
         for k in doomed:
             del self.points[k]
         return len(doomed)
 
-    def search(self, vector: Sequence[float], audiences: Collection[str], top_k: int) -> list[SearchHit]:
-        q = np.asarray(vector, dtype=np.float32)
-        allowed = set(audiences)
-        hits = [SearchHit(c, float(v @ q)) for c, v in self.points.values() if allowed.intersection(c.audience)]
-        return sorted(hits, key=lambda h: -h.score)[:top_k]
+    def _ranked(self, query: IndexQuery, kind: str, limit: int) -> list[SearchHit]:
+        hits = []
+        for c, v, s in self.points.values():
+            if not visible(c, query.access):
+                continue
+            if kind == "dense":
+                score = float(v @ np.asarray(query.dense, dtype=np.float32))
+            else:
+                assert query.sparse is not None
+                weights = dict(zip(s.indices, s.values, strict=True))
+                pairs = zip(query.sparse.indices, query.sparse.values, strict=True)
+                score = sum(weights.get(i, 0.0) * w for i, w in pairs)
+                if score <= 0:
+                    continue
+            hits.append(SearchHit(c, score))
+        return sorted(hits, key=lambda h: -h.score)[:limit]
+
+    def search(self, query: IndexQuery) -> list[SearchHit]:
+        if query.access.empty:
+            return []
+        needed = ("dense", "sparse") if query.mode == "hybrid" else (query.mode,)
+        for kind in needed:
+            if getattr(query, kind) is None:
+                raise ValueError(f"this search mode needs a {kind} query vector")
+        if query.mode != "hybrid":
+            return self._ranked(query, query.mode, query.top_k)
+        fused: dict[str, float] = {}
+        chunks: dict[str, Chunk] = {}
+        for kind in needed:
+            for rank, hit in enumerate(self._ranked(query, kind, query.candidates)):
+                fused[hit.chunk.chunk_id] = fused.get(hit.chunk.chunk_id, 0.0) + 1.0 / (60 + rank + 1)
+                chunks[hit.chunk.chunk_id] = hit.chunk
+        best = sorted(fused, key=lambda k: -fused[k])[: query.top_k]
+        return [SearchHit(chunks[k], fused[k]) for k in best]
 
     def count(self, doc_id: str | None = None) -> int:
-        return sum(1 for c, _ in self.points.values() if doc_id is None or c.doc_id == doc_id)
+        return sum(1 for c, _, _ in self.points.values() if doc_id is None or c.doc_id == doc_id)
 
     def chunks(self, doc_id: str) -> list[Chunk]:
-        return sorted((c for c, _ in self.points.values() if c.doc_id == doc_id), key=lambda c: c.chunk_index)
+        return sorted((c for c, _, _ in self.points.values() if c.doc_id == doc_id), key=lambda c: c.chunk_index)
+
+    def flush(self) -> None:
+        pass
 
     def close(self) -> None:
         pass

@@ -28,6 +28,7 @@ class _Candidate:
     position: int
     text: str
     score: float
+    cosine: float
 
 
 class ExtractiveAnswerer:
@@ -36,9 +37,9 @@ class ExtractiveAnswerer:
         self._settings = settings
         self._languages = list(languages)
 
-    def ask(self, question: str, role: str) -> Answer:
+    def ask(self, question: str, role: str, *, store: str | None = None) -> Answer:
         language = detect_language(question, self._languages)
-        hits = self._searcher.search(question, role, self._settings.top_k)
+        hits = self._searcher.search(question, role, self._settings.top_k, store=store)
         return self.answer_from_hits(question, language, hits)
 
     def refusal(self, language: str, hits: Sequence[SearchHit] = ()) -> Answer:
@@ -53,13 +54,12 @@ class ExtractiveAnswerer:
         )
 
     def answer_from_hits(self, question: str, language: str, hits: Sequence[SearchHit]) -> Answer:
-        if not hits or hits[0].score < self._settings.min_relevance:
-            return self.refusal(language, hits)
+        """Hit scores are not used (they may be cosines or fused ranks): support is measured per sentence here."""
         candidates = self._candidates(question, hits[:_SENTENCE_POOL])
         if not candidates:
             return self.refusal(language, hits)
         best = max(candidates, key=lambda c: c.score)
-        if best.score < self._settings.min_sentence_support:
+        if best.cosine < self._settings.min_relevance or best.score < self._settings.min_sentence_support:
             return self.refusal(language, hits)
         chosen = [best]
         same_chunk_next = [c for c in candidates if c.hit_rank == best.hit_rank and c.position == best.position + 1]
@@ -88,15 +88,14 @@ class ExtractiveAnswerer:
         vectors = embedder.embed_passages([s for _, _, s in raw])
         dense = vectors @ q
         terms = content_terms(question)
-        top = hits[0].score
         out = []
         for (rank, position, sentence), cosine in zip(raw, np.asarray(dense), strict=True):
             lexical = support(terms, sentence)
-            chunk_prior = hits[rank].score / top
+            chunk_prior = 1.0 / (1.0 + 0.05 * rank)  # retrieval rank, whatever the scoring of the index
             # cosines of e5 sit in a narrow band (~0.7-0.95): rescale before mixing with lexical overlap
             semantic = max(0.0, (float(cosine) - 0.70) / 0.25)
             score = (0.6 * semantic + 0.4 * lexical) * chunk_prior
-            out.append(_Candidate(rank, position, sentence, score))
+            out.append(_Candidate(rank, position, sentence, score, float(cosine)))
         return out
 
     def _compose(self, language: str, hits: Sequence[SearchHit], chosen: list[_Candidate]) -> Answer:

@@ -15,7 +15,8 @@ class Answerer(Protocol):
     - ``refused`` is True (with an explanation in ``answer`` and no citations) when the documents do not
       support an answer; the answer is never invented.
     - ``language`` is the detected language of the question; fixed texts (lead-ins, refusals) use it.
+    - ``store`` scopes store roles to their own store's documents (plus those for every store).
     - Raises :class:`assistant.errors.UnknownRoleError` for a role that is not configured.
     """
 
-    def ask(self, question: str, role: str) -> Answer: ...
+    def ask(self, question: str, role: str, *, store: str | None = None) -> Answer: ...

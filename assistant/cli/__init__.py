@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import documents, ingest, models, query, serve
+from assistant.cli import documents, evaluate, ingest, models, query, serve
 from assistant.cli.output import run_guarded
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app.command("ask")(query.ask)
 app.command("serve")(serve.serve)
 app.add_typer(documents.app, name="documents")
 app.add_typer(models.app, name="models")
+app.add_typer(evaluate.app, name="eval")
 
 
 def main() -> None:

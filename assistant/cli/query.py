@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from assistant.cli.output import container, emit_json, out
+from assistant.index.ports import SEARCH_MODES
+
+SearchModeOption = Enum("SearchModeOption", {m: m for m in SEARCH_MODES}, type=str)  # type: ignore[misc]
 
 RoleOption = Annotated[
     str | None,
     typer.Option(help="Role of the asker (store, hq, hr, marketing, compliance...); default from config."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+StoreOption = Annotated[
+    str | None, typer.Option(help="Store code of the asker; store roles then also see that store's documents.")
+]
 
 
 def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
     role: RoleOption = None,
     top_k: Annotated[int, typer.Option("--top-k", min=1, max=100, help="Number of chunks to return.")] = 5,
+    store: StoreOption = None,
+    mode: Annotated[
+        SearchModeOption | None, typer.Option(help="dense, sparse (BM25) or hybrid; default from config.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Semantic search over the chunks the role may read."""
+    """Hybrid (dense + BM25) search over the chunks the role may read."""
     with container(as_json) as c:
-        hits = c.searcher.search(query, role or c.settings.access.default_role, top_k)
+        role = role or c.settings.access.default_role
+        hits = c.searcher.search(query, role, top_k, store=store, mode=mode.value if mode else None)
     if as_json:
         emit_json({"hits": [h.as_json() for h in hits]})
         return
@@ -39,14 +51,13 @@ def search(
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in any supported language.")],
     role: RoleOption = None,
-    user: Annotated[
-        str | None, typer.Option(help="Pseudonymous id of the asker, recorded with the query for audit.")
-    ] = None,
+    user: Annotated[str | None, typer.Option(help="Pseudonymous id of the asker (recorded by the audit log).")] = None,
+    store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question from the documents, with citations, or refuse when they do not say."""
     with container(as_json) as c:
-        answer = c.answerer.ask(question, role or c.settings.access.default_role)
+        answer = c.answerer.ask(question, role or c.settings.access.default_role, store=store)
     if as_json:
         emit_json(answer.as_json())
         return

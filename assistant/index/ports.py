@@ -1,37 +1,92 @@
-"""The vector index port."""
+"""The vector index port: chunks with a dense and a sparse (BM25) vector, searched under an access filter."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
 from assistant.domain import Chunk, SearchHit
 from assistant.embeddings.ports import Vectors
 
+SearchMode = Literal["dense", "sparse", "hybrid"]
+SEARCH_MODES: tuple[SearchMode, ...] = ("dense", "sparse", "hybrid")
+
+
+@dataclass(frozen=True)
+class SparseVector:
+    indices: list[int]
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class AccessFilter:
+    """What the asker may read; adapters translate it into a filter *inside* the vector query.
+
+    A chunk matches when its ``audience`` shares a tag with ``audiences``, its ``confidentiality`` level is at most
+    ``max_confidentiality``, and, when ``stores`` is given, its ``stores`` payload holds ``"*"`` or one of them.
+    """
+
+    audiences: frozenset[str]
+    max_confidentiality: int = 3
+    stores: frozenset[str] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.audiences
+
+
+@dataclass(frozen=True)
+class IndexQuery:
+    access: AccessFilter
+    top_k: int
+    dense: Sequence[float] | None = None
+    sparse: SparseVector | None = None
+    mode: SearchMode = "hybrid"
+    candidates: int = field(default=50)  # per-branch prefetch size for hybrid fusion
+
 
 class VectorIndex(Protocol):
-    """Stores chunks with their dense vector and payload; searches under an audience filter.
+    """Stores chunks with their vectors and payload; searches dense, sparse (BM25 with IDF) or hybrid (RRF).
 
     Contract:
-    - ``upsert`` is idempotent: the same chunk id written twice leaves one point. ``vectors`` has one row per chunk.
-      The first upsert fixes the vector dimension; a later mismatch raises :class:`assistant.errors.ConfigurationError`.
+    - ``upsert`` is idempotent: the same chunk id written twice leaves one point. ``dense`` and ``sparse`` have one
+      entry per chunk. The first upsert fixes the dense dimension; a later mismatch raises
+      :class:`assistant.errors.ConfigurationError`.
     - ``delete_document`` removes the chunks of ``doc_id`` whose ``chunk_index >= from_index`` (all by default)
       and returns how many were removed (0 if none).
-    - ``search`` applies the audience filter *inside* the vector query: a chunk is returned only if its
-      ``audience`` payload shares at least one tag with ``audiences``. An empty ``audiences`` returns nothing.
-      Results are sorted by decreasing cosine score; an empty or missing collection gives ``[]``.
-    - ``count`` counts all chunks, or those of one document.
+    - ``search`` applies ``query.access`` *inside* the engine query (never by post-filtering): every returned chunk
+      satisfies it, and an empty access filter returns nothing. ``dense`` mode needs ``query.dense``, ``sparse``
+      needs ``query.sparse``, ``hybrid`` fuses both ranked lists with reciprocal rank fusion in the engine.
+      Results are sorted by decreasing score; an empty or missing collection gives ``[]``.
+    - ``count`` counts all chunks, or those of one document; ``chunks`` lists a document's chunks in order.
+    - Data persists across ``close`` and re-opening on the same storage.
     - Backend failures raise :class:`assistant.errors.BackendError`.
     """
 
-    def upsert(self, chunks: Sequence[Chunk], vectors: Vectors) -> None: ...
+    def upsert(self, chunks: Sequence[Chunk], dense: Vectors, sparse: Sequence[SparseVector]) -> None: ...
 
     def delete_document(self, doc_id: str, from_index: int = 0) -> int: ...
 
-    def search(self, vector: Sequence[float], audiences: Collection[str], top_k: int) -> list[SearchHit]: ...
+    def search(self, query: IndexQuery) -> list[SearchHit]: ...
 
     def count(self, doc_id: str | None = None) -> int: ...
 
     def chunks(self, doc_id: str) -> list[Chunk]: ...
 
+    def flush(self) -> None:
+        """Persist pending writes and build indexes; called at the end of an ingestion batch."""
+
     def close(self) -> None: ...
+
+
+class SparseEncoder(Protocol):
+    """Turns text into BM25 term-frequency sparse vectors (IDF is applied by the index).
+
+    Contract: deterministic; the same word in the same language always maps to the same index; documents and
+    queries are encoded with the stemmer of the language given (unknown languages fall back to no stemming).
+    """
+
+    def encode_documents(self, texts: Sequence[str], languages: Sequence[str]) -> list[SparseVector]: ...
+
+    def encode_query(self, text: str, language: str) -> SparseVector: ...

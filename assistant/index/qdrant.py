@@ -1,8 +1,8 @@
-"""VectorIndex adapter over qdrant-client: a Qdrant server, or the embedded local mode by default."""
+"""VectorIndex adapter over qdrant-client: a Qdrant server or cluster in production, its local mode in tests."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -12,10 +12,18 @@ from qdrant_client import QdrantClient, models
 from assistant.domain import Chunk, SearchHit
 from assistant.embeddings.ports import Vectors
 from assistant.errors import BackendError, ConfigurationError
+from assistant.index.filters import (
+    DENSE,
+    INTEGER_FIELDS,
+    KEYWORD_FIELDS,
+    SPARSE,
+    access_filter,
+    document_filter,
+    payload_of,
+    required_vector,
+)
+from assistant.index.ports import IndexQuery, SparseVector
 from assistant.settings import QdrantSettings
-
-DENSE = "dense"
-KEYWORD_FIELDS = ("doc_id", "audience", "source", "language")
 
 
 class QdrantIndex:
@@ -53,14 +61,16 @@ class QdrantIndex:
             self._client.create_collection(
                 self._name,
                 vectors_config={DENSE: models.VectorParams(size=dimension, distance=models.Distance.COSINE)},
+                sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
             )
-            if self._settings.url:  # payload indexes make filtered search fast; local mode ignores them
-                for field in KEYWORD_FIELDS:
-                    self._client.create_payload_index(self._name, field, models.PayloadSchemaType.KEYWORD)
+            if self._settings.url:  # payload indexes make filtered search fast; local mode has none
+                for name in KEYWORD_FIELDS:
+                    self._client.create_payload_index(self._name, name, models.PayloadSchemaType.KEYWORD)
+                for name in INTEGER_FIELDS:
+                    self._client.create_payload_index(self._name, name, models.PayloadSchemaType.INTEGER)
         else:
-            info = self._client.get_collection(self._name)
-            vectors = info.config.params.vectors
-            existing = vectors[DENSE].size if isinstance(vectors, dict) else None
+            vectors = self._client.get_collection(self._name).config.params.vectors
+            existing = vectors[DENSE].size if isinstance(vectors, dict) and DENSE in vectors else None
             if existing != dimension:
                 raise ConfigurationError(
                     f"collection {self._name!r} holds {existing}-dimensional vectors but the embedder gives "
@@ -69,53 +79,70 @@ class QdrantIndex:
                 )
         self._dimension = dimension
 
-    def upsert(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
-        if len(chunks) != len(vectors):
-            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    def upsert(self, chunks: Sequence[Chunk], dense: Vectors, sparse: Sequence[SparseVector]) -> None:
+        if not len(chunks) == len(dense) == len(sparse):
+            raise ValueError(f"{len(chunks)} chunks but {len(dense)} dense and {len(sparse)} sparse vectors")
         if not chunks:
             return
-        self._ensure(int(vectors.shape[1]))
+        self._ensure(int(dense.shape[1]))
         points = [
-            models.PointStruct(id=c.chunk_id, vector={DENSE: v.tolist()}, payload=c.payload())
-            for c, v in zip(chunks, vectors, strict=True)
+            models.PointStruct(
+                id=c.chunk_id,
+                vector={DENSE: d.tolist(), SPARSE: models.SparseVector(indices=s.indices, values=s.values)},
+                payload=c.payload(),
+            )
+            for c, d, s in zip(chunks, dense, sparse, strict=True)
         ]
         self._client.upsert(self._name, points=points, wait=True)
-
-    @staticmethod
-    def _doc_filter(doc_id: str, from_index: int = 0) -> models.Filter:
-        must: list[models.Condition] = [models.FieldCondition(key="doc_id", match=models.MatchValue(value=doc_id))]
-        if from_index > 0:
-            must.append(models.FieldCondition(key="chunk_index", range=models.Range(gte=from_index)))
-        return models.Filter(must=must)
 
     def delete_document(self, doc_id: str, from_index: int = 0) -> int:
         if not self._exists():
             return 0
-        flt = self._doc_filter(doc_id, from_index)
+        flt = document_filter(doc_id, from_index, models, models.Range)
         n = int(self._client.count(self._name, count_filter=flt, exact=True).count)
         if n:
             self._client.delete(self._name, points_selector=models.FilterSelector(filter=flt))
         return n
 
-    def search(self, vector: Sequence[float], audiences: Collection[str], top_k: int) -> list[SearchHit]:
-        if not audiences or not self._exists():
+    def search(self, query: IndexQuery) -> list[SearchHit]:
+        if query.access.empty or not self._exists():
             return []
-        acl = models.Filter(must=[models.FieldCondition(key="audience", match=models.MatchAny(any=sorted(audiences)))])
-        response = self._client.query_points(
-            self._name, query=list(vector), using=DENSE, query_filter=acl, limit=top_k, with_payload=True
-        )
-        return [SearchHit(Chunk.from_payload(_payload(p.payload)), float(p.score)) for p in response.points]
+        flt = access_filter(query.access, models, models.Range)
+        dense = list(query.dense) if query.dense is not None else None
+        sparse = models.SparseVector(indices=query.sparse.indices, values=query.sparse.values) if query.sparse else None
+        kwargs: dict[str, Any] = {"query_filter": flt, "limit": query.top_k, "with_payload": True}
+        if query.mode == "dense":
+            kwargs.update(query=required_vector(dense, "dense"), using=DENSE)
+        elif query.mode == "sparse":
+            kwargs.update(query=required_vector(sparse, "sparse"), using=SPARSE)
+        else:
+            kwargs.update(
+                prefetch=[
+                    models.Prefetch(
+                        query=required_vector(dense, "dense"), using=DENSE, filter=flt, limit=query.candidates
+                    ),
+                    models.Prefetch(
+                        query=required_vector(sparse, "sparse"), using=SPARSE, filter=flt, limit=query.candidates
+                    ),
+                ],
+                query=models.FusionQuery(fusion=models.Fusion.RRF),
+            )
+        response = self._client.query_points(self._name, **kwargs)
+        return [SearchHit(Chunk.from_payload(payload_of(p.payload)), float(p.score)) for p in response.points]
 
     def count(self, doc_id: str | None = None) -> int:
         if not self._exists():
             return 0
-        flt = self._doc_filter(doc_id) if doc_id else None
+        flt = document_filter(doc_id, 0, models, models.Range) if doc_id else None
         return int(self._client.count(self._name, count_filter=flt, exact=True).count)
 
     def chunks(self, doc_id: str) -> list[Chunk]:
         if not self._exists():
             return []
-        found = [Chunk.from_payload(_payload(r.payload)) for r in self._scroll(self._doc_filter(doc_id))]
+        found = [
+            Chunk.from_payload(payload_of(r.payload))
+            for r in self._scroll(document_filter(doc_id, 0, models, models.Range))
+        ]
         return sorted(found, key=lambda c: c.chunk_index)
 
     def _scroll(self, flt: models.Filter | None) -> Iterator[models.Record]:
@@ -126,13 +153,10 @@ class QdrantIndex:
             if offset is None:
                 return
 
+    def flush(self) -> None:
+        """Nothing to do: the server persists and indexes on its own."""
+
     def close(self) -> None:
         if "_client" in self.__dict__:
             self._client.close()
             del self.__dict__["_client"]
-
-
-def _payload(payload: dict[str, Any] | None) -> dict[str, Any]:
-    if payload is None:
-        raise BackendError("Qdrant returned a point without payload; the collection is corrupt: re-ingest")
-    return payload

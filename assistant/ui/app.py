@@ -13,6 +13,8 @@ from assistant.errors import AssistantError
 from assistant.settings import load_settings
 
 _container: Container | None = None
+# AI Act art. 50: users are told at first contact that they talk to an AI.
+AI_NOTICE = f"{messages.text('ai_notice', 'fr')}\n\n_{messages.text('ai_notice', 'en')}_"
 
 
 def _get_container() -> Container:
@@ -35,8 +37,7 @@ def render(answer: Answer) -> str:
 
 @cl.on_chat_start
 async def start() -> None:
-    # AI Act art. 50: users are told at first contact that they talk to an AI.
-    await cl.Message(content=f"{messages.text('ai_notice', 'fr')}\n\n_{messages.text('ai_notice', 'en')}_").send()
+    await cl.Message(content=AI_NOTICE).send()
 
 
 @cl.on_message

@@ -11,7 +11,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from ingestion.documents import Block, ParsedDocument, audience_from_keywords, split_tags
+from ingestion.documents import Block, ParsedDocument, audience_from_keywords, keyword_value, split_tags
 from ingestion.errors import DocumentReadError
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.IGNORECASE)
@@ -61,4 +61,12 @@ class DocxParser:
             (b.text for b in blocks if b.kind == "heading"), name.rsplit(".", 1)[0]
         )
         language = (props.language or "").split("-")[0].lower()
-        return ParsedDocument(title=title, blocks=blocks, audience=audience, language=language)
+        keywords = props.keywords or ""
+        return ParsedDocument(
+            title=title,
+            blocks=blocks,
+            audience=audience,
+            language=language,
+            confidentiality=keyword_value(keywords, "confidentiality").lower(),
+            stores=split_tags(keyword_value(keywords, "stores")),
+        )

@@ -17,6 +17,11 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _meta(soup: BeautifulSoup, name: str) -> str:
+    tag = soup.find("meta", attrs={"name": name})
+    return str(tag.get("content", "")) if isinstance(tag, Tag) else ""
+
+
 class HtmlParser:
     extensions: tuple[str, ...] = (".html", ".htm")
 
@@ -24,8 +29,7 @@ class HtmlParser:
         soup = BeautifulSoup(decode_text(data, name), "html.parser")
         for tag in soup.find_all(_SKIP):
             tag.decompose()
-        meta = soup.find("meta", attrs={"name": "audience"})
-        audience = split_tags(str(meta.get("content", ""))) if isinstance(meta, Tag) else []
+        audience = split_tags(_meta(soup, "audience"))
         html = soup.find("html")
         lang = str(html.get("lang", "")).split("-")[0].lower() if isinstance(html, Tag) else ""
         title_tag = soup.find("title")
@@ -52,4 +56,11 @@ class HtmlParser:
             raise DocumentReadError(f"{name}: no text found in the HTML body; is it a script-only page?")
         if not title:
             title = next((b.text for b in blocks if b.kind == "heading"), name.rsplit(".", 1)[0])
-        return ParsedDocument(title=title, blocks=blocks, audience=audience, language=lang)
+        return ParsedDocument(
+            title=title,
+            blocks=blocks,
+            audience=audience,
+            language=lang,
+            confidentiality=_meta(soup, "confidentiality").lower(),
+            stores=split_tags(_meta(soup, "stores")),
+        )

@@ -44,6 +44,8 @@ def _finish(meta: dict[str, str], blocks: list[Block], name: str) -> ParsedDocum
         blocks=blocks,
         audience=split_tags(meta.get("audience", "")),
         language=meta.get("lang", meta.get("language", "")).lower(),
+        confidentiality=meta.get("confidentiality", "").lower(),
+        stores=split_tags(meta.get("stores", "")),
     )
 
 

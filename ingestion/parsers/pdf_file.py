@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from ingestion.documents import Block, ParsedDocument, audience_from_keywords
+from ingestion.documents import Block, ParsedDocument, audience_from_keywords, keyword_value, split_tags
 from ingestion.errors import DocumentReadError
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every slightly malformed file
@@ -98,4 +98,10 @@ class PdfParser:
             raise DocumentReadError(f"{name}: the PDF has no text layer (a scan?); run OCR on it before ingesting")
         if not title:
             title = next((b.text for b in blocks if b.kind == "heading"), name.rsplit(".", 1)[0])
-        return ParsedDocument(title=title, blocks=blocks, audience=audience_from_keywords(keywords))
+        return ParsedDocument(
+            title=title,
+            blocks=blocks,
+            audience=audience_from_keywords(keywords),
+            confidentiality=keyword_value(keywords, "confidentiality").lower(),
+            stores=split_tags(keyword_value(keywords, "stores")),
+        )

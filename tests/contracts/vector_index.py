@@ -1,19 +1,31 @@
-"""Contract suite every VectorIndex adapter passes (subclass it and provide the ``index`` fixture)."""
+"""Contract suite every VectorIndex adapter passes (subclass it and provide the ``index`` and ``reopen`` fixtures)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assistant.domain import Chunk
 from assistant.errors import ConfigurationError
-from assistant.index.ports import VectorIndex
+from assistant.index.ports import AccessFilter, IndexQuery, SparseVector, VectorIndex
 from ingestion.pipeline import chunk_id_for
 
 DIM = 8
+STORE = AccessFilter(frozenset({"store", "public"}))
 
 
-def make_chunk(doc: str, i: int, audience: tuple[str, ...] = ("store",), text: str = "") -> Chunk:
+def make_chunk(
+    doc: str,
+    i: int,
+    audience: tuple[str, ...] = ("store",),
+    text: str = "",
+    stores: tuple[str, ...] = ("*",),
+    confidentiality: int = 1,
+) -> Chunk:
     return Chunk(
         chunk_id=chunk_id_for(doc, i),
         doc_id=doc,
@@ -25,6 +37,8 @@ def make_chunk(doc: str, i: int, audience: tuple[str, ...] = ("store",), text: s
         audience=audience,
         content_hash="h",
         chunk_index=i,
+        stores=stores,
+        confidentiality=confidentiality,
     )
 
 
@@ -33,61 +47,150 @@ def unit(seed: int) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
+def term(i: int) -> SparseVector:
+    """A sparse vector made of one rare term (i) and one common term (0)."""
+    return SparseVector([0, 1000 + i], [1.0, 1.0])
+
+
+def put(index: VectorIndex, chunks: list[Chunk], seed0: int = 0) -> None:
+    index.upsert(chunks, np.stack([unit(seed0 + i) for i in range(len(chunks))]), [term(i) for i in range(len(chunks))])
+    index.flush()
+
+
+def dense_query(seed: int, access: AccessFilter = STORE, k: int = 10) -> IndexQuery:
+    return IndexQuery(access=access, top_k=k, dense=unit(seed).tolist(), mode="dense")
+
+
 class VectorIndexContract:
     @pytest.fixture
     def index(self) -> VectorIndex:
         raise NotImplementedError
 
     def test_empty_index_searches_to_nothing(self, index: VectorIndex) -> None:
-        assert index.search(unit(0).tolist(), {"store"}, 5) == []
+        assert index.search(dense_query(0)) == []
         assert index.count() == 0
         assert index.delete_document("nope") == 0
 
     def test_upsert_is_idempotent(self, index: VectorIndex) -> None:
         chunks = [make_chunk("a", i) for i in range(3)]
-        vectors = np.stack([unit(i) for i in range(3)])
-        index.upsert(chunks, vectors)
-        index.upsert(chunks, vectors)
+        put(index, chunks)
+        put(index, chunks)
         assert index.count() == 3
         assert index.count("a") == 3
         assert [c.chunk_index for c in index.chunks("a")] == [0, 1, 2]
 
-    def test_search_orders_by_cosine_and_returns_payload(self, index: VectorIndex) -> None:
-        chunks = [make_chunk("a", i) for i in range(4)]
-        index.upsert(chunks, np.stack([unit(i) for i in range(4)]))
-        hits = index.search(unit(2).tolist(), {"store"}, 4)
+    def test_dense_search_orders_by_cosine_and_returns_payload(self, index: VectorIndex) -> None:
+        chunks = [make_chunk("a", i, stores=("lyon",), confidentiality=0) for i in range(4)]
+        put(index, chunks)
+        hits = index.search(dense_query(2))
         assert hits[0].chunk == chunks[2]
-        assert hits[0].score == pytest.approx(1.0, abs=1e-4)
+        assert hits[0].score == pytest.approx(1.0, abs=1e-3)
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+    def test_sparse_search_finds_the_rare_term(self, index: VectorIndex) -> None:
+        chunks = [make_chunk("a", i) for i in range(6)]
+        put(index, chunks)
+        hits = index.search(IndexQuery(access=STORE, top_k=3, sparse=term(4), mode="sparse"))
+        assert hits[0].chunk.chunk_index == 4
+
+    def test_hybrid_fuses_both_rankings(self, index: VectorIndex) -> None:
+        chunks = [make_chunk("a", i) for i in range(6)]
+        put(index, chunks)
+        only_3 = SparseVector([1003], [1.0])  # matches chunk 3 alone
+        query = IndexQuery(access=STORE, top_k=6, dense=unit(1).tolist(), sparse=only_3, mode="hybrid")
+        ranked = [h.chunk.chunk_index for h in index.search(query)]
+        # chunk 3 is in both lists, chunk 1 tops the dense one: RRF puts them first, then the dense-only rest
+        assert ranked[:2] == [3, 1]
+        assert len(ranked) == 6
+
+    def test_mode_without_its_vector_is_rejected(self, index: VectorIndex) -> None:
+        put(index, [make_chunk("a", 0)])
+        with pytest.raises(ValueError, match="sparse"):
+            index.search(IndexQuery(access=STORE, top_k=3, dense=unit(0).tolist(), mode="hybrid"))
 
     def test_audience_filter_is_applied_in_the_query(self, index: VectorIndex) -> None:
         store = [make_chunk("s", i, ("store",)) for i in range(5)]
         hr = [make_chunk("h", i, ("hr",)) for i in range(5)]
         both = [make_chunk("b", 0, ("store", "hr"))]
         every = store + hr + both
-        index.upsert(every, np.stack([unit(i) for i in range(len(every))]))
+        put(index, every)
         for i in range(len(every)):  # even a query equal to an hr chunk's vector returns no hr-only chunk
-            hits = index.search(unit(i).tolist(), {"store", "public"}, 20)
-            assert hits, "store chunks must still be found"
-            assert all("store" in h.chunk.audience for h in hits)
-        assert index.search(unit(0).tolist(), set(), 5) == []
-        assert {h.chunk.doc_id for h in index.search(unit(0).tolist(), {"hr"}, 20)} == {"h", "b"}
+            for mode in ("dense", "sparse", "hybrid"):
+                query = IndexQuery(STORE, 20, unit(i).tolist(), term(i), mode)  # type: ignore[arg-type]
+                hits = index.search(query)
+                assert all("store" in h.chunk.audience for h in hits), mode
+        assert index.search(dense_query(0, AccessFilter(frozenset()))) == []
+        hr_access = AccessFilter(frozenset({"hr"}))
+        assert {h.chunk.doc_id for h in index.search(dense_query(0, hr_access, 20))} == {"h", "b"}
+
+    def test_confidentiality_and_store_scope(self, index: VectorIndex) -> None:
+        chunks = [
+            make_chunk("pub", 0, confidentiality=0),
+            make_chunk("sec", 0, confidentiality=3),
+            make_chunk("lyon", 0, stores=("lyon",)),
+            make_chunk("nice", 0, stores=("nice",)),
+        ]
+        put(index, chunks)
+        internal_lyon = AccessFilter(frozenset({"store"}), max_confidentiality=1, stores=frozenset({"lyon"}))
+        assert {h.chunk.doc_id for h in index.search(dense_query(0, internal_lyon))} == {"pub", "lyon"}
+        no_store = AccessFilter(frozenset({"store"}), max_confidentiality=3, stores=frozenset())
+        assert {h.chunk.doc_id for h in index.search(dense_query(0, no_store))} == {"pub", "sec"}
+        unscoped = AccessFilter(frozenset({"store"}), max_confidentiality=3)
+        assert len(index.search(dense_query(0, unscoped))) == 4
+
+    # The same fixture instance serves every example on purpose (filled once); subclasses run it per adapter.
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors],
+    )
+    @given(
+        audiences=st.lists(st.sampled_from(["store", "hq", "hr", "public"]), min_size=1, max_size=2, unique=True),
+        seed=st.integers(0, 40),
+        level=st.integers(0, 3),
+    )
+    def test_property_no_result_escapes_the_filter(
+        self, index: VectorIndex, audiences: list[str], seed: int, level: int
+    ) -> None:
+        if index.count() == 0:
+            tags = [("store",), ("hq",), ("hr",), ("public",), ("store", "hr")]
+            put(index, [make_chunk(f"d{i}", 0, tags[i % 5], confidentiality=i % 4) for i in range(40)])
+        access = AccessFilter(frozenset(audiences), max_confidentiality=level)
+        query = IndexQuery(access, 40, unit(seed).tolist(), term(seed), "hybrid")
+        for hit in index.search(query):
+            assert set(hit.chunk.audience) & set(audiences)
+            assert hit.chunk.confidentiality <= level
 
     def test_delete_document_and_tail(self, index: VectorIndex) -> None:
-        a = [make_chunk("a", i) for i in range(5)]
-        b = [make_chunk("b", i) for i in range(2)]
-        index.upsert(a + b, np.stack([unit(i) for i in range(7)]))
+        put(index, [make_chunk("a", i) for i in range(5)] + [make_chunk("b", i) for i in range(2)])
         assert index.delete_document("a", from_index=3) == 2
         assert [c.chunk_index for c in index.chunks("a")] == [0, 1, 2]
         assert index.delete_document("a") == 3
         assert index.count("a") == 0
         assert index.count("b") == 2
+        assert all(h.chunk.doc_id == "b" for h in index.search(dense_query(0)))
 
     def test_dimension_mismatch_is_a_clear_error(self, index: VectorIndex) -> None:
-        index.upsert([make_chunk("a", 0)], np.stack([unit(0)]))
-        with pytest.raises(ConfigurationError):
-            index.upsert([make_chunk("a", 1)], np.ones((1, DIM * 2), dtype=np.float32))
+        put(index, [make_chunk("a", 0)])
+        with pytest.raises(ConfigurationError, match="dimension"):
+            index.upsert([make_chunk("a", 1)], np.ones((1, DIM * 2), dtype=np.float32), [term(0)])
 
     def test_length_mismatch_is_rejected(self, index: VectorIndex) -> None:
         with pytest.raises(ValueError, match="chunks"):
-            index.upsert([make_chunk("a", 0), make_chunk("a", 1)], np.stack([unit(0)]))
+            index.upsert([make_chunk("a", 0), make_chunk("a", 1)], np.stack([unit(0)]), [term(0)])
+
+
+class PersistentVectorIndexContract(VectorIndexContract):
+    """For adapters with storage: also provide ``reopen``, a factory opening the same storage again."""
+
+    @pytest.fixture
+    def reopen(self) -> Callable[[], VectorIndex]:
+        raise NotImplementedError
+
+    def test_persists_across_restarts(self, index: VectorIndex, reopen: Callable[[], VectorIndex]) -> None:
+        put(index, [make_chunk("a", i) for i in range(3)])
+        index.close()
+        second = reopen()
+        assert second.count("a") == 3
+        assert second.search(dense_query(1, k=1))[0].chunk.chunk_index == 1
+        second.close()

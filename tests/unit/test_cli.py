@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from assistant.cli import app, output
 from assistant.container import Container
 from assistant.embeddings.ports import Embedder
-from assistant.index.ports import VectorIndex
-from tests.fakes import FakeEmbedder, InMemoryIndex
+from assistant.index.ports import SparseEncoder, VectorIndex
+from tests.fakes import FakeEmbedder, FakeSparseEncoder, InMemoryIndex
 
 pytestmark = pytest.mark.unit
 INDEX = InMemoryIndex()
@@ -23,6 +23,10 @@ class FakeContainer(Container):
     @cached_property
     def embedder(self) -> Embedder:
         return FakeEmbedder()
+
+    @cached_property
+    def sparse_encoder(self) -> SparseEncoder:
+        return FakeSparseEncoder()
 
     @cached_property
     def index(self) -> VectorIndex:

@@ -10,7 +10,7 @@ from assistant.errors import UnknownRoleError
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.searcher import Searcher
 from assistant.settings import AnswerSettings
-from tests.fakes import FakeEmbedder, InMemoryIndex
+from tests.fakes import FakeEmbedder, FakeSparseEncoder, InMemoryIndex
 
 pytestmark = pytest.mark.unit
 
@@ -43,10 +43,12 @@ def answerer() -> ExtractiveAnswerer:
         )
         for i, (doc, (audience, text)) in enumerate(TEXTS.items())
     ]
-    index.upsert(chunks, embedder.embed_passages([c.text for c in chunks]))
+    texts = [c.text for c in chunks]
+    index.upsert(chunks, embedder.embed_passages(texts), FakeSparseEncoder().encode_documents(texts, []))
     policy = AccessPolicy({"store": ["store"], "hr": ["hr", "store"]})
     settings = AnswerSettings(min_relevance=0.2, min_sentence_support=0.1)
-    return ExtractiveAnswerer(Searcher(embedder, index, policy), settings, ["fr", "en"])
+    searcher = Searcher(embedder, FakeSparseEncoder(), index, policy, languages=["fr", "en"])
+    return ExtractiveAnswerer(searcher, settings, ["fr", "en"])
 
 
 def test_answers_with_quotes_and_citations_of_retrieved_chunks(answerer: ExtractiveAnswerer) -> None:
@@ -90,17 +92,20 @@ def test_english_question_gets_english_texts(answerer: ExtractiveAnswerer) -> No
 
 
 def test_no_hits_refuses_without_citations() -> None:
-    searcher = Searcher(FakeEmbedder(), InMemoryIndex(), AccessPolicy({"store": ["store"]}))
+    searcher = Searcher(
+        FakeEmbedder(), FakeSparseEncoder(), InMemoryIndex(), AccessPolicy({"store": ["store"]}), languages=["fr"]
+    )
     answer = ExtractiveAnswerer(searcher, AnswerSettings(), ["fr"]).ask("Bonjour ?", "store")
     assert answer.refused
     assert answer.citations == []
     assert answer.mode == "extractive"
 
 
-def test_chunks_below_relevance_threshold_are_refused() -> None:
-    answerer = ExtractiveAnswerer(
-        Searcher(FakeEmbedder(), InMemoryIndex(), AccessPolicy({})), AnswerSettings(min_relevance=0.9), ["fr"]
-    )
+@pytest.mark.parametrize(("min_relevance", "refused"), [(0.99, True), (0.3, False)])
+def test_sentence_relevance_threshold(min_relevance: float, refused: bool) -> None:
+    searcher = Searcher(FakeEmbedder(), FakeSparseEncoder(), InMemoryIndex(), AccessPolicy({}), languages=["fr"])
+    settings = AnswerSettings(min_relevance=min_relevance, min_sentence_support=0.0)
+    answerer = ExtractiveAnswerer(searcher, settings, ["fr"])
     chunk = Chunk("id", "d", "/d.md", "T", "", "Le client a 30 jours pour retourner.", "fr", ("store",), "h", 0)
-    weak = [SearchHit(chunk, 0.5)]
-    assert answerer.answer_from_hits("Combien de jours pour retourner ?", "fr", weak).refused
+    hits = [SearchHit(chunk, 0.016)]  # a fused (RRF) score: the answerer must not read it as a cosine
+    assert answerer.answer_from_hits("Combien de jours pour retourner ?", "fr", hits).refused is refused

@@ -10,7 +10,7 @@ from ingestion.chunking import Chunker
 from ingestion.parsers import default_registry
 from ingestion.pipeline import Ingestor, doc_id_for
 from ingestion.registry import SqliteDocumentRegistry
-from tests.fakes import FakeEmbedder, InMemoryIndex
+from tests.fakes import FakeEmbedder, FakeSparseEncoder, InMemoryIndex
 
 pytestmark = pytest.mark.unit
 AUDIENCES = {"public", "store", "hq", "hr", "marketing"}
@@ -28,6 +28,7 @@ class Rig:
             default_registry(),
             Chunker(300, 50, 0),
             self.embedder,
+            FakeSparseEncoder(),
             self.index,
             self.registry,
             known_audiences=AUDIENCES,

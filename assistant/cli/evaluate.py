@@ -1,0 +1,69 @@
+"""``assistant eval``: measured quality on question sets."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+from rich.table import Table
+
+from assistant.cli.output import container, emit_json, err, out, split_csv
+from assistant.container import Container
+from assistant.errors import ConfigurationError
+from assistant.index.ports import SEARCH_MODES, SearchMode
+
+app = typer.Typer(help="Benchmarks: retrieval quality and latency.", no_args_is_help=True)
+
+
+@app.command("retrieval")
+def retrieval(
+    dataset: Annotated[Path, typer.Option(help="JSON lines: {question, gold: [doc ids or file stems], role?}.")],
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(help="Ingest these files/folders into an isolated index under <data dir>/eval first."),
+    ] = None,
+    modes: Annotated[str, typer.Option(help="Comma-separated modes to compare.")] = "dense,sparse,hybrid",
+    role: Annotated[str | None, typer.Option(help="Role for every question (default: the question's own).")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N questions.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """hit@1/5/10, MRR, nDCG@10 and index latency p50/p95 for dense, sparse and hybrid search, side by side."""
+    from eval.golden import load_golden
+    from eval.retrieval import evaluate_retrieval
+
+    with container(as_json) as root:
+        chosen = split_csv(modes) or []
+        bad = [m for m in chosen if m not in SEARCH_MODES]
+        if bad or not chosen:
+            raise ConfigurationError(f"--modes {modes!r}: use a comma-separated subset of {', '.join(SEARCH_MODES)}")
+        if not dataset.is_file():
+            raise ConfigurationError(f"--dataset {dataset}: no such file")
+        try:
+            questions = load_golden(dataset)[:limit]
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        c = root
+        if corpus:
+            key = hashlib.sha256("|".join(str(p.resolve()) for p in corpus).encode()).hexdigest()[:12]
+            c = Container(root.settings.model_copy(update={"data_dir": root.settings.data_dir / "eval" / key}))
+        try:
+            if corpus:
+                err.print(f"ingesting {len(corpus)} path(s) into {c.settings.data_dir} (incremental)…")
+                ingested = c.ingestor.ingest(corpus)
+                err.print(f"{ingested.chunks_embedded} chunks embedded, {len(ingested.failed)} failed files")
+            report = evaluate_retrieval(c.searcher, questions, cast(list[SearchMode], chosen), role=role)
+        finally:
+            if c is not root:
+                c.close()
+    if as_json:
+        emit_json(report.as_json())
+        return
+    table = Table(title=f"{dataset.name}: {report.questions} questions, encoding p50 {report.encode_ms_p50:.0f} ms")
+    columns = ["mode", "hit@1", "hit@5", "hit@10", "mrr", "ndcg@10", "latency_p50_ms", "latency_p95_ms"]
+    for name in columns:
+        table.add_column(name, justify="right")
+    for row in report.as_json()["modes"]:
+        table.add_row(*(str(row[name]) for name in columns))
+    out.print(table)

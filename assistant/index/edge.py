@@ -1,0 +1,178 @@
+"""VectorIndex adapter on qdrant-edge: the real Qdrant engine embedded in-process (the default index).
+
+Same collection layout as the qdrant-client adapter (named vectors ``dense`` + ``bm25`` with the IDF modifier),
+payload indexes on the filtered fields, HNSW built by the engine's optimizer at the end of each ingestion batch.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+
+from assistant.domain import Chunk, SearchHit
+from assistant.embeddings.ports import Vectors
+from assistant.errors import BackendError, ConfigurationError
+from assistant.index.filters import (
+    DENSE,
+    INTEGER_FIELDS,
+    KEYWORD_FIELDS,
+    SPARSE,
+    access_filter,
+    document_filter,
+    payload_of,
+    required_vector,
+)
+from assistant.index.ports import IndexQuery, SparseVector
+
+_META = "assistant-index.json"
+
+
+class EdgeIndex:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.RLock()
+        self._shard: qe.EdgeShard | None = None
+        self._dimension: int | None = None
+        self._opened = False
+
+    def _open(self) -> qe.EdgeShard | None:
+        """The shard if one exists on disk (loaded once), else None until the first upsert creates it."""
+        if not self._opened:
+            meta = self._path / _META
+            if meta.is_file():
+                self._dimension = int(json.loads(meta.read_text())["dimension"])
+                try:
+                    self._shard = qe.EdgeShard.load(str(self._path / "shard"))
+                except Exception as exc:  # the engine reports storage problems as plain exceptions
+                    raise BackendError(
+                        f"cannot open the index at {self._path} ({exc}); is another process using it? "
+                        "Otherwise restore it from a snapshot or delete the folder and re-ingest"
+                    ) from exc
+            self._opened = True
+        return self._shard
+
+    def _create(self, dimension: int) -> qe.EdgeShard:
+        self._path.mkdir(parents=True, exist_ok=True)
+        config = qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=dimension, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        shard = qe.EdgeShard.create(str(self._path / "shard"), config)
+        for name in KEYWORD_FIELDS:
+            shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
+        for name in INTEGER_FIELDS:
+            shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Integer))
+        (self._path / _META).write_text(json.dumps({"dimension": dimension, "engine": "qdrant-edge"}))
+        self._dimension = dimension
+        return shard
+
+    def upsert(self, chunks: Sequence[Chunk], dense: Vectors, sparse: Sequence[SparseVector]) -> None:
+        if not len(chunks) == len(dense) == len(sparse):
+            raise ValueError(f"{len(chunks)} chunks but {len(dense)} dense and {len(sparse)} sparse vectors")
+        if not chunks:
+            return
+        dimension = int(dense.shape[1])
+        with self._lock:
+            shard = self._open()
+            if shard is None:
+                shard = self._shard = self._create(dimension)
+            elif dimension != self._dimension:
+                raise ConfigurationError(
+                    f"the index at {self._path} holds {self._dimension}-dimensional vectors but the embedder gives "
+                    f"{dimension}: the embedding model changed. Point ASSISTANT_DATA_DIR at a new folder and re-ingest."
+                )
+            points = [
+                qe.Point(c.chunk_id, {DENSE: d.tolist(), SPARSE: qe.SparseVector(s.indices, s.values)}, c.payload())
+                for c, d, s in zip(chunks, dense, sparse, strict=True)
+            ]
+            shard.update(qe.UpdateOperation.upsert_points(points))
+
+    def delete_document(self, doc_id: str, from_index: int = 0) -> int:
+        with self._lock:
+            shard = self._open()
+            if shard is None:
+                return 0
+            flt = document_filter(doc_id, from_index, qe, qe.RangeFloat)
+            n = shard.count(qe.CountRequest(exact=True, filter=flt))
+            if n:
+                shard.update(qe.UpdateOperation.delete_points_by_filter(flt))
+            return int(n)
+
+    def search(self, query: IndexQuery) -> list[SearchHit]:
+        with self._lock:
+            shard = self._open()
+            if shard is None or query.access.empty:
+                return []
+            flt = access_filter(query.access, qe, qe.RangeFloat)
+            dense = qe.Query.Nearest(list(query.dense), using=DENSE) if query.dense is not None else None
+            sparse = (
+                qe.Query.Nearest(qe.SparseVector(query.sparse.indices, query.sparse.values), using=SPARSE)
+                if query.sparse is not None
+                else None
+            )
+            if query.mode == "hybrid":
+                prefetches = [
+                    qe.Prefetch(query.candidates, query=required_vector(dense, "dense"), filter=flt),
+                    qe.Prefetch(query.candidates, query=required_vector(sparse, "sparse"), filter=flt),
+                ]
+                request = qe.QueryRequest(
+                    query.top_k,
+                    query=qe.Fusion.Rrf(k=60),  # type: ignore[arg-type]  # the stub's union omits Fusion.Rrf
+                    prefetches=prefetches,
+                    filter=flt,
+                    with_payload=True,
+                )
+            else:
+                chosen = dense if query.mode == "dense" else sparse
+                request = qe.QueryRequest(
+                    query.top_k, query=required_vector(chosen, query.mode), filter=flt, with_payload=True
+                )
+            points = shard.query(request)
+        return [SearchHit(Chunk.from_payload(payload_of(p.payload)), float(p.score)) for p in points]
+
+    def count(self, doc_id: str | None = None) -> int:
+        with self._lock:
+            shard = self._open()
+            if shard is None:
+                return 0
+            flt = document_filter(doc_id, 0, qe, qe.RangeFloat) if doc_id else None
+            return int(shard.count(qe.CountRequest(exact=True, filter=flt)))
+
+    def chunks(self, doc_id: str) -> list[Chunk]:
+        found = [
+            Chunk.from_payload(payload_of(r.payload))
+            for r in self._scroll(document_filter(doc_id, 0, qe, qe.RangeFloat))
+        ]
+        return sorted(found, key=lambda c: c.chunk_index)
+
+    def _scroll(self, flt: Any) -> Iterator[Any]:
+        offset: Any = None
+        while True:
+            with self._lock:
+                shard = self._open()
+                if shard is None:
+                    return
+                records, offset = shard.scroll(
+                    qe.ScrollRequest(offset=offset, limit=256, filter=flt, with_payload=True)
+                )
+            yield from records
+            if offset is None:
+                return
+
+    def flush(self) -> None:
+        """Persist and build the HNSW / payload indexes (end of an ingestion batch)."""
+        with self._lock:
+            if self._shard is not None:
+                self._shard.optimize()
+                self._shard.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._shard is not None:
+                self._shard.close()
+            self._shard, self._opened = None, False

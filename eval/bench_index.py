@@ -1,0 +1,124 @@
+"""Speed benchmark of the embedded index (qdrant-edge) at scale, on synthetic chunks.
+
+    python -m eval.bench_index --chunks 100000 --queries 500
+
+Vectors are random unit 384-d (the e5-small size), sparse vectors are 20 Zipf-distributed BM25 terms, payloads carry
+~800 characters of text and realistic access fields. Reports insert throughput, optimisation (HNSW build) time,
+hybrid + access-filter query latency p50/p95 (index only, no query embedding), dense-only latency, peak RSS and disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.domain import Chunk
+from assistant.embeddings.ports import Vectors
+from assistant.index.edge import EdgeIndex
+from assistant.index.ports import AccessFilter, IndexQuery, SparseVector
+from ingestion.pipeline import chunk_id_for
+
+DIM = 384
+AUDIENCES = [("store",), ("store", "marketing"), ("hq",), ("hr",), ("public",)]
+FILLER = ("Procédure magasin : vérifier le ticket, contrôler l'état de l'article et enregistrer le retour. " * 9)[:800]
+
+
+def _sparse(rng: np.random.Generator, terms: int = 20) -> SparseVector:
+    ids = np.unique(rng.zipf(1.3, size=terms) % 50_000)
+    return SparseVector(ids.tolist(), rng.uniform(0.5, 2.0, size=len(ids)).round(3).tolist())
+
+
+def _unit(rng: np.random.Generator, n: int) -> Vectors:
+    v = rng.normal(size=(n, DIM)).astype(np.float32)
+    unit: Vectors = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return unit
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def run(chunks: int, queries: int, batch: int, folder: Path, seed: int = 0) -> dict[str, Any]:
+    rng = np.random.default_rng(seed)
+    index = EdgeIndex(folder)
+    started = time.perf_counter()
+    for start in range(0, chunks, batch):
+        n = min(batch, chunks - start)
+        items = [
+            Chunk(
+                chunk_id=chunk_id_for(f"doc{(start + i) // 10}", (start + i) % 10),
+                doc_id=f"doc{(start + i) // 10}",
+                source=f"/corpus/doc{(start + i) // 10}.md",
+                title=f"Document {(start + i) // 10}",
+                section="Section",
+                text=FILLER,
+                language="fr",
+                audience=AUDIENCES[(start + i) % len(AUDIENCES)],
+                content_hash="synthetic",
+                chunk_index=(start + i) % 10,
+                stores=("*",) if (start + i) % 3 else (f"store{(start + i) % 100:03d}",),
+                confidentiality=(start + i) % 4,
+            )
+            for i in range(n)
+        ]
+        index.upsert(items, _unit(rng, n), [_sparse(rng) for _ in range(n)])
+    insert_s = time.perf_counter() - started
+    started = time.perf_counter()
+    index.flush()
+    optimise_s = time.perf_counter() - started
+
+    access = AccessFilter(frozenset({"store", "public"}), max_confidentiality=1, stores=frozenset({"store042"}))
+    qvecs = _unit(rng, queries)
+    hybrid: list[float] = []
+    dense: list[float] = []
+    for q in qvecs:
+        sparse = _sparse(rng, 6)
+        for mode, sink in (("hybrid", hybrid), ("dense", dense)):
+            request = IndexQuery(access, 10, q.tolist(), sparse, mode, 50)  # type: ignore[arg-type]
+            t0 = time.perf_counter()
+            hits = index.search(request)
+            sink.append((time.perf_counter() - t0) * 1000)
+            assert all({"store", "public"} & set(h.chunk.audience) and h.chunk.confidentiality <= 1 for h in hits)
+    index.close()
+    disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return {
+        "chunks": chunks,
+        "insert_s": round(insert_s, 1),
+        "insert_chunks_per_s": round(chunks / insert_s),
+        "optimise_s": round(optimise_s, 1),
+        "hybrid_filtered_p50_ms": round(_percentile(hybrid, 50), 3),
+        "hybrid_filtered_p95_ms": round(_percentile(hybrid, 95), 3),
+        "dense_filtered_p50_ms": round(_percentile(dense, 50), 3),
+        "dense_filtered_p95_ms": round(_percentile(dense, 95), 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "disk_mb": round(disk / 1e6),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chunks", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--batch", type=int, default=2_000)
+    parser.add_argument("--keep", type=Path, help="Build the index here and keep it (default: a temporary folder).")
+    args = parser.parse_args(argv)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-index-"))
+    try:
+        print(json.dumps(run(args.chunks, args.queries, args.batch, folder), indent=2))
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
