@@ -6,16 +6,22 @@ Everything is built lazily and once; constructing a Container loads nothing heav
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.ports import Answerer
+from assistant.answering.revealing import RevealingAnswerer
 from assistant.embeddings.ports import Embedder
 from assistant.index.ports import SparseEncoder, VectorIndex
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.searcher import Searcher
 from assistant.settings import Settings, apply_offline_mode
 from ingestion.pipeline import Ingestor
+from ingestion.ports import NoProtection, TextProtector
 from ingestion.registry import SqliteDocumentRegistry
+
+if TYPE_CHECKING:
+    from privacy.boundary import PrivacyBoundary
 
 
 class Container:
@@ -67,11 +73,35 @@ class Container:
             languages=self.settings.ingestion.languages,
             mode=self.settings.index.search_mode,
             candidates=self.settings.index.candidates,
+            protect_query=self.privacy.protect_query if self.settings.privacy.enabled else None,
         )
 
     @cached_property
+    def privacy(self) -> PrivacyBoundary:
+        from privacy.allow_list import load_allow_list
+        from privacy.boundary import PrivacyBoundary
+        from privacy.presidio_detector import PresidioDetector
+        from privacy.pseudonymizer import HmacPseudonymizer, pseudonym_key
+        from privacy.vault import SqliteVault
+
+        p = self.settings.privacy
+        detector = PresidioDetector(p, allow_list=load_allow_list(p.catalogues, p.allow_list))
+        key = pseudonym_key(p)
+        vault = SqliteVault.from_settings(p, self.settings.data_dir)
+        return PrivacyBoundary(
+            HmacPseudonymizer(detector, key), detector, vault, key, reidentify_roles=p.reidentify_roles
+        )
+
+    @cached_property
+    def protector(self) -> TextProtector:
+        return self.privacy if self.settings.privacy.enabled else NoProtection()
+
+    @cached_property
     def answerer(self) -> Answerer:
-        return ExtractiveAnswerer(self.searcher, self.settings.answer, self.settings.ingestion.languages)
+        extractive = ExtractiveAnswerer(self.searcher, self.settings.answer, self.settings.ingestion.languages)
+        if not self.settings.privacy.enabled:
+            return extractive
+        return RevealingAnswerer(extractive, self.privacy.reveal)
 
     @cached_property
     def ingestor(self) -> Ingestor:
@@ -91,6 +121,7 @@ class Container:
             languages=s.languages,
             max_file_bytes=s.max_file_bytes,
             model_id=self.embedder.model_name,
+            protector=self.protector,
         )
 
     def close(self) -> None:
@@ -98,3 +129,5 @@ class Container:
             self.index.close()
         if "registry" in self.__dict__:
             self.registry.close()
+        if "privacy" in self.__dict__:
+            self.privacy.close()

@@ -187,11 +187,24 @@ class PrivacySettings(BaseModel):
     )
     employee_id_pattern: str = Field(r"\bEMP-\d{6}\b", description="Regex of employee ids.")
     allow_list: list[str] = Field(
-        default_factory=list,
-        description="Extra names never treated as personal data (brands, products, stores), added to the "
+        default_factory=lambda: ["Maison Lumière", "Carte Lumière"],
+        description="Names never treated as personal data (the chain's own brands, store names), added to the "
         "catalogue-derived list.",
     )
     score_threshold: float = Field(0.5, ge=0, le=1, description="Minimum detector confidence for an entity.")
+    enabled: bool = Field(
+        True,
+        description="Pseudonymize documents and questions before they reach the index, the LLM and the logs. "
+        "Turning it off is for benchmarks only (it re-indexes everything).",
+    )
+    catalogues: list[Path] = Field(
+        default_factory=lambda: [Path(__file__).resolve().parent.parent / "ingestion" / "samples" / "produits"],
+        description="CSV catalogues (files or folders) whose product and brand names are never personal data.",
+    )
+    reidentify_roles: list[str] = Field(
+        default_factory=lambda: ["compliance", "hr"],
+        description="Roles that see answers re-identified (audited); others see pseudonyms.",
+    )
 
 
 class UiSettings(BaseModel):

@@ -8,75 +8,22 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
 
 from assistant.domain import CONFIDENTIALITY_LEVELS, Chunk
 from assistant.embeddings.ports import Embedder
 from assistant.index.ports import SparseEncoder, VectorIndex
 from assistant.text import detect_language
 from ingestion.chunking import Chunker
-from ingestion.documents import split_tags
+from ingestion.documents import ParsedDocument, split_tags
 from ingestion.errors import DocumentReadError, IngestionError
 from ingestion.parsers import ParserRegistry
+from ingestion.ports import TextProtector
 from ingestion.registry import DocumentRecord, DocumentRegistry
+from ingestion.report import FileOutcome, IngestPlan, IngestReport, Status
 
-Status = Literal["added", "updated", "unchanged", "deleted", "failed"]
 AUDIENCE_FILE = ".audience"
 _ID_NAMESPACE = uuid.UUID("6f1c2b1e-3d5a-4c8e-9b7a-2f4e6d8c0a11")
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    source: str
-    status: Status
-    doc_id: str = ""
-    chunks: int = 0
-    audience: tuple[str, ...] = ()
-    language: str = ""
-    error: str = ""
-
-    def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"source": self.source, "status": self.status, "doc_id": self.doc_id}
-        if self.status == "failed":
-            out["error"] = self.error
-        else:
-            out.update(chunks=self.chunks, audience=list(self.audience), language=self.language)
-        return out
-
-
-@dataclass
-class IngestPlan:
-    files: list[tuple[Path, Path]]  # (file, the root it was found under)
-    removed: list[DocumentRecord]
-    errors: list[FileOutcome]
-    skipped: list[str] = field(default_factory=list)  # unsupported formats found while walking folders
-
-
-@dataclass
-class IngestReport:
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    chunks_embedded: int = 0
-    chunks_deleted: int = 0
-
-    def count(self, status: Status) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def failed(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    def as_json(self) -> dict[str, Any]:
-        counts = {s: self.count(s) for s in ("added", "updated", "unchanged", "deleted", "failed")}
-        return {
-            **counts,
-            "chunks_embedded": self.chunks_embedded,
-            "chunks_deleted": self.chunks_deleted,
-            "skipped": self.skipped,
-            "documents": [o.as_json() for o in self.outcomes],
-        }
 
 
 def doc_id_for(source: str) -> str:
@@ -102,6 +49,7 @@ class Ingestor:
         languages: Sequence[str],
         max_file_bytes: int,
         model_id: str,
+        protector: TextProtector,
     ) -> None:
         self._parsers = parsers
         self._chunker = chunker
@@ -113,7 +61,10 @@ class Ingestor:
         self._default_audience = tuple(default_audience)
         self._languages = list(languages)
         self._max_bytes = max_file_bytes
-        self._config_key = f"{model_id}|{chunker.max_chars}|{chunker.overlap_chars}|{chunker.min_chars}"
+        self._protector = protector
+        self._config_key = (
+            f"{model_id}|{chunker.max_chars}|{chunker.overlap_chars}|{chunker.min_chars}|{protector.fingerprint}"
+        )
 
     # -- planning -------------------------------------------------------------------------------
     def plan(self, paths: Sequence[Path]) -> IngestPlan:
@@ -159,6 +110,8 @@ class Ingestor:
         plan: IngestPlan,
         audience: Sequence[str] | None = None,
         on_progress: Callable[[FileOutcome], None] | None = None,
+        *,
+        force: bool = False,
     ) -> IngestReport:
         report = IngestReport(outcomes=list(plan.errors), skipped=list(plan.skipped))
         if audience is not None:
@@ -173,7 +126,7 @@ class Ingestor:
                 on_progress(outcome)
         for path, root in plan.files:
             try:
-                outcome = self._ingest_file(path, root, audience, report)
+                outcome = self._ingest_file(path, root, audience, report, force)
             except IngestionError as exc:
                 outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=str(exc))
             except OSError as exc:
@@ -185,8 +138,11 @@ class Ingestor:
         self._index.flush()
         return report
 
-    def ingest(self, paths: Sequence[Path], audience: Sequence[str] | None = None) -> IngestReport:
-        return self.run(self.plan(paths), audience)
+    def ingest(
+        self, paths: Sequence[Path], audience: Sequence[str] | None = None, *, force: bool = False
+    ) -> IngestReport:
+        """``force`` re-indexes even unchanged files (after an erasure, for instance)."""
+        return self.run(self.plan(paths), audience, force=force)
 
     def _check_audience(self, audience: Sequence[str], where: str) -> None:
         unknown = sorted(set(audience) - self._known)
@@ -195,6 +151,45 @@ class Ingestor:
                 f"{where}: audience {list(audience)} has unknown or no tags {unknown}; "
                 f"known audiences: {', '.join(sorted(self._known))} (roles are set in ASSISTANT_ACCESS_ROLES)"
             )
+
+    def _chunks(
+        self, doc: ParsedDocument, doc_id: str, source: str, name: str, content_hash: str, audience: tuple[str, ...]
+    ) -> tuple[list[Chunk], str, str, set[str]]:
+        """Chunk, detect languages, and pass every indexed string (title, sections, texts) through the protector."""
+        confidentiality = self._confidentiality(doc.confidentiality, name)
+        stores = tuple(doc.stores) or ("*",)
+        language = doc.language or detect_language(doc.text, self._languages)
+        drafts = self._chunker.chunk(doc)
+        if not drafts:
+            raise DocumentReadError(f"{name}: nothing to index after chunking")
+        languages = [
+            detect_language(d.text, self._languages, default=language) if len(d.text) > 80 else language for d in drafts
+        ]
+        n = len(drafts)
+        protected = self._protector.protect(
+            [doc.title, *(d.section for d in drafts), *(d.text for d in drafts)], [language, *languages, *languages]
+        )
+        safe = [p.text for p in protected]
+        title, sections, texts = safe[0], safe[1 : n + 1], safe[n + 1 :]
+        tokens = {t for p in protected for t in p.tokens}
+        chunks = [
+            Chunk(
+                chunk_id=chunk_id_for(doc_id, i),
+                doc_id=doc_id,
+                source=source,
+                title=title,
+                section=sections[i],
+                text=texts[i],
+                language=languages[i],
+                audience=audience,
+                content_hash=content_hash,
+                chunk_index=i,
+                stores=stores,
+                confidentiality=confidentiality,
+            )
+            for i in range(n)
+        ]
+        return chunks, title, language, tokens
 
     @staticmethod
     def _confidentiality(level: str, name: str) -> int:
@@ -216,7 +211,9 @@ class Ingestor:
                 return ()
             folder = folder.parent
 
-    def _ingest_file(self, path: Path, root: Path, override: Sequence[str] | None, report: IngestReport) -> FileOutcome:
+    def _ingest_file(
+        self, path: Path, root: Path, override: Sequence[str] | None, report: IngestReport, force: bool = False
+    ) -> FileOutcome:
         source = str(path)
         doc_id = doc_id_for(source)
         size = path.stat().st_size
@@ -235,7 +232,10 @@ class Ingestor:
             f"{content_hash}|{','.join(external)}|{','.join(self._default_audience)}|{self._config_key}".encode()
         ).hexdigest()
         previous = self._registry.get(doc_id)
-        if previous and previous.fingerprint == fingerprint and self._index.count(doc_id) == previous.chunk_count:
+        unchanged = (
+            previous and previous.fingerprint == fingerprint and self._index.count(doc_id) == previous.chunk_count
+        )
+        if unchanged and previous and not force:
             return FileOutcome(source, "unchanged", doc_id, previous.chunk_count, previous.audience, previous.language)
 
         try:
@@ -252,29 +252,7 @@ class Ingestor:
         else:
             audience = tuple(doc.audience) or external or self._default_audience
         self._check_audience(audience, path.name)
-        confidentiality = self._confidentiality(doc.confidentiality, path.name)
-        stores = tuple(doc.stores) or ("*",)
-        language = doc.language or detect_language(doc.text, self._languages)
-        drafts = self._chunker.chunk(doc)
-        if not drafts:
-            raise DocumentReadError(f"{path.name}: nothing to index after chunking")
-        chunks = [
-            Chunk(
-                chunk_id=chunk_id_for(doc_id, i),
-                doc_id=doc_id,
-                source=source,
-                title=doc.title,
-                section=d.section,
-                text=d.text,
-                language=detect_language(d.text, self._languages, default=language) if len(d.text) > 80 else language,
-                audience=audience,
-                content_hash=content_hash,
-                chunk_index=i,
-                stores=stores,
-                confidentiality=confidentiality,
-            )
-            for i, d in enumerate(drafts)
-        ]
+        chunks, title, language, mentions = self._chunks(doc, doc_id, source, path.name, content_hash, audience)
         texts = [c.embedding_text() for c in chunks]
         dense = self._embedder.embed_passages(texts)
         sparse = self._sparse.encode_documents(texts, [c.language for c in chunks])
@@ -282,7 +260,8 @@ class Ingestor:
         report.chunks_deleted += self._index.delete_document(doc_id, from_index=len(chunks))
         report.chunks_embedded += len(chunks)
         self._registry.put(
-            DocumentRecord(doc_id, source, content_hash, fingerprint, len(chunks), audience, language, doc.title)
+            DocumentRecord(doc_id, source, content_hash, fingerprint, len(chunks), audience, language, title)
         )
+        self._registry.set_mentions(doc_id, mentions)
         status: Status = "updated" if previous else "added"
         return FileOutcome(source, status, doc_id, len(chunks), audience, language)

@@ -33,7 +33,8 @@ class DocumentRegistry(Protocol):
 
     Contract: ``put`` inserts or replaces by ``doc_id``; ``get`` returns None for an unknown id;
     ``under(prefix)`` returns the records whose source is ``prefix`` itself or lies below the folder ``prefix``;
-    ``remove`` is a no-op for an unknown id.
+    ``remove`` is a no-op for an unknown id and also drops the document's mentions. ``set_mentions`` replaces the
+    pseudonym tokens a document carries; ``mentioning`` returns the documents carrying any of ``tokens``.
     """
 
     def get(self, doc_id: str) -> DocumentRecord | None: ...
@@ -45,6 +46,10 @@ class DocumentRegistry(Protocol):
     def under(self, prefix: str) -> list[DocumentRecord]: ...
 
     def all(self) -> list[DocumentRecord]: ...
+
+    def set_mentions(self, doc_id: str, tokens: set[str]) -> None: ...
+
+    def mentioning(self, tokens: set[str]) -> list[DocumentRecord]: ...
 
 
 _SCHEMA = """
@@ -58,7 +63,13 @@ CREATE TABLE IF NOT EXISTS documents (
     language TEXT NOT NULL,
     title TEXT NOT NULL,
     ingested_at TEXT NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    doc_id TEXT NOT NULL,
+    token TEXT NOT NULL,
+    PRIMARY KEY (doc_id, token)
+);
+CREATE INDEX IF NOT EXISTS mentions_token ON mentions (token);
 """
 
 
@@ -67,7 +78,7 @@ class SqliteDocumentRegistry:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
         self._db.commit()
         self._lock = threading.Lock()
 
@@ -116,6 +127,19 @@ class SqliteDocumentRegistry:
     def remove(self, doc_id: str) -> None:
         with self._lock, self._db:
             self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            self._db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
+
+    def set_mentions(self, doc_id: str, tokens: set[str]) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
+            self._db.executemany("INSERT INTO mentions VALUES (?, ?)", [(doc_id, t) for t in sorted(tokens)])
+
+    def mentioning(self, tokens: set[str]) -> list[DocumentRecord]:
+        if not tokens:
+            return []
+        marks = ",".join("?" * len(tokens))
+        where = f"WHERE doc_id IN (SELECT doc_id FROM mentions WHERE token IN ({marks}))"
+        return self._select(where, tuple(sorted(tokens)))
 
     def under(self, prefix: str) -> list[DocumentRecord]:
         folder = prefix.rstrip("/") + "/"

@@ -12,6 +12,7 @@ from assistant.embeddings.ports import Vectors
 from assistant.errors import ConfigurationError
 from assistant.index.ports import AccessFilter, IndexQuery, SparseVector
 from assistant.text import words
+from ingestion.ports import ProtectedText
 
 DIM = 64
 
@@ -134,3 +135,26 @@ class InMemoryIndex:
 
     def close(self) -> None:
         pass
+
+
+class FakeProtector:
+    """Replaces the words of a fixed list of fictional names by ``<PERSON_n>`` tokens."""
+
+    fingerprint = "fake-protector"
+
+    def __init__(self, names: Sequence[str] = ("Dupont", "Marchand")) -> None:
+        self._names = {name: f"<PERSON_{i}>" for i, name in enumerate(names)}
+        self.calls = 0
+
+    def protect(self, texts: Sequence[str], languages: Sequence[str]) -> list[ProtectedText]:
+        if len(texts) != len(languages):
+            raise ValueError("one language per text")
+        self.calls += 1
+        out = []
+        for text in texts:
+            safe, tokens = text, []
+            for name, token in self._names.items():
+                if name in safe:
+                    safe, tokens = safe.replace(name, token), [*tokens, token]
+            out.append(ProtectedText(safe, tuple(tokens)))
+        return out

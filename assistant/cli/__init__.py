@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import documents, evaluate, ingest, models, query, serve
+from assistant.cli import documents, evaluate, ingest, models, privacy_cmd, query, serve
 from assistant.cli.output import run_guarded
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.command("serve")(serve.serve)
 app.add_typer(documents.app, name="documents")
 app.add_typer(models.app, name="models")
 app.add_typer(evaluate.app, name="eval")
+app.add_typer(privacy_cmd.app, name="privacy")
 
 
 def main() -> None:

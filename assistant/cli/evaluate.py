@@ -67,3 +67,20 @@ def retrieval(
     for row in report.as_json()["modes"]:
         table.add_row(*(str(row[name]) for name in columns))
     out.print(table)
+
+
+@app.command("pii")
+def pii(
+    sentences: Annotated[int, typer.Option(min=100, help="Labelled sentences to generate (fr + en).")] = 1200,
+    seed: Annotated[int, typer.Option(help="Generator seed (same seed, same benchmark).")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """Per-entity precision / recall of the PII detector on a generated French + English benchmark."""
+    from privacy.benchmark import run_pii_benchmark
+
+    with container(as_json) as c:
+        report = run_pii_benchmark(c.privacy.detector, n_sentences=sentences, seed=seed)
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        out.print(report.table(), markup=False)

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.cli.output import container, emit_json, err, out, split_csv
-from ingestion.pipeline import FileOutcome, IngestReport
+from ingestion.report import FileOutcome, IngestReport
 
 _STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "deleted": "yellow", "failed": "bold red"}
 

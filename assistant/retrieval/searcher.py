@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.domain import SearchHit
 from assistant.embeddings.ports import Embedder
@@ -22,6 +22,7 @@ class Searcher:
         languages: Sequence[str],
         mode: SearchMode = "hybrid",
         candidates: int = 50,
+        protect_query: Callable[[str, str], str] | None = None,
     ) -> None:
         self._embedder = embedder
         self._sparse = sparse
@@ -30,6 +31,7 @@ class Searcher:
         self._languages = list(languages)
         self.mode: SearchMode = mode
         self._candidates = candidates
+        self._protect_query = protect_query
 
     def search(
         self, query: str, role: str, top_k: int, *, store: str | None = None, mode: SearchMode | None = None
@@ -45,8 +47,11 @@ class Searcher:
         if not query.strip():
             return None
         mode = mode or self.mode
+        language = detect_language(query, self._languages)
+        if self._protect_query is not None:  # the question is pseudonymized like the documents were
+            query = self._protect_query(query, language)
         dense = self._embedder.embed_queries([query])[0].tolist() if mode != "sparse" else None
-        sparse = self._sparse.encode_query(query, detect_language(query, self._languages)) if mode != "dense" else None
+        sparse = self._sparse.encode_query(query, language) if mode != "dense" else None
         return IndexQuery(
             access=access, top_k=top_k, dense=dense, sparse=sparse, mode=mode, candidates=max(self._candidates, top_k)
         )

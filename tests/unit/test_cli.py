@@ -38,6 +38,7 @@ def fake_container(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ASSISTANT_ANSWER_MIN_RELEVANCE", "0.2")
     monkeypatch.setenv("ASSISTANT_ANSWER_MIN_SENTENCE_SUPPORT", "0.1")
+    monkeypatch.setenv("ASSISTANT_PRIVACY_ENABLED", "false")  # no spaCy models in unit tests
     monkeypatch.setattr(output, "container_factory", FakeContainer)
     INDEX.points.clear()
 

@@ -10,7 +10,7 @@ from ingestion.chunking import Chunker
 from ingestion.parsers import default_registry
 from ingestion.pipeline import Ingestor, doc_id_for
 from ingestion.registry import SqliteDocumentRegistry
-from tests.fakes import FakeEmbedder, FakeSparseEncoder, InMemoryIndex
+from tests.fakes import FakeEmbedder, FakeProtector, FakeSparseEncoder, InMemoryIndex
 
 pytestmark = pytest.mark.unit
 AUDIENCES = {"public", "store", "hq", "hr", "marketing"}
@@ -36,6 +36,7 @@ class Rig:
             languages=["fr", "en"],
             max_file_bytes=max_file_bytes,
             model_id=model_id,
+            protector=FakeProtector(),
         )
 
 
@@ -144,3 +145,22 @@ def test_index_loss_is_healed(tmp_path: Path, corpus: Path) -> None:
     rig.index.points.clear()  # the index was wiped behind the registry's back
     assert rig.ingestor.ingest([corpus]).count("updated") == 2
     assert rig.index.count() > 0
+
+
+def test_every_indexed_string_goes_through_the_protector(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "note.md").write_text(
+        "---\ntitle: Note Dupont\naudience: hr\n---\n# Entretien Marchand\n\nM. Dupont a rencontré Mme Marchand.\n"
+    )
+    rig = Rig(tmp_path)
+    rig.ingestor.ingest([root])
+    (chunk,) = rig.index.chunks(doc_id_for(str((root / "note.md").resolve())))
+    indexed = " ".join([chunk.title, chunk.section, chunk.text])
+    assert "Dupont" not in indexed
+    assert "Marchand" not in indexed
+    assert "<PERSON_0>" in chunk.title
+    assert "<PERSON_1>" in chunk.section
+    assert "Dupont" not in rig.registry.all()[0].title
+    assert [r.source for r in rig.registry.mentioning({"<PERSON_1>"})] == [str((root / "note.md").resolve())]
+    assert rig.registry.mentioning({"<PERSON_9>"}) == []

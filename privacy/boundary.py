@@ -1,0 +1,145 @@
+"""The privacy boundary: the one place text crosses from personal to pseudonymous, and back for authorised roles.
+
+- ``protect`` (ingestion) and ``protect_query`` (questions) replace personal data by keyed tokens and keep the
+  originals in the encrypted vault. A value whose subject was forgotten is not stored again: it becomes
+  ``<TYPE_REDACTED>``, so re-ingesting the same files never brings the person back.
+- ``reveal`` re-identifies an answer for a role allowed to see personal data, and masks any raw personal value
+  that is not an authorised re-identification (the output guard).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Collection, Sequence
+
+from ingestion.ports import ProtectedText
+from privacy.guard import mask_raw_pii
+from privacy.keys import Secret
+from privacy.ports import PiiDetector, PseudonymizedEntity, PseudonymizedText, Pseudonymizer, Vault
+from privacy.pseudonymizer import TOKEN_PATTERN
+
+REDACTED = "<{}_REDACTED>"
+_CELL = re.compile(r"( \| )")  # table rows ("a | b | c"): names alone in a cell escape sentence-level NER
+
+
+class PrivacyBoundary:
+    def __init__(
+        self,
+        pseudonymizer: Pseudonymizer,
+        detector: PiiDetector,
+        vault: Vault,
+        key: Secret,
+        *,
+        reidentify_roles: Collection[str],
+        fallback_language: str = "en",
+        ner_fallback: str = "fr",
+    ) -> None:
+        self._pseudonymizer = pseudonymizer
+        self._detector = detector
+        self.vault = vault
+        self._reidentify_roles = frozenset(reidentify_roles)
+        self._fallback = fallback_language
+        self._ner_fallback = ner_fallback
+        # identifies the key without revealing it: changes when the key changes, so ingestion re-indexes
+        self._fingerprint = "pseudonymized:" + hmac.new(key.reveal(), b"fingerprint", hashlib.sha256).hexdigest()[:12]
+        # names already detected somewhere: every later verbatim occurrence gets the same token (kept in memory only)
+        self._known_names: dict[str, str] = {}
+
+    @property
+    def detector(self) -> PiiDetector:
+        return self._detector
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    def _language(self, language: str) -> str:
+        return language if language in self._detector.supported_languages else self._fallback
+
+    def _apply_known(self, text: str) -> PseudonymizedText:
+        """Replace names detected earlier (anywhere) wherever they occur verbatim; NER misses some occurrences."""
+        entities = []
+        for name, token in self._known_names.items():
+            if name in text:
+                text, n = re.subn(rf"(?<!\w){re.escape(name)}(?!\w)", token, text)
+                if n:
+                    entities.append(PseudonymizedEntity(token, "PERSON", 0, 0, name))
+        return PseudonymizedText(text, entities)
+
+    def _store(self, passes: Sequence[PseudonymizedText]) -> ProtectedText:
+        entities = [e for p in passes for e in p.entities]
+        for entity in entities:
+            if entity.entity_type == "PERSON" and len(entity.value.split()) >= 2:
+                self._known_names.setdefault(entity.value, entity.token)
+        final = self._apply_known(passes[-1].text)  # names first found in this very batch
+        text, tokens = final.text, []
+        for entity in [*entities, *final.entities]:
+            if self.vault.put(entity.token, entity.entity_type, entity.value):
+                tokens.append(entity.token)
+            else:  # the subject was forgotten: keep no link to them
+                text = text.replace(entity.token, REDACTED.format(entity.entity_type))
+        return ProtectedText(text, tuple(dict.fromkeys(tokens)))
+
+    def _pseudonymize(self, texts: Sequence[str], language: str) -> list[PseudonymizedText]:
+        """Batch pseudonymization, table cells detected one by one."""
+        pieces: list[list[str]] = [_CELL.split(t) if " | " in t else [t] for t in texts]
+        flat = [p for parts in pieces for p in parts[::2]]
+        done = iter(self._pseudonymizer.pseudonymize_batch(flat, language))
+        out = []
+        for parts in pieces:
+            results = [next(done) for _ in parts[::2]]
+            joined = "".join(
+                r.text + (parts[2 * k + 1] if 2 * k + 1 < len(parts) else "") for k, r in enumerate(results)
+            )
+            out.append(PseudonymizedText(joined, [e for r in results for e in r.entities]))
+        return out
+
+    def protect(self, texts: Sequence[str], languages: Sequence[str]) -> list[ProtectedText]:
+        if len(texts) != len(languages):
+            raise ValueError(f"{len(texts)} texts but {len(languages)} languages")
+        out: list[ProtectedText | None] = [None] * len(texts)
+        by_language: dict[str, list[int]] = {}
+        for i, language in enumerate(languages):
+            by_language.setdefault(self._language(language), []).append(i)
+        ner = getattr(self._detector, "ner_languages", self._detector.supported_languages)
+        for language, positions in by_language.items():
+            known = [self._apply_known(texts[i]) for i in positions]
+            passes = [known, self._pseudonymize([k.text for k in known], language)]
+            if language not in ner and self._ner_fallback in ner:
+                # no name model for this language: names are still names, let another language's model find them
+                passes.append(self._pseudonymize([r.text for r in passes[-1]], self._ner_fallback))
+            for n, i in enumerate(positions):
+                out[i] = self._store([p[n] for p in passes])
+        return [p for p in out if p is not None]
+
+    def protect_query(self, text: str, language: str) -> str:
+        return self.protect([text], [language])[0].text
+
+    def close(self) -> None:
+        close = getattr(self.vault, "close", None)
+        if callable(close):
+            close()
+
+    def may_reidentify(self, role: str) -> bool:
+        return role in self._reidentify_roles
+
+    def reveal(self, text: str, role: str, language: str) -> str:
+        """The answer as ``role`` may see it: re-identified if allowed, and never with unvetted raw personal data."""
+        allowed: list[str] = []
+        if self.may_reidentify(role):
+            revealed = self._pseudonymizer.reidentify(text, self.vault)
+            allowed = _inserted_values(text, revealed)
+            text = revealed
+        masked, _ = mask_raw_pii(text, self._language(language), self._detector, allowed)
+        return masked
+
+
+def _inserted_values(before: str, after: str) -> list[str]:
+    """The values re-identification put in place of tokens (the output guard lets exactly these through)."""
+    parts = TOKEN_PATTERN.split(before)
+    literals = [parts[i] for i in range(0, len(parts), 3)]
+    pattern = "^" + "(.*?)".join(re.escape(lit) for lit in literals) + "$"
+    match = re.match(pattern, after, flags=re.DOTALL)
+    return [g for g in match.groups() if g] if match else []

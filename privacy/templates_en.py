@@ -1,0 +1,38 @@
+"""English benchmark templates (placeholders: see :mod:`privacy.templates_fr`)."""
+
+from __future__ import annotations
+
+TEMPLATES_EN: tuple[str, ...] = (
+    "Customer {PERSON} ({EMAIL}) reported a defect on the {PRODUCT} bought on {DATE}.",
+    "Please call {PERSON} on {PHONE} to confirm the delivery slot.",
+    "Refund of {AMOUNT} to be paid to IBAN {IBAN} held by {PERSON}.",
+    "Store manager {PERSON} can be reached at {EMAIL} or {PHONE}.",
+    "The shopper paid with card {CARD} and the payment was declined twice.",
+    "Delivery address: {ADDRESS}.",
+    "{PERSON}, living at {ADDRESS}, asked for a copy of her receipt.",
+    "Supplier {BRAND} (SIRET {SIRET}) is represented by {PERSON}.",
+    "Employee {EMPLOYEE}, {PERSON}, starts the early shift on Monday.",
+    "Loyalty card {LOYALTY} belongs to {PERSON}, a member since {YEAR}.",
+    "The van with registration {PLATE} was parked in the loading bay of the {STORE} store.",
+    "French social security number (NIR): {NIR}.",
+    "{PERSON} will cover for {PERSON2} at the customer desk next week.",
+    "According to {PERSON}, the {PRODUCT} by {BRAND} has been out of stock since {DATE}.",
+    "Mr. {PERSON_LAST} asked to be called back on {PHONE}.",
+    "Ms. {PERSON_LAST} complained about order {ORDER}.",
+    "Send the bank details ({IBAN}) to {EMAIL} before {DATE}.",
+    "Annual review of {PERSON} scheduled on {DATE} with {PERSON2}.",
+    "Sick leave for {PERSON} from {DATE} to {DATE2}; certificate sent by {EMAIL}.",
+    "Card {CARD} used for a {AMOUNT} purchase was reported stolen by {PERSON}.",
+    "The new {BRAND} collection, including the {PRODUCT}, arrives in stores on {DATE}.",
+    "The {BRAND} perfume is on sale at {AMOUNT} until {DATE}.",
+    "Stock count in {STORE}: 42 units of {PRODUCT} (ref. {REF}, EAN {EAN}).",
+    "Winter sales start on {DATE} in every store of the {CITY} area.",
+    "Order {ORDER} is ready for click and collect at the {STORE} store.",
+    "Regional Operations approved a budget of {AMOUNT} for Black Friday.",
+    "Witness {PERSON} noted the plate {PLATE} and gave it to the police.",
+    "{PERSON} (loyalty card {LOYALTY}, phone {PHONE}) disputes the shelf price of the {PRODUCT}.",
+    "The cleaning contractor (SIRET {SIRET}) comes to the {STORE} store on {DATE}.",
+    "Contact details of the employee: {PERSON}, {ADDRESS}, phone {PHONE}.",
+    "Payroll questions go to {EMAIL}; the HR desk number is {PHONE}.",
+    "Customers may return the {PRODUCT} within 30 days with their receipt.",
+)
