@@ -1,0 +1,87 @@
+"""The privacy boundary on the real pipeline: nothing raw on disk, consistent tokens, access and erasure."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.container import Container
+from assistant.settings import load_settings
+from tests.integration.conftest import ROOT, SAMPLES, cli_json
+
+pytestmark = pytest.mark.integration
+PII = json.loads((ROOT / "eval" / "datasets" / "samples_pii.json").read_text(encoding="utf-8"))["pii"]
+# Known miss, measured: a name inside a PDF table that pypdf flattens into one run of text (see the notes).
+KNOWN_MISSES = {"Pierre Dufour"}
+
+
+def leaks(data_dir: Path) -> set[str]:
+    blobs = [f.read_bytes() for f in data_dir.rglob("*") if f.is_file() and "vault" not in f.parts]
+    found = set()
+    for item in PII:
+        variants = {item["value"], " ".join(item["value"].split())}
+        if any(v.encode() in blob for v in variants for blob in blobs):
+            found.add(item["value"])
+    return found
+
+
+def test_no_raw_personal_data_under_the_data_dir(corpus_data_dir: tuple[Path, dict[str, Any]]) -> None:
+    found = leaks(corpus_data_dir[0])
+    structured = {i["value"] for i in PII if i["type"] != "PERSON"} & found
+    assert not structured, structured
+    assert found <= KNOWN_MISSES, found - KNOWN_MISSES
+
+
+def test_same_person_same_token_across_documents_and_queries(corpus: Container) -> None:
+    tokens = corpus.privacy.vault.find("Sophie Marchand", "PERSON")
+    assert len(tokens) == 1
+    token = tokens[0]
+    mentioning = corpus.registry.mentioning({token})
+    assert len(mentioning) >= 2
+    assert corpus.privacy.protect_query("Qui est Sophie Marchand ?", "fr") == f"Qui est {token} ?"
+    hits = corpus.searcher.search("Quel magasin dirige Sophie Marchand ?", "hq", 10)
+    assert {h.chunk.doc_id for h in hits} & {r.doc_id for r in mentioning}
+    assert any(token in h.chunk.text for h in hits)
+
+
+def test_answers_are_pseudonymized_for_store_staff_and_revealed_for_compliance(corpus: Container) -> None:
+    store = corpus.answerer.ask("Qui dirige le magasin de Lyon Part-Dieu ?", "store")
+    compliance = corpus.answerer.ask("Qui dirige le magasin de Lyon Part-Dieu ?", "compliance")
+    assert not store.refused
+    assert not compliance.refused
+    assert "Sophie Marchand" not in store.answer
+    assert "<PERSON_" in store.answer
+    assert "Sophie Marchand" in compliance.answer  # re-identified for an authorised role (and audited by the vault)
+    assert "<PERSON_" not in compliance.answer
+
+
+def test_forget_then_reingest_leaves_nothing(tmp_path: Path, model_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for rel in ("rh/confidentiel/note-individuelle-2025-017.md", "fidelite/reclamation-client-2024-1187.md"):
+        shutil.copy(SAMPLES / rel, docs)
+    data = tmp_path / "data"
+    cli_json(data, "ingest", str(docs))
+    exported = cli_json(data, "privacy", "export", "Karim Benali")
+    assert exported["subject_tokens"]
+    old_tokens = exported["subject_tokens"]
+    assert exported["documents"]
+    receipt = cli_json(data, "privacy", "forget", "Karim Benali")
+    assert receipt["vault_entries_shredded"] == len(old_tokens)
+    assert receipt["chunks_still_mentioning"] == 0
+    cli_json(data, "ingest", str(docs))  # the same files again: the tombstone keeps him out
+    blobs = b"".join(f.read_bytes() for f in data.rglob("*") if f.is_file())
+    assert b"Karim Benali" not in blobs  # nowhere, the vault included
+    container = Container(load_settings(data_dir=data))
+    try:
+        assert all(container.privacy.vault.get(t) is None for t in old_tokens)
+        assert container.privacy.vault.find("Karim Benali") == []
+        texts = " ".join(c.text for r in container.registry.all() for c in container.index.chunks(r.doc_id))
+        assert not any(t in texts for t in old_tokens)
+        assert "<PERSON_REDACTED>" in texts
+    finally:
+        container.close()
