@@ -21,7 +21,7 @@ from privacy.ports import PiiDetector, PseudonymizedEntity, PseudonymizedText, P
 from privacy.pseudonymizer import TOKEN_PATTERN
 
 REDACTED = "<{}_REDACTED>"
-_CELL = re.compile(r"( \| )")  # table rows ("a | b | c"): names alone in a cell escape sentence-level NER
+_CELL = re.compile(r"( \| |\n)")  # table rows ("a | b | c"): names alone in a cell escape sentence-level NER
 
 
 class PrivacyBoundary:

@@ -21,6 +21,15 @@ class _Line:
     y: float
     size: float
     text: str
+    end_x: float = 0.0  # where the last fragment of the line is expected to end (for table-cell detection)
+
+    @property
+    def is_table_row(self) -> bool:
+        return CELL in self.text
+
+
+CELL = " | "
+_CHAR_WIDTH = 0.6  # upper bound of a glyph's width as a fraction of the font size (Helvetica/DejaVu)
 
 
 def _page_lines(page: object) -> list[_Line]:
@@ -29,12 +38,20 @@ def _page_lines(page: object) -> list[_Line]:
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
         scale = abs(tm[3]) or 1.0
         y = round(tm[5] * abs(cm[3] or 1.0) + cm[5], 1)
+        x = tm[4] * abs(cm[0] or 1.0) + cm[4]
         for i, piece in enumerate(text.split("\n")):
+            if not piece.strip():
+                continue
+            width = len(piece) * size * scale * _CHAR_WIDTH
             if i > 0 or not lines or abs(lines[-1].y - y) > 0.5:
-                lines.append(_Line(y, size * scale, piece))
+                lines.append(_Line(y, size * scale, piece, x + width))
             else:
-                lines[-1].text += piece
-                lines[-1].size = max(lines[-1].size, size * scale)
+                line = lines[-1]
+                # a fragment starting well after the previous one's end is the next cell of a table row
+                joiner = CELL if x - line.end_x > 2 * size * scale else ""
+                line.text = f"{line.text.rstrip()}{joiner}{piece.lstrip()}" if joiner else line.text + piece
+                line.size = max(line.size, size * scale)
+                line.end_x = x + width
 
     page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
     return [ln for ln in lines if ln.text.strip()]
@@ -64,6 +81,9 @@ def _blocks(lines: list[_Line]) -> list[Block]:
                 blocks[-1] = Block("heading", f"{blocks[-1].text} {text}", level)  # wrapped heading
             else:
                 blocks.append(Block("heading", text, level))
+        elif ln.is_table_row:  # each table row is its own block, as in DOCX and HTML
+            flush()
+            blocks.append(Block("paragraph", " ".join(text.split())))
         else:
             if prev_y is not None and body and abs(prev_y - ln.y) > paragraph_gap:
                 flush()

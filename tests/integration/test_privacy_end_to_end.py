@@ -15,8 +15,6 @@ from tests.integration.conftest import ROOT, SAMPLES, cli_json
 
 pytestmark = pytest.mark.integration
 PII = json.loads((ROOT / "eval" / "datasets" / "samples_pii.json").read_text(encoding="utf-8"))["pii"]
-# Known miss, measured: a name inside a PDF table that pypdf flattens into one run of text (see the notes).
-KNOWN_MISSES = {"Pierre Dufour"}
 
 
 def leaks(data_dir: Path) -> set[str]:
@@ -31,9 +29,7 @@ def leaks(data_dir: Path) -> set[str]:
 
 def test_no_raw_personal_data_under_the_data_dir(corpus_data_dir: tuple[Path, dict[str, Any]]) -> None:
     found = leaks(corpus_data_dir[0])
-    structured = {i["value"] for i in PII if i["type"] != "PERSON"} & found
-    assert not structured, structured
-    assert found <= KNOWN_MISSES, found - KNOWN_MISSES
+    assert not found, found
 
 
 def test_same_person_same_token_across_documents_and_queries(corpus: Container) -> None:

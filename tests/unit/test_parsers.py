@@ -147,6 +147,21 @@ def test_invalid_documents_raise_clear_errors(name: str, data: bytes, message: s
     assert message in str(info.value)
 
 
+def test_pdf_table_rows_keep_their_cells() -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(0, 6, "Objectifs par region.")
+    for row in (("Sud-Est", "24", "Thomas Lefevre"), ("Sud-Ouest", "10", "Pierre Dufour")):
+        for x, cell in zip((20, 80, 140), row, strict=True):
+            pdf.set_x(x)
+            pdf.cell(50, 6, cell)
+        pdf.ln(6)
+    paragraphs = [b.text for b in parse("t.pdf", bytes(pdf.output())).blocks]
+    assert "Sud-Est | 24 | Thomas Lefevre" in paragraphs
+    assert "Sud-Ouest | 10 | Pierre Dufour" in paragraphs
+
+
 def test_truncated_pdf_is_reported() -> None:
     data = make_pdf()
     with pytest.raises(DocumentReadError, match=r"g\.pdf"):
