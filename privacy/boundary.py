@@ -15,6 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from ingestion.ports import ProtectedText
+from privacy.first_names import name_offset
 from privacy.guard import mask_raw_pii
 from privacy.keys import Secret
 from privacy.ports import PiiDetector, PseudonymizedEntity, PseudonymizedText, Pseudonymizer, Vault
@@ -82,6 +83,21 @@ class PrivacyBoundary:
                 text = text.replace(entity.token, REDACTED.format(entity.entity_type))
         return ProtectedText(text, tuple(dict.fromkeys(tokens)))
 
+    def _foreign_names(self, texts: Sequence[str]) -> list[PseudonymizedText]:
+        out = []
+        for text, spans in zip(texts, self._detector.detect_batch(texts, self._ner_fallback), strict=True):
+            safe, entities = text, []
+            for span in sorted((s for s in spans if s.entity_type == "PERSON"), key=lambda s: s.start, reverse=True):
+                offset = name_offset(span.text)
+                if offset is None:
+                    continue
+                start, value = span.start + offset, span.text[offset:]
+                token = self._pseudonymizer.token_for("PERSON", value)
+                safe = safe[:start] + token + safe[span.end :]
+                entities.append(PseudonymizedEntity(token, "PERSON", start, span.end, value))
+            out.append(PseudonymizedText(safe, entities[::-1]))
+        return out
+
     def _pseudonymize(self, texts: Sequence[str], language: str) -> list[PseudonymizedText]:
         """Batch pseudonymization, table cells detected one by one."""
         pieces: list[list[str]] = [_CELL.split(t) if " | " in t else [t] for t in texts]
@@ -108,8 +124,9 @@ class PrivacyBoundary:
             known = [self._apply_known(texts[i]) for i in positions]
             passes = [known, self._pseudonymize([k.text for k in known], language)]
             if language not in ner and self._ner_fallback in ner:
-                # no name model for this language: names are still names, let another language's model find them
-                passes.append(self._pseudonymize([r.text for r in passes[-1]], self._ner_fallback))
+                # no name model for this language: let another language's model propose names, and keep only
+                # those that start with a known first name (a foreign model also tags ordinary capitalised nouns)
+                passes.append(self._foreign_names([r.text for r in passes[-1]]))
             for n, i in enumerate(positions):
                 out[i] = self._store([p[n] for p in passes])
         return [p for p in out if p is not None]
