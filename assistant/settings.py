@@ -152,7 +152,7 @@ class AnswerSettings(BaseModel):
         description="Cosine (question vs. best quoted sentence) below which the extractive answerer refuses.",
     )
     min_sentence_support: float = Field(
-        0.42,
+        0.44,
         description="Support score (semantic + lexical, 0-1) the best quoted sentence must reach, else refuse. "
         "Calibrated on eval/datasets/samples_golden.jsonl with multilingual-e5-small.",
     )

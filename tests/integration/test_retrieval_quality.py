@@ -40,7 +40,7 @@ def test_non_french_questions_find_their_documents(corpus: Container, language: 
     questions = [q for q in GOLDEN if q.answerable and q.language == language]
     assert questions
     found = [hit_at(ranked_stems(corpus, q.question, q.role), q.gold, 5) for q in questions]
-    assert sum(found) / len(found) >= 0.7  # measured (hybrid): en 8/11, es 4/4, de 3/3
+    assert sum(found) / len(found) >= 0.7  # measured (hybrid, pseudonymized): en 8/11, es 4/4, de 3/3
 
 
 def test_store_role_never_sees_restricted_documents(corpus: Container) -> None:
@@ -64,5 +64,5 @@ def test_extractive_answers_cite_retrieved_chunks_and_refuse_unanswerable(corpus
             refused_ok.append(answer.refused)
     answered, refused = sum(answered_ok) / len(answered_ok), sum(refused_ok) / len(refused_ok)
     print(f"\nextractive: answered from a gold document {answered:.3f}, unanswerable refused {refused:.3f}")
-    assert answered >= 0.6  # measured 0.69 with hybrid retrieval (0.42 / 0.82 thresholds)
-    assert refused >= 0.5  # measured 0.62
+    assert answered >= 0.6  # measured 0.68, pseudonymized corpus, hybrid retrieval, thresholds 0.44 / 0.82
+    assert refused >= 0.55  # measured 0.62
