@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "ingestion" / "samples"
 
 
 @pytest.fixture(autouse=True)

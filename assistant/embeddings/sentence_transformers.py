@@ -6,7 +6,6 @@ import json
 import threading
 from collections.abc import Sequence
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -80,7 +79,3 @@ class SentenceTransformerEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts, self._settings.query_prefix)
-
-
-def model_exists(path: Path) -> bool:
-    return (path / "modules.json").is_file()
