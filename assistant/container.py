@@ -73,6 +73,7 @@ class Container:
             languages=self.settings.ingestion.languages,
             mode=self.settings.index.search_mode,
             candidates=self.settings.index.candidates,
+            fusion=self.settings.index.fusion,
             protect_query=self.privacy.protect_query if self.settings.privacy.enabled else None,
         )
 

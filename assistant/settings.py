@@ -71,6 +71,11 @@ class IndexSettings(BaseModel):
         "hybrid", description="dense (embeddings), sparse (BM25) or hybrid (both fused with RRF in the engine)."
     )
     candidates: int = Field(50, ge=1, le=1000, description="Per-branch candidates fused by hybrid search.")
+    fusion: Literal["rrf", "dbsf"] = Field(
+        "rrf",
+        description="How hybrid search fuses the dense and BM25 lists in the engine: rrf (reciprocal rank fusion) or "
+        "dbsf (distribution-based score fusion; measured better on both benchmarks, see README).",
+    )
     bm25_avg_len: float = Field(120.0, gt=0, description="Average chunk length in tokens assumed by BM25.")
 
 

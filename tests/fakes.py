@@ -118,8 +118,16 @@ class InMemoryIndex:
         fused: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
         for kind in needed:
-            for rank, hit in enumerate(self._ranked(query, kind, query.candidates)):
-                fused[hit.chunk.chunk_id] = fused.get(hit.chunk.chunk_id, 0.0) + 1.0 / (60 + rank + 1)
+            ranked = self._ranked(query, kind, query.candidates)
+            scores = np.array([h.score for h in ranked], dtype=np.float64)
+            low = scores.mean() - 3 * scores.std() if len(scores) else 0.0
+            span = 6 * scores.std() if len(scores) and scores.std() > 0 else 1.0
+            for rank, hit in enumerate(ranked):
+                if query.fusion == "rrf":
+                    part = 1.0 / (60 + rank + 1)
+                else:  # DBSF: scores normalised by mean +- 3 standard deviations, then summed
+                    part = float(np.clip((hit.score - low) / span, 0.0, 1.0))
+                fused[hit.chunk.chunk_id] = fused.get(hit.chunk.chunk_id, 0.0) + part
                 chunks[hit.chunk.chunk_id] = hit.chunk
         best = sorted(fused, key=lambda k: -fused[k])[: query.top_k]
         return [SearchHit(chunks[k], fused[k]) for k in best]

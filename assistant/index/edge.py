@@ -122,7 +122,7 @@ class EdgeIndex:
                 ]
                 request = qe.QueryRequest(
                     query.top_k,
-                    query=qe.Fusion.Rrf(k=60),  # type: ignore[arg-type]  # the stub's union omits Fusion.Rrf
+                    query=qe.Fusion.Rrf(k=60) if query.fusion == "rrf" else qe.Fusion.Dbsf(),  # type: ignore[arg-type]
                     prefetches=prefetches,
                     filter=flt,
                     with_payload=True,

@@ -10,6 +10,7 @@ from assistant.domain import Chunk, SearchHit
 from assistant.embeddings.ports import Vectors
 
 SearchMode = Literal["dense", "sparse", "hybrid"]
+Fusion = Literal["rrf", "dbsf"]
 SEARCH_MODES: tuple[SearchMode, ...] = ("dense", "sparse", "hybrid")
 
 
@@ -44,6 +45,7 @@ class IndexQuery:
     sparse: SparseVector | None = None
     mode: SearchMode = "hybrid"
     candidates: int = field(default=50)  # per-branch prefetch size for hybrid fusion
+    fusion: Fusion = "rrf"  # reciprocal rank fusion, or distribution-based score fusion
 
 
 class VectorIndex(Protocol):
@@ -57,7 +59,7 @@ class VectorIndex(Protocol):
       and returns how many were removed (0 if none).
     - ``search`` applies ``query.access`` *inside* the engine query (never by post-filtering): every returned chunk
       satisfies it, and an empty access filter returns nothing. ``dense`` mode needs ``query.dense``, ``sparse``
-      needs ``query.sparse``, ``hybrid`` fuses both ranked lists with reciprocal rank fusion in the engine.
+      needs ``query.sparse``, ``hybrid`` fuses both ranked lists in the engine (``query.fusion``: RRF or DBSF).
       Results are sorted by decreasing score; an empty or missing collection gives ``[]``.
     - ``count`` counts all chunks, or those of one document; ``chunks`` lists a document's chunks in order.
     - Data persists across ``close`` and re-opening on the same storage.

@@ -125,7 +125,7 @@ class QdrantIndex:
                         query=required_vector(sparse, "sparse"), using=SPARSE, filter=flt, limit=query.candidates
                     ),
                 ],
-                query=models.FusionQuery(fusion=models.Fusion.RRF),
+                query=models.FusionQuery(fusion=models.Fusion.RRF if query.fusion == "rrf" else models.Fusion.DBSF),
             )
         response = self._client.query_points(self._name, **kwargs)
         return [SearchHit(Chunk.from_payload(payload_of(p.payload)), float(p.score)) for p in response.points]

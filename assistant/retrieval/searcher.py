@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.domain import SearchHit
 from assistant.embeddings.ports import Embedder
-from assistant.index.ports import IndexQuery, SearchMode, SparseEncoder, VectorIndex
+from assistant.index.ports import Fusion, IndexQuery, SearchMode, SparseEncoder, VectorIndex
 from assistant.retrieval.access import AccessPolicy
 from assistant.text import detect_language
 
@@ -22,6 +22,7 @@ class Searcher:
         languages: Sequence[str],
         mode: SearchMode = "hybrid",
         candidates: int = 50,
+        fusion: Fusion = "rrf",
         protect_query: Callable[[str, str], str] | None = None,
     ) -> None:
         self._embedder = embedder
@@ -31,6 +32,7 @@ class Searcher:
         self._languages = list(languages)
         self.mode: SearchMode = mode
         self._candidates = candidates
+        self._fusion: Fusion = fusion
         self._protect_query = protect_query
 
     def search(

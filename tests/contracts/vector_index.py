@@ -103,6 +103,15 @@ class VectorIndexContract:
         assert ranked[:2] == [3, 1]
         assert len(ranked) == 6
 
+    def test_dbsf_fusion_ranks_the_chunk_both_lists_agree_on_first(self, index: VectorIndex) -> None:
+        chunks = [make_chunk("a", i) for i in range(6)]
+        put(index, chunks)
+        query = IndexQuery(STORE, 6, unit(3).tolist(), SparseVector([1003], [1.0]), "hybrid", 50, "dbsf")
+        ranked = [h.chunk.chunk_index for h in index.search(query)]
+        assert ranked[0] == 3
+        assert sorted(ranked) == list(range(6))
+        assert [h.score for h in index.search(query)] == sorted((h.score for h in index.search(query)), reverse=True)
+
     def test_mode_without_its_vector_is_rejected(self, index: VectorIndex) -> None:
         put(index, [make_chunk("a", 0)])
         with pytest.raises(ValueError, match="sparse"):
