@@ -55,7 +55,13 @@ class Searcher:
         dense = self._embedder.embed_queries([query])[0].tolist() if mode != "sparse" else None
         sparse = self._sparse.encode_query(query, language) if mode != "dense" else None
         return IndexQuery(
-            access=access, top_k=top_k, dense=dense, sparse=sparse, mode=mode, candidates=max(self._candidates, top_k)
+            access=access,
+            top_k=top_k,
+            dense=dense,
+            sparse=sparse,
+            mode=mode,
+            candidates=max(self._candidates, top_k),
+            fusion=self._fusion,
         )
 
     @property

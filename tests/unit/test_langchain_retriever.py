@@ -34,3 +34,18 @@ def test_role_filter_applies_and_unknown_role_fails() -> None:
     assert [d.metadata["source"] for d in retriever("hr").invoke("retour")] == ["/b.md"]
     with pytest.raises(UnknownRoleError):
         retriever("intern").invoke("retour")
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "dbsf"])
+def test_searcher_passes_its_fusion_to_the_index(fusion: str) -> None:
+    searcher = Searcher(
+        FakeEmbedder(),
+        FakeSparseEncoder(),
+        InMemoryIndex(),
+        AccessPolicy({"store": ["store"]}),
+        languages=["fr"],
+        fusion=fusion,  # type: ignore[arg-type]
+    )
+    request = searcher.prepare("retour", "store", 5)
+    assert request is not None
+    assert request.fusion == fusion
