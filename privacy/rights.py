@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.domain import Chunk
 from assistant.index.ports import VectorIndex
 from ingestion.registry import DocumentRegistry
 from privacy.ports import Vault
@@ -36,7 +37,7 @@ class SubjectRights:
             chunks = [
                 {"chunk_id": c.chunk_id, "section": c.section, "text": _reveal(c.text, tokens, subject)}
                 for c in self._index.chunks(record.doc_id)
-                if any(t in c.text or t in c.title or t in c.section for t in tokens)
+                if _mentions(c, tokens)
             ]
             documents.append(
                 {"source": record.source, "doc_id": record.doc_id, "title": record.title, "chunks": chunks}
@@ -62,12 +63,7 @@ class SubjectRights:
                 deleted.append(record.source)
         if existing:
             self._reindex(existing)
-        remaining = [
-            c.chunk_id
-            for r in records
-            for c in self._index.chunks(r.doc_id)
-            if any(t in c.text or t in c.title or t in c.section for t in tokens)
-        ]
+        remaining = [c.chunk_id for r in records for c in self._index.chunks(r.doc_id) if _mentions(c, tokens)]
         return {
             "subject_tokens": len(tokens),
             "vault_entries_shredded": shredded,
@@ -77,6 +73,10 @@ class SubjectRights:
             "chunks_still_mentioning": len(remaining),
             "tombstone": bool(tokens),
         }
+
+
+def _mentions(chunk: Chunk, tokens: Sequence[str]) -> bool:
+    return any(t in chunk.text or t in chunk.title or t in chunk.section for t in tokens)
 
 
 def _reveal(text: str, tokens: Sequence[str], value: str) -> str:
