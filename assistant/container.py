@@ -12,7 +12,10 @@ from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.ports import Answerer
 from assistant.answering.revealing import RevealingAnswerer
 from assistant.embeddings.ports import Embedder
-from assistant.index.ports import SparseEncoder, VectorIndex
+from assistant.index.ports import LexicalBoost, SparseEncoder, VectorIndex
+from assistant.index.traced import TracedIndex
+from assistant.llm.ports import ChatModel
+from assistant.observability.tracing import configure as configure_tracing
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.searcher import Searcher
 from assistant.settings import Settings, apply_offline_mode
@@ -21,13 +24,18 @@ from ingestion.ports import NoProtection, TextProtector
 from ingestion.registry import SqliteDocumentRegistry
 
 if TYPE_CHECKING:
+    from assistant.answering.copywriter import Copywriter
+    from assistant.service import QueryService
+    from audit.log import AuditLog
     from privacy.boundary import PrivacyBoundary
+    from privacy.keys import Secret
 
 
 class Container:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         apply_offline_mode()
+        configure_tracing(settings.telemetry)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -49,10 +57,10 @@ class Container:
         if backend == "qdrant":
             from assistant.index.qdrant import QdrantIndex
 
-            return QdrantIndex(self.settings.qdrant, self.settings.qdrant_path)
+            return TracedIndex(QdrantIndex(self.settings.qdrant, self.settings.qdrant_path))
         from assistant.index.edge import EdgeIndex
 
-        return EdgeIndex(self.settings.edge_path)
+        return TracedIndex(EdgeIndex(self.settings.edge_path))
 
     @cached_property
     def registry(self) -> SqliteDocumentRegistry:
@@ -61,7 +69,7 @@ class Container:
     @cached_property
     def access(self) -> AccessPolicy:
         a = self.settings.access
-        return AccessPolicy(a.roles, a.clearance, a.store_scoped_roles)
+        return AccessPolicy(a.roles, a.clearance, a.store_scoped_roles, a.store_regions)
 
     @cached_property
     def searcher(self) -> Searcher:
@@ -74,6 +82,11 @@ class Container:
             mode=self.settings.index.search_mode,
             candidates=self.settings.index.candidates,
             fusion=self.settings.index.fusion,
+            boost=LexicalBoost(
+                self.settings.index.boost_weight,
+                self.settings.index.boost_saturation,
+                self.settings.index.boost_dense_floor,
+            ),
             protect_query=self.privacy.protect_query if self.settings.privacy.enabled else None,
         )
 
@@ -98,11 +111,81 @@ class Container:
         return self.privacy if self.settings.privacy.enabled else NoProtection()
 
     @cached_property
+    def chat_model(self) -> ChatModel:
+        from assistant.llm.openai_compat import OpenAiCompatibleChatModel
+
+        return OpenAiCompatibleChatModel(self.settings.llm)  # contacts nothing until the first question
+
+    @cached_property
     def answerer(self) -> Answerer:
-        extractive = ExtractiveAnswerer(self.searcher, self.settings.answer, self.settings.ingestion.languages)
+        """Answers as their reader may see them (re-identified for authorised roles), NOT audited: for evaluation.
+        Product front doors use :attr:`service`."""
         if not self.settings.privacy.enabled:
-            return extractive
-        return RevealingAnswerer(extractive, self.privacy.reveal)
+            return self.pseudonymized_answerer
+        return RevealingAnswerer(self.pseudonymized_answerer, self.privacy.reveal)
+
+    @cached_property
+    def pseudonymized_answerer(self) -> Answerer:
+        """The generative answerer with the extractive fallback (or extractive only); its texts are pseudonymized."""
+        extractive = ExtractiveAnswerer(self.searcher, self.settings.answer, self.settings.ingestion.languages)
+        answerer: Answerer = extractive
+        if self.settings.llm.backend == "openai":
+            from assistant.answering.fallback import FallbackAnswerer
+            from assistant.answering.grounded import GroundedAnswerer
+
+            s = self.settings
+            grounded = GroundedAnswerer(
+                self.searcher, self.chat_model, extractive, s.answer, s.llm, s.ingestion.languages
+            )
+            answerer = FallbackAnswerer(grounded, extractive, cooldown_s=s.llm.unavailable_cooldown_s)
+        return answerer
+
+    @cached_property
+    def pseudonym_key(self) -> Secret:
+        from privacy.pseudonymizer import pseudonym_key
+
+        return pseudonym_key(self.settings.privacy)
+
+    def user_token(self, user: str) -> str:
+        """The pseudonymous id recorded for a login or employee id: a keyed MAC token ``<USER_…>`` (erasable)."""
+        from privacy.pseudonymizer import make_token
+
+        return make_token(self.pseudonym_key, "USER", user.strip().lower())
+
+    @cached_property
+    def service(self) -> QueryService:
+        """The front door for questions: answer, trace, one audit record each, privacy boundary on the way out."""
+        from assistant.service import QueryService
+        from assistant.text import detect_language
+
+        s = self.settings
+        if not s.privacy.enabled:
+            return QueryService(
+                self.pseudonymized_answerer, self.audit, self.access, s.costs, user_token=self.user_token
+            )
+        languages = s.ingestion.languages
+
+        def protect(text: str) -> str:
+            return self.privacy.protect_query(text, detect_language(text, languages))
+
+        return QueryService(
+            self.pseudonymized_answerer,
+            self.audit,
+            self.access,
+            s.costs,
+            user_token=self.user_token,
+            protect=protect,
+            reveal=self.privacy.reveal,
+            may_reidentify=self.privacy.may_reidentify,
+        )
+
+    @cached_property
+    def copywriter(self) -> Copywriter:
+        from assistant.answering.copywriter import Copywriter
+
+        s = self.settings
+        reveal = self.privacy.reveal if s.privacy.enabled else None
+        return Copywriter(self.searcher, self.chat_model, s.llm, s.ingestion.languages, reveal=reveal)
 
     @cached_property
     def ingestor(self) -> Ingestor:
@@ -125,6 +208,13 @@ class Container:
             protector=self.protector,
         )
 
+    @cached_property
+    def audit(self) -> AuditLog:
+        """The tamper-evident audit log (store picked by ``audit.backend``); keys default to privacy.secrets_dir."""
+        from audit.factory import build_audit_log
+
+        return build_audit_log(self.settings.audit, self.settings.data_dir, self.settings.privacy.secrets_dir)
+
     def close(self) -> None:
         if "index" in self.__dict__:
             self.index.close()
@@ -132,3 +222,5 @@ class Container:
             self.registry.close()
         if "privacy" in self.__dict__:
             self.privacy.close()
+        if "audit" in self.__dict__:
+            self.audit.close()

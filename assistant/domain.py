@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CONFIDENTIALITY_LEVELS = {"public": 0, "internal": 1, "confidential": 2, "secret": 3}
+REGION_PREFIX = "region:"  # a region a document is meant for, stored beside store codes in ``stores``
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,8 @@ class Chunk:
     audience: tuple[str, ...]
     content_hash: str
     chunk_index: int
-    stores: tuple[str, ...] = ("*",)  # "*" = every store; otherwise the store codes the chunk is meant for
+    # "*" = every store; otherwise the store codes (and "region:<name>" tags) the chunk is meant for
+    stores: tuple[str, ...] = ("*",)
     confidentiality: int = 1  # 0 public, 1 internal, 2 confidential, 3 secret (see CONFIDENTIALITY_LEVELS)
 
     def payload(self) -> dict[str, Any]:
@@ -95,13 +97,27 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
+    """What an answerer returns. Fields after ``hits`` describe how it was produced (for the audit log); their
+    defaults describe an answer made without a language model."""
+
     answer: str
     citations: list[Citation]
     refused: bool
     language: str
-    mode: str
+    mode: str  # "extractive" or "generative"
     notice: str = ""
     hits: list[SearchHit] = field(default_factory=list)
+    model: str = ""  # model that produced the text ("" when none did)
+    prompt_version: str = ""  # "<template id>@<version>" of the prompt sent
+    use_case: str = "store_qa"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    timings_ms: dict[str, float] = field(default_factory=dict)  # retrieve, generate, first_sentence, validate...
+    grounding: float | None = None  # share of the generated checkable sentences the context supports
+    fallback: bool = False  # True when the extractive answerer stood in for the generative one
+    flags: list[str] = field(default_factory=list)  # citation_repaired, language_retry, injection_quarantined...
+    question: str = ""  # the question as the index and the model saw it (pseudonymized); for the audit log
+    audit_seq: int | None = None  # the audit record of this answer (feedback links to it)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -111,4 +127,13 @@ class Answer:
             "language": self.language,
             "mode": self.mode,
             "notice": self.notice,
+            "model": self.model,
+            "prompt_version": self.prompt_version,
+            "use_case": self.use_case,
+            "fallback": self.fallback,
+            "grounding": None if self.grounding is None else round(self.grounding, 3),
+            "flags": list(self.flags),
+            "tokens": {"prompt": self.prompt_tokens, "completion": self.completion_tokens},
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "audit_seq": self.audit_seq,
         }

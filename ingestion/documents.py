@@ -23,6 +23,7 @@ class ParsedDocument:
     language: str = ""  # declared inside the document, if any
     confidentiality: str = ""  # public | internal | confidential | secret, if declared
     stores: list[str] = field(default_factory=list)  # store codes the document is meant for, if declared
+    regions: list[str] = field(default_factory=list)  # regions the document is meant for, if declared
 
     @property
     def text(self) -> str:

@@ -10,9 +10,10 @@ import uuid
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from assistant.domain import CONFIDENTIALITY_LEVELS, Chunk
+from assistant.domain import CONFIDENTIALITY_LEVELS, REGION_PREFIX, Chunk
 from assistant.embeddings.ports import Embedder
 from assistant.index.ports import SparseEncoder, VectorIndex
+from assistant.observability.tracing import annotate, span
 from assistant.text import detect_language
 from ingestion.chunking import Chunker
 from ingestion.documents import ParsedDocument, split_tags
@@ -113,6 +114,23 @@ class Ingestor:
         *,
         force: bool = False,
     ) -> IngestReport:
+        with span("ingest", assistant__files=len(plan.files), assistant__removed=len(plan.removed)) as current:
+            report = self._run(plan, audience, on_progress, force)
+            annotate(
+                current,
+                assistant__chunks_embedded=report.chunks_embedded,
+                assistant__chunks_deleted=report.chunks_deleted,
+                assistant__failed=sum(1 for o in report.outcomes if o.status == "failed"),
+            )
+        return report
+
+    def _run(
+        self,
+        plan: IngestPlan,
+        audience: Sequence[str] | None,
+        on_progress: Callable[[FileOutcome], None] | None,
+        force: bool,
+    ) -> IngestReport:
         report = IngestReport(outcomes=list(plan.errors), skipped=list(plan.skipped))
         if audience is not None:
             self._check_audience(audience, "--audience")
@@ -126,7 +144,9 @@ class Ingestor:
                 on_progress(outcome)
         for path, root in plan.files:
             try:
-                outcome = self._ingest_file(path, root, audience, report, force)
+                with span("ingest.document", assistant__doc_id=doc_id_for(str(path))) as current:
+                    outcome = self._ingest_file(path, root, audience, report, force)
+                    annotate(current, assistant__status=outcome.status, assistant__chunks=outcome.chunks)
             except IngestionError as exc:
                 outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=str(exc))
             except OSError as exc:
@@ -157,7 +177,7 @@ class Ingestor:
     ) -> tuple[list[Chunk], str, str, set[str]]:
         """Chunk, detect languages, and pass every indexed string (title, sections, texts) through the protector."""
         confidentiality = self._confidentiality(doc.confidentiality, name)
-        stores = tuple(doc.stores) or ("*",)
+        stores = (*doc.stores, *(f"{REGION_PREFIX}{r}" for r in doc.regions)) or ("*",)
         language = doc.language or detect_language(doc.text, self._languages)
         drafts = self._chunker.chunk(doc)
         if not drafts:
@@ -166,9 +186,11 @@ class Ingestor:
             detect_language(d.text, self._languages, default=language) if len(d.text) > 80 else language for d in drafts
         ]
         n = len(drafts)
-        protected = self._protector.protect(
-            [doc.title, *(d.section for d in drafts), *(d.text for d in drafts)], [language, *languages, *languages]
-        )
+        with span("pseudonymize", assistant__texts=2 * n + 1) as current:
+            protected = self._protector.protect(
+                [doc.title, *(d.section for d in drafts), *(d.text for d in drafts)], [language, *languages, *languages]
+            )
+            annotate(current, assistant__entities=sum(len(p.tokens) for p in protected))
         safe = [p.text for p in protected]
         title, sections, texts = safe[0], safe[1 : n + 1], safe[n + 1 :]
         tokens = {t for p in protected for t in p.tokens}
@@ -254,8 +276,9 @@ class Ingestor:
         self._check_audience(audience, path.name)
         chunks, title, language, mentions = self._chunks(doc, doc_id, source, path.name, content_hash, audience)
         texts = [c.embedding_text() for c in chunks]
-        dense = self._embedder.embed_passages(texts)
-        sparse = self._sparse.encode_documents(texts, [c.language for c in chunks])
+        with span("embed", assistant__texts=len(texts)):
+            dense = self._embedder.embed_passages(texts)
+            sparse = self._sparse.encode_documents(texts, [c.language for c in chunks])
         self._index.upsert(chunks, dense, sparse)  # overwrites chunks 0..n-1 in place: no gap while re-indexing
         report.chunks_deleted += self._index.delete_document(doc_id, from_index=len(chunks))
         report.chunks_embedded += len(chunks)

@@ -157,10 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--show-errors", action="store_true", help="DEBUG: print misses with their (synthetic) values")
     args = parser.parse_args(argv)
-    from assistant.settings import PrivacySettings
     from privacy.allow_list import load_allow_list
     from privacy.benchmark_corpus import SAMPLE_CATALOGUE
     from privacy.presidio_detector import PresidioDetector
+    from privacy.settings import PrivacySettings
 
     settings = PrivacySettings()
     detector = PresidioDetector(settings, load_allow_list([SAMPLE_CATALOGUE], settings.allow_list))

@@ -19,15 +19,15 @@ from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerReg
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from assistant.settings import PrivacySettings
 from privacy.allow_list import AllowList
 from privacy.entities import PERSON, SUPPORTED_LANGUAGES
 from privacy.errors import LanguageNotSupportedError
 from privacy.nlp import build_nlp_engine, ner_languages
 from privacy.ports import PiiSpan
 from privacy.postprocess import Candidate, postprocess
-from privacy.recognizers import build_recognizers
+from privacy.recognizers.build import build_recognizers
 from privacy.recognizers.proper_nouns import ProperNounPersonRecognizer
+from privacy.settings import PrivacySettings
 
 #: Confidence given to a PERSON found by the spaCy model.
 NER_SCORE = 0.85

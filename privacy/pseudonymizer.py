@@ -15,10 +15,10 @@ import hmac
 import re
 from collections.abc import Sequence
 
-from assistant.settings import PrivacySettings
 from privacy.keys import Secret, resolve_key
 from privacy.normalize import normalize
 from privacy.ports import PiiDetector, PiiSpan, PseudonymizedEntity, PseudonymizedText, Vault
+from privacy.settings import PrivacySettings
 
 TOKEN_HEX_CHARS = 16
 PSEUDONYM_KEY_FILE = "pseudonym.key"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from assistant.domain import Chunk
 from assistant.index.ports import VectorIndex
@@ -22,12 +22,31 @@ from privacy.ports import Vault
 Reindex = Callable[[Sequence[Path]], Any]  # re-ingests these files even if unchanged
 
 
+class AuditTrail(Protocol):
+    """What erasure and access need of the audit log (:class:`audit.log.AuditLog` through a thin adapter).
+
+    Contract: ``records_about`` returns every readable record linked to the subject (a pseudonym token or a
+    pseudonymous user id) as JSON; ``forget`` makes their personal payloads unreadable and returns how many."""
+
+    def records_about(self, subject: str) -> list[dict[str, Any]]: ...
+
+    def forget(self, subject: str) -> int: ...
+
+
 class SubjectRights:
-    def __init__(self, vault: Vault, registry: DocumentRegistry, index: VectorIndex, reindex: Reindex) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        registry: DocumentRegistry,
+        index: VectorIndex,
+        reindex: Reindex,
+        audit: AuditTrail | None = None,
+    ) -> None:
         self._vault = vault
         self._registry = registry
         self._index = index
         self._reindex = reindex
+        self._audit = audit
 
     def export(self, subject: str, entity_type: str | None = None) -> dict[str, Any]:
         """Right of access (GDPR art. 15): vault entries, documents and the chunks mentioning the subject."""
@@ -42,10 +61,12 @@ class SubjectRights:
             documents.append(
                 {"source": record.source, "doc_id": record.doc_id, "title": record.title, "chunks": chunks}
             )
+        audit = [r for t in tokens for r in self._audit.records_about(t)] if self._audit else []
         return {
             "subject_tokens": tokens,
             "vault": [self._vault.export(t) for t in tokens],
             "documents": documents,
+            "audit_records": [_reveal_record(r, tokens, subject) for r in audit],
         }
 
     def forget(self, subject: str, entity_type: str | None = None) -> dict[str, Any]:
@@ -64,6 +85,7 @@ class SubjectRights:
         if existing:
             self._reindex(existing)
         remaining = [c.chunk_id for r in records for c in self._index.chunks(r.doc_id) if _mentions(c, tokens)]
+        audit_shredded = sum(self._audit.forget(t) for t in tokens) if self._audit else 0
         return {
             "subject_tokens": len(tokens),
             "vault_entries_shredded": shredded,
@@ -71,6 +93,7 @@ class SubjectRights:
             "documents_deleted": deleted,
             "chunks_deleted": removed_chunks,
             "chunks_still_mentioning": len(remaining),
+            "audit_payloads_shredded": audit_shredded,
             "tombstone": bool(tokens),
         }
 
@@ -84,3 +107,12 @@ def _reveal(text: str, tokens: Sequence[str], value: str) -> str:
     for token in tokens:
         text = text.replace(token, value)
     return text
+
+
+def _reveal_record(record: dict[str, Any], tokens: Sequence[str], value: str) -> dict[str, Any]:
+    """An audit record as the data subject receives it: their own tokens shown as their value, others' kept."""
+    payload = record.get("payload")
+    if not isinstance(payload, dict):
+        return record
+    shown = {k: _reveal(v, tokens, value) if isinstance(v, str) else v for k, v in payload.items()}
+    return {**record, "payload": shown}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -11,6 +11,7 @@ from assistant.domain import Chunk, SearchHit
 from assistant.embeddings.ports import Vectors
 from assistant.errors import ConfigurationError
 from assistant.index.ports import AccessFilter, IndexQuery, SparseVector
+from assistant.llm.ports import ChatMessage, Completion, OnComplete
 from assistant.text import words
 from ingestion.ports import ProtectedText
 
@@ -115,6 +116,8 @@ class InMemoryIndex:
                 raise ValueError(f"this search mode needs a {kind} query vector")
         if query.mode != "hybrid":
             return self._ranked(query, query.mode, query.top_k)
+        if query.fusion == "boost":
+            return self._boosted(query)
         fused: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
         for kind in needed:
@@ -131,6 +134,19 @@ class InMemoryIndex:
                 chunks[hit.chunk.chunk_id] = hit.chunk
         best = sorted(fused, key=lambda k: -fused[k])[: query.top_k]
         return [SearchHit(chunks[k], fused[k]) for k in best]
+
+    def _boosted(self, query: IndexQuery) -> list[SearchHit]:
+        b = query.boost
+        dense = {h.chunk.chunk_id: h for h in self._ranked(query, "dense", query.candidates)}
+        sparse = {h.chunk.chunk_id: h for h in self._ranked(query, "sparse", query.candidates)}
+        hits = []
+        for key in dense.keys() | sparse.keys():
+            bm25 = sparse[key].score if key in sparse else 0.0
+            cosine = dense[key].score if key in dense else b.dense_floor
+            hits.append(
+                SearchHit((dense.get(key) or sparse[key]).chunk, cosine + b.weight * bm25 / (bm25 + b.saturation))
+            )
+        return sorted(hits, key=lambda h: -h.score)[: query.top_k]
 
     def count(self, doc_id: str | None = None) -> int:
         return sum(1 for c, _, _ in self.points.values() if doc_id is None or c.doc_id == doc_id)
@@ -166,3 +182,72 @@ class FakeProtector:
                     safe, tokens = safe.replace(name, token), [*tokens, token]
             out.append(ProtectedText(safe, tuple(tokens)))
         return out
+
+
+Reply = str | Exception | tuple[str, Exception] | Callable[[Sequence[ChatMessage]], str]
+
+
+class ScriptedChatModel:
+    """ChatModel test double: replays scripted replies in order and records the prompts it was sent.
+
+    A reply is a text (streamed in fragments of ``fragment`` characters), a function of the messages returning the
+    text, an exception raised before any text, or a ``(text, exception)`` pair that streams the text and then fails
+    mid-stream. The last reply is reused when the script runs out. ``fragments_sent`` counts streamed fragments.
+    """
+
+    model_name = "scripted-model"
+
+    def __init__(self, *replies: Reply, fragment: int = 7) -> None:
+        self.replies = list(replies)
+        self.fragment = fragment
+        self.calls: list[list[ChatMessage]] = []
+        self.fragments_sent = 0
+
+    def _next(self, messages: Sequence[ChatMessage]) -> tuple[str, Exception | None]:
+        self.calls.append(list(messages))
+        reply = self.replies[min(len(self.calls), len(self.replies)) - 1]
+        if isinstance(reply, Exception):
+            raise reply
+        if callable(reply):
+            return reply(messages), None
+        return (reply, None) if isinstance(reply, str) else reply
+
+    def _completion(self, messages: Sequence[ChatMessage], text: str) -> Completion:
+        prompt = sum(len(m.content.split()) for m in messages)
+        return Completion(text, self.model_name, prompt, len(text.split()), "stop")
+
+    def complete(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int | None = None, temperature: float | None = None
+    ) -> Completion:
+        text, error = self._next(messages)
+        if error is not None:
+            raise error
+        return self._completion(messages, text)
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_complete: OnComplete | None = None,
+    ) -> Iterator[str]:
+        text, error = self._next(messages)
+        for start in range(0, len(text), self.fragment):
+            self.fragments_sent += 1
+            yield text[start : start + self.fragment]
+        if error is not None:
+            raise error
+        if on_complete is not None:
+            on_complete(self._completion(messages, text))
+
+    async def astream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_complete: OnComplete | None = None,
+    ) -> AsyncIterator[str]:
+        for piece in self.stream(messages, max_tokens=max_tokens, temperature=temperature, on_complete=on_complete):
+            yield piece

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering import messages
+from assistant.answering.grounding import passage_sentences, question_relevance
 from assistant.answering.lexical import content_terms, support
 from assistant.domain import Answer, Citation, SearchHit
 from assistant.retrieval.searcher import Searcher
 from assistant.settings import AnswerSettings
-from assistant.text import detect_language, split_sentences
+from assistant.text import detect_language
 
 MODE = "extractive"
 _MIN_SENTENCE_CHARS = 25
@@ -38,9 +39,12 @@ class ExtractiveAnswerer:
         self._languages = list(languages)
 
     def ask(self, question: str, role: str, *, store: str | None = None) -> Answer:
-        language = detect_language(question, self._languages)
-        hits = self._searcher.search(question, role, self._settings.top_k, store=store)
-        return self.answer_from_hits(question, language, hits)
+        prepared = self._searcher.prepare_query(question, role, self._settings.top_k, store=store)
+        if prepared is None:
+            return self.refusal(detect_language(question, self._languages))
+        hits = self._searcher.index.search(prepared.request)
+        # only the pseudonymized question goes further (the raw one may carry personal data), with its vector
+        return self.answer_from_hits(prepared.text, prepared.language, hits, query_vector=prepared.request.dense)
 
     def refusal(self, language: str, hits: Sequence[SearchHit] = ()) -> Answer:
         return Answer(
@@ -53,9 +57,19 @@ class ExtractiveAnswerer:
             hits=list(hits),
         )
 
-    def answer_from_hits(self, question: str, language: str, hits: Sequence[SearchHit]) -> Answer:
-        """Hit scores are not used (they may be cosines or fused ranks): support is measured per sentence here."""
-        candidates = self._candidates(question, hits[:_SENTENCE_POOL])
+    def answer_from_hits(
+        self,
+        question: str,
+        language: str,
+        hits: Sequence[SearchHit],
+        *,
+        query_vector: Sequence[float] | None = None,
+    ) -> Answer:
+        """Answer from already retrieved hits. ``question`` is the pseudonymized question and ``query_vector`` its
+        query embedding when the search computed one (it is not computed twice).
+
+        Hit scores are not used (they may be cosines or fused ranks): support is measured per sentence here."""
+        candidates = self._candidates(question, hits[:_SENTENCE_POOL], query_vector)
         if not candidates:
             return self.refusal(language, hits)
         best = max(candidates, key=lambda c: c.score)
@@ -72,19 +86,16 @@ class ExtractiveAnswerer:
         chosen.sort(key=lambda c: (c.hit_rank, c.position))
         return self._compose(language, hits, chosen)
 
-    def _candidates(self, question: str, hits: Sequence[SearchHit]) -> list[_Candidate]:
-        raw: list[tuple[int, int, str]] = []
-        for rank, hit in enumerate(hits):
-            position = 0
-            for line in hit.chunk.text.split("\n"):
-                for sentence in split_sentences(line):
-                    if len(sentence) >= _MIN_SENTENCE_CHARS:
-                        raw.append((rank, position, sentence))
-                    position += 1
+    def _candidates(
+        self, question: str, hits: Sequence[SearchHit], query_vector: Sequence[float] | None
+    ) -> list[_Candidate]:
+        raw = passage_sentences([hit.chunk.text for hit in hits], _MIN_SENTENCE_CHARS)
         if not raw:
             return []
         embedder = self._searcher.embedder
-        q = embedder.embed_queries([question])[0]
+        q = np.asarray(query_vector, dtype=np.float32) if query_vector is not None else None
+        if q is None:
+            q = embedder.embed_queries([question])[0]
         vectors = embedder.embed_passages([s for _, _, s in raw])
         dense = vectors @ q
         terms = content_terms(question)
@@ -93,8 +104,7 @@ class ExtractiveAnswerer:
             lexical = support(terms, sentence)
             chunk_prior = 1.0 / (1.0 + 0.05 * rank)  # retrieval rank, whatever the scoring of the index
             # cosines of e5 sit in a narrow band (~0.7-0.95): rescale before mixing with lexical overlap
-            semantic = max(0.0, (float(cosine) - 0.70) / 0.25)
-            score = (0.6 * semantic + 0.4 * lexical) * chunk_prior
+            score = question_relevance(float(cosine), lexical) * chunk_prior
             out.append(_Candidate(rank, position, sentence, score, float(cosine)))
         return out
 

@@ -36,6 +36,27 @@ _TEXTS: dict[str, dict[str, str]] = {
         "de": "(Textstellen in der Originalsprache zitiert)",
         "it": "(passaggi citati nella lingua originale)",
     },
+    "llm_unavailable": {
+        "fr": "Le modèle génératif est indisponible pour le moment : voici les passages exacts des documents.",
+        "en": "The generative model is unavailable right now: these are the exact passages of the documents.",
+        "es": "El modelo generativo no está disponible en este momento: estos son los pasajes exactos.",
+        "de": "Das generative Modell ist derzeit nicht verfügbar: dies sind die genauen Textstellen.",
+        "it": "Il modello generativo non è al momento disponibile: ecco i passaggi esatti dei documenti.",
+    },
+    "language_fallback": {
+        "fr": "La réponse générée n'était pas en français : voici les passages exacts des documents.",
+        "en": "The generated answer was not in English: these are the exact passages of the documents.",
+        "es": "La respuesta generada no estaba en español: estos son los pasajes exactos de los documentos.",
+        "de": "Die erzeugte Antwort war nicht auf Deutsch: dies sind die genauen Textstellen.",
+        "it": "La risposta generata non era in italiano: ecco i passaggi esatti dei documenti.",
+    },
+    "unsupported_removed": {
+        "fr": "Réponse générée par IA ; les phrases que les documents ne justifient pas ont été retirées.",
+        "en": "AI-generated answer; sentences the documents do not support were removed.",
+        "es": "Respuesta generada por IA; se han retirado las frases que los documentos no justifican.",
+        "de": "KI-generierte Antwort; Sätze, die die Dokumente nicht belegen, wurden entfernt.",
+        "it": "Risposta generata dall'IA; le frasi non giustificate dai documenti sono state rimosse.",
+    },
     "ai_notice": {
         "fr": "Vous échangez avec un assistant d'intelligence artificielle. Ses réponses citent les documents "
         "internes ; vérifiez la source en cas de doute.",

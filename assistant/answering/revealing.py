@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from assistant.answering.ports import Answerer
+from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerEvent, stream_answer
 from assistant.domain import Answer
 
 Reveal = Callable[[str, str, str], str]  # (answer text, role, language) -> what that role may see
@@ -21,3 +21,16 @@ class RevealingAnswerer:
         if answer.refused:
             return answer
         return replace(answer, answer=self._reveal(answer.answer, role, answer.language))
+
+    def stream(self, question: str, role: str, *, store: str | None = None) -> Iterator[AnswerEvent]:
+        """Streamed sentences pass the same boundary as the final answer, one by one."""
+        for event in stream_answer(self._inner, question, role, store=store):
+            if isinstance(event, AnswerDelta):
+                body = event.text.lstrip()
+                lead = event.text[: len(event.text) - len(body)]
+                yield AnswerDelta(lead + self._reveal(body, role, event.language), event.language)
+            elif event.answer.refused:
+                yield event
+            else:
+                answer = event.answer
+                yield AnswerDone(replace(answer, answer=self._reveal(answer.answer, role, answer.language)))

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import documents, evaluate, ingest, models, privacy_cmd, query, serve
+from assistant.cli import (
+    audit_cmd,
+    documents,
+    draft,
+    evaluate,
+    ingest,
+    llm_cmd,
+    models,
+    privacy_cmd,
+    query,
+    report_cmd,
+    serve,
+)
 from assistant.cli.output import run_guarded
 
 app = typer.Typer(
@@ -18,11 +30,16 @@ app = typer.Typer(
 app.command("ingest")(ingest.ingest)
 app.command("search")(query.search)
 app.command("ask")(query.ask)
+app.command("feedback")(query.feedback)
 app.command("serve")(serve.serve)
 app.add_typer(documents.app, name="documents")
 app.add_typer(models.app, name="models")
 app.add_typer(evaluate.app, name="eval")
+app.add_typer(draft.app, name="draft")
 app.add_typer(privacy_cmd.app, name="privacy")
+app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(llm_cmd.app, name="llm")
+app.add_typer(report_cmd.app, name="report")
 
 
 def main() -> None:

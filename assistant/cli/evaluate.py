@@ -84,3 +84,62 @@ def pii(
         emit_json(report.as_json())
     else:
         out.print(report.table(), markup=False)
+
+
+@app.command("generation")
+def generation(
+    dataset: Annotated[
+        Path | None, typer.Option(help="Golden JSON lines (default: eval/datasets/samples_golden.jsonl).")
+    ] = None,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(help="Ingest these files/folders into an isolated index under <data dir>/eval first."),
+    ] = None,
+    role: Annotated[str | None, typer.Option(help="Role for every question (default: the question's own).")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N questions.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout (summary and every answer).")] = False,
+) -> None:
+    """Answers through the configured answerer: correct answers, refusals (unanswerable, ACL-denied), citation
+    validity, answer language, latency p50/p95 and tokens, against the targets of the Generation issue."""
+    from eval.generation import TARGETS, QuestionResult, evaluate_generation
+    from eval.golden import SAMPLES_GOLDEN, load_golden
+
+    dataset = dataset or SAMPLES_GOLDEN
+    with container(as_json) as root:
+        if not dataset.is_file():
+            raise ConfigurationError(f"--dataset {dataset}: no such file")
+        try:
+            questions = load_golden(dataset)[:limit]
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        c = root
+        if corpus:
+            key = hashlib.sha256("|".join(str(p.resolve()) for p in corpus).encode()).hexdigest()[:12]
+            c = Container(root.settings.model_copy(update={"data_dir": root.settings.data_dir / "eval" / key}))
+        try:
+            if corpus:
+                err.print(f"ingesting {len(corpus)} path(s) into {c.settings.data_dir} (incremental)…")
+                c.ingestor.ingest(corpus)
+
+            def progress(number: int, result: QuestionResult) -> None:
+                err.print(f"[dim]{number}/{len(questions)}[/] {result.id} {result.kind} ok={result.ok}")
+
+            report = evaluate_generation(
+                c.answerer, questions, c.settings.ingestion.languages, role=role, progress=progress
+            )
+        finally:
+            if c is not root:
+                c.close()
+    if as_json:
+        emit_json(report.as_json())
+        return
+    summary = report.summary()
+    table = Table(title=f"{dataset.name}: {summary['questions']} questions {summary['by_kind']}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("target", justify="right")
+    for name, value in summary.items():
+        if name not in ("questions", "by_kind", "targets_met"):
+            target = TARGETS.get(name)
+            table.add_row(name, str(value), "" if target is None else f">= {target}")
+    out.print(table)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import getpass
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,21 +18,61 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Data-subject rights (GDPR art. 15 and 17).", no_args_is_help=True)
 
 SubjectArg = Annotated[str, typer.Argument(help="One value of the person: full name, email, phone, IBAN, NIR...")]
-TypeOption = Annotated[str | None, typer.Option("--type", help="Entity type of the value (PERSON, EMAIL...).")]
+TypeOption = Annotated[
+    str | None,
+    typer.Option("--type", help="Entity type of the value (PERSON, EMAIL...); USER = a staff login (their questions)."),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+
+
+class _AuditTrail:
+    """privacy.rights.AuditTrail over the audit log."""
+
+    def __init__(self, c: Container) -> None:
+        self._c = c
+
+    def records_about(self, subject: str) -> list[dict[str, Any]]:
+        from audit.views import AuditFilters
+
+        return [v.as_json() for v in self._c.audit.query(AuditFilters(user=subject)) if v.state == "readable"]
+
+    def forget(self, subject: str) -> int:
+        return self._c.audit.forget(subject)
 
 
 def _rights(c: Container) -> SubjectRights:
     from privacy.rights import SubjectRights
 
-    return SubjectRights(c.privacy.vault, c.registry, c.index, lambda paths: c.ingestor.ingest(list(paths), force=True))
+    def reindex(paths: Sequence[Path]) -> object:
+        return c.ingestor.ingest(list(paths), force=True)
+
+    return SubjectRights(c.privacy.vault, c.registry, c.index, reindex, _AuditTrail(c))
+
+
+def _officer(c: Container) -> tuple[str, str]:
+    """Who handles the request (recorded): the OS account, pseudonymized, as a compliance officer."""
+    return c.user_token(getpass.getuser()), "compliance"
+
+
+def _user_request(c: Container, login: str, erase: bool) -> dict[str, Any]:
+    """--type USER: a staff member's own questions in the audit trail (they are not in documents or the vault)."""
+    token = c.user_token(login)
+    trail = _AuditTrail(c)
+    if erase:
+        return {"subject_tokens": 1, "audit_payloads_shredded": trail.forget(token)}
+    return {"subject_tokens": [token], "vault": [], "documents": [], "audit_records": trail.records_about(token)}
 
 
 @app.command("export")
 def export(subject: SubjectArg, entity_type: TypeOption = None, as_json: JsonOption = False) -> None:
     """Everything held about a person: vault entries, documents and chunks that mention them."""
     with container(as_json) as c:
-        report = _rights(c).export(subject, entity_type)
+        who, role = _officer(c)
+        c.audit.record_access("privacy.export", who, role, {"entity_type": entity_type})
+        if (entity_type or "").upper() == "USER":
+            report = _user_request(c, subject, erase=False)
+        else:
+            report = _rights(c).export(subject, entity_type)
     if as_json:
         emit_json(report)
         return
@@ -42,7 +85,10 @@ def export(subject: SubjectArg, entity_type: TypeOption = None, as_json: JsonOpt
 def forget(subject: SubjectArg, entity_type: TypeOption = None, as_json: JsonOption = False) -> None:
     """Erase a person: crypto-shred their vault entries, re-index or delete what mentions them, keep a tombstone."""
     with container(as_json) as c:
-        receipt = _rights(c).forget(subject, entity_type)
+        if (entity_type or "").upper() == "USER":
+            receipt = _user_request(c, subject, erase=True)
+        else:
+            receipt = _rights(c).forget(subject, entity_type)
     if as_json:
         emit_json(receipt)
         return

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from assistant.answering.ports import AnswerDone
 from assistant.cli.output import container, emit_json, out
+from assistant.domain import Answer
 from assistant.index.ports import SEARCH_MODES
+from assistant.service import Asker
 
 SearchModeOption = Enum("SearchModeOption", {m: m for m in SEARCH_MODES}, type=str)  # type: ignore[misc]
 
@@ -51,18 +56,85 @@ def search(
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in any supported language.")],
     role: RoleOption = None,
-    user: Annotated[str | None, typer.Option(help="Pseudonymous id of the asker (recorded by the audit log).")] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(help="Login or employee id of the asker; the audit log records a keyed pseudonym of it."),
+    ] = None,
     store: StoreOption = None,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream",
+            help="Print each sentence as soon as it is validated; with --json, one JSON object per line "
+            '({"event": "delta", "text"} then {"event": "final", ...the answer}).',
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question from the documents, with citations, or refuse when they do not say."""
+    if stream:
+        _ask_streaming(question, role, user, store, as_json)
+        return
     with container(as_json) as c:
-        answer = c.answerer.ask(question, role or c.settings.access.default_role, store=store)
+        answer = c.service.ask(question, Asker(role or c.settings.access.default_role, user, store))
     if as_json:
         emit_json(answer.as_json())
         return
-    out.print(answer.answer, markup=False, soft_wrap=True)
+    _print_answer(answer, answer.answer)
+
+
+def _print_answer(answer: Answer, text: str | None) -> None:
+    if text is not None:
+        out.print(text, markup=False, soft_wrap=True)
     for i, cit in enumerate(answer.citations, 1):
         out.print(f"[dim][{i}] {cit.title} — {Path(cit.source).name}[/]", soft_wrap=True)
     if answer.notice:
         out.print(f"[italic dim]{answer.notice}[/]", soft_wrap=True)
+
+
+def _ask_streaming(question: str, role: str | None, user: str | None, store: str | None, as_json: bool) -> None:
+    shown = ""
+    final: Answer | None = None
+    with container(as_json) as c:
+        events = c.service.stream(question, Asker(role or c.settings.access.default_role, user, store))
+        for event in events:
+            if isinstance(event, AnswerDone):
+                final = event.answer
+            elif as_json:
+                sys.stdout.write(json.dumps({"event": "delta", "text": event.text}, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+                shown += event.text
+    if final is None:  # pragma: no cover - every stream ends with its final event
+        return
+    if as_json:
+        sys.stdout.write(json.dumps({"event": "final", **final.as_json()}, ensure_ascii=False) + "\n")
+        return
+    if shown:
+        sys.stdout.write("\n")
+    if shown.strip() != final.answer.strip():  # refused at the end, or answered by the fallback: the final text wins
+        if shown:
+            out.print("[dim]— final answer —[/]")
+        _print_answer(final, final.answer)
+    else:
+        _print_answer(final, None)
+
+
+def feedback(
+    seq: Annotated[int, typer.Argument(help="The audit_seq of the answer (printed by ask --json).", min=1)],
+    rating: Annotated[int, typer.Option(help="-1 / +1 (thumbs) or 1..5 (stars).", min=-1, max=5)],
+    comment: Annotated[str | None, typer.Option(help="Free text; pseudonymized before it is recorded.")] = None,
+    role: RoleOption = None,
+    user: Annotated[str | None, typer.Option(help="Login or employee id of the asker.")] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rate an answer: appended to the audit trail, linked to the answer's record (nothing is rewritten)."""
+    with container(as_json) as c:
+        recorded = c.service.feedback(seq, rating, Asker(role or c.settings.access.default_role, user, store), comment)
+    if as_json:
+        emit_json({"feedback_seq": recorded, "answer_seq": seq})
+    else:
+        out.print(f"feedback recorded (#{recorded}) for answer #{seq}")

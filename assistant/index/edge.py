@@ -122,7 +122,7 @@ class EdgeIndex:
                 ]
                 request = qe.QueryRequest(
                     query.top_k,
-                    query=qe.Fusion.Rrf(k=60) if query.fusion == "rrf" else qe.Fusion.Dbsf(),  # type: ignore[arg-type]
+                    query=_fusion(query),
                     prefetches=prefetches,
                     filter=flt,
                     with_payload=True,
@@ -176,3 +176,17 @@ class EdgeIndex:
             if self._shard is not None:
                 self._shard.close()
             self._shard, self._opened = None, False
+
+
+def _fusion(query: IndexQuery) -> Any:
+    if query.fusion == "rrf":
+        return qe.Fusion.Rrf(k=60)
+    if query.fusion == "dbsf":
+        return qe.Fusion.Dbsf()
+    b, e = query.boost, qe.Expression
+    bm25 = e.Variable("$score[1]")
+    saturated = e.Div(bm25, e.Sum([bm25, e.Constant(b.saturation)]), 0.0)
+    return qe.Formula(
+        e.Sum([e.Variable("$score[0]"), e.Mult([e.Constant(b.weight), saturated])]),
+        defaults={"$score[0]": b.dense_floor, "$score[1]": 0.0},
+    )

@@ -10,7 +10,7 @@ from assistant.domain import Chunk, SearchHit
 from assistant.embeddings.ports import Vectors
 
 SearchMode = Literal["dense", "sparse", "hybrid"]
-Fusion = Literal["rrf", "dbsf"]
+Fusion = Literal["rrf", "dbsf", "boost"]
 SEARCH_MODES: tuple[SearchMode, ...] = ("dense", "sparse", "hybrid")
 
 
@@ -38,6 +38,21 @@ class AccessFilter:
 
 
 @dataclass(frozen=True)
+class LexicalBoost:
+    """The ``boost`` fusion: ``dense cosine + weight * bm25 / (bm25 + saturation)``, computed by the engine.
+
+    BM25 scores are unbounded and grow with the query length; the saturation maps them into [0, 1) so the lexical
+    signal re-ranks the dense candidates without swamping them. A chunk found only by BM25 is scored from
+    ``dense_floor`` (about the cosine of an unrelated passage for the embedder), so exact identifiers that the
+    embedder misses (product references, codes) still surface.
+    """
+
+    weight: float = 0.05
+    saturation: float = 20.0
+    dense_floor: float = 0.75
+
+
+@dataclass(frozen=True)
 class IndexQuery:
     access: AccessFilter
     top_k: int
@@ -45,7 +60,8 @@ class IndexQuery:
     sparse: SparseVector | None = None
     mode: SearchMode = "hybrid"
     candidates: int = field(default=50)  # per-branch prefetch size for hybrid fusion
-    fusion: Fusion = "rrf"  # reciprocal rank fusion, or distribution-based score fusion
+    fusion: Fusion = "rrf"  # reciprocal rank fusion, distribution-based score fusion, or dense + BM25 boost
+    boost: LexicalBoost = field(default_factory=LexicalBoost)  # parameters of the ``boost`` fusion
 
 
 class VectorIndex(Protocol):
@@ -59,7 +75,8 @@ class VectorIndex(Protocol):
       and returns how many were removed (0 if none).
     - ``search`` applies ``query.access`` *inside* the engine query (never by post-filtering): every returned chunk
       satisfies it, and an empty access filter returns nothing. ``dense`` mode needs ``query.dense``, ``sparse``
-      needs ``query.sparse``, ``hybrid`` fuses both ranked lists in the engine (``query.fusion``: RRF or DBSF).
+      needs ``query.sparse``, ``hybrid`` fuses both ranked lists in the engine (``query.fusion``: RRF, DBSF or the
+      ``boost`` formula of :class:`LexicalBoost`).
       Results are sorted by decreasing score; an empty or missing collection gives ``[]``.
     - ``count`` counts all chunks, or those of one document; ``chunks`` lists a document's chunks in order.
     - Data persists across ``close`` and re-opening on the same storage.

@@ -125,7 +125,7 @@ class QdrantIndex:
                         query=required_vector(sparse, "sparse"), using=SPARSE, filter=flt, limit=query.candidates
                     ),
                 ],
-                query=models.FusionQuery(fusion=models.Fusion.RRF if query.fusion == "rrf" else models.Fusion.DBSF),
+                query=_fusion(query),
             )
         response = self._client.query_points(self._name, **kwargs)
         return [SearchHit(Chunk.from_payload(payload_of(p.payload)), float(p.score)) for p in response.points]
@@ -160,3 +160,18 @@ class QdrantIndex:
         if "_client" in self.__dict__:
             self._client.close()
             del self.__dict__["_client"]
+
+
+def _fusion(query: IndexQuery) -> models.Query:
+    if query.fusion != "boost":
+        return models.FusionQuery(fusion=models.Fusion.RRF if query.fusion == "rrf" else models.Fusion.DBSF)
+    b = query.boost
+    saturated = models.DivExpression(
+        div=models.DivParams(
+            left="$score[1]", right=models.SumExpression(sum=["$score[1]", b.saturation]), by_zero_default=0.0
+        )
+    )
+    return models.FormulaQuery(
+        formula=models.SumExpression(sum=["$score[0]", models.MultExpression(mult=[b.weight, saturated])]),
+        defaults={"$score[0]": b.dense_floor, "$score[1]": 0.0},
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from assistant.domain import CONFIDENTIALITY_LEVELS
+from assistant.domain import CONFIDENTIALITY_LEVELS, REGION_PREFIX
 from assistant.errors import UnknownRoleError
 from assistant.index.ports import AccessFilter
 
@@ -17,10 +17,12 @@ class AccessPolicy:
         roles: Mapping[str, Sequence[str]],
         clearance: Mapping[str, str] | None = None,
         store_scoped_roles: Collection[str] = (),
+        store_regions: Mapping[str, str] | None = None,
     ) -> None:
         self._roles = {role: frozenset(audiences) for role, audiences in roles.items()}
         self._clearance = dict(clearance or {})
         self._store_scoped = frozenset(store_scoped_roles)
+        self._regions = {_norm(store): _norm(region) for store, region in (store_regions or {}).items()}
 
     @property
     def roles(self) -> list[str]:
@@ -37,5 +39,18 @@ class AccessPolicy:
         """The filter applied inside every vector query made for this asker."""
         audiences = self.audiences_for(role)
         level = CONFIDENTIALITY_LEVELS[self._clearance.get(role, DEFAULT_CLEARANCE)]
-        stores = (frozenset({store}) if store else frozenset()) if role in self._store_scoped else None
+        stores = self._places(store) if role in self._store_scoped else None
         return AccessFilter(audiences=audiences, max_confidentiality=level, stores=stores)
+
+    def _places(self, store: str | None) -> frozenset[str]:
+        """The store code and its region tag; documents tagged with either (or '*') are readable. Codes are
+        compared case-insensitively, as document metadata is."""
+        if not store or not store.strip():
+            return frozenset()
+        code = _norm(store)
+        region = self._regions.get(code)
+        return frozenset({code, f"{REGION_PREFIX}{region}"} if region else {code})
+
+
+def _norm(value: str) -> str:
+    return value.strip().lower()

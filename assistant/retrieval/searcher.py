@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from assistant.domain import SearchHit
 from assistant.embeddings.ports import Embedder
-from assistant.index.ports import Fusion, IndexQuery, SearchMode, SparseEncoder, VectorIndex
+from assistant.index.ports import Fusion, IndexQuery, LexicalBoost, SearchMode, SparseEncoder, VectorIndex
+from assistant.observability.tracing import span
 from assistant.retrieval.access import AccessPolicy
 from assistant.text import detect_language
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """An encoded question: the index request, the question as pseudonymized for the index, its language."""
+
+    request: IndexQuery
+    text: str
+    language: str
 
 
 class Searcher:
@@ -23,6 +34,7 @@ class Searcher:
         mode: SearchMode = "hybrid",
         candidates: int = 50,
         fusion: Fusion = "rrf",
+        boost: LexicalBoost | None = None,
         protect_query: Callable[[str, str], str] | None = None,
     ) -> None:
         self._embedder = embedder
@@ -33,6 +45,7 @@ class Searcher:
         self.mode: SearchMode = mode
         self._candidates = candidates
         self._fusion: Fusion = fusion
+        self._boost = boost or LexicalBoost()
         self._protect_query = protect_query
 
     def search(
@@ -45,16 +58,29 @@ class Searcher:
         self, query: str, role: str, top_k: int, *, store: str | None = None, mode: SearchMode | None = None
     ) -> IndexQuery | None:
         """Encode the question and attach the asker's filter (None for a blank question)."""
+        prepared = self.prepare_query(query, role, top_k, store=store, mode=mode)
+        return prepared.request if prepared is not None else None
+
+    def prepare_query(
+        self, query: str, role: str, top_k: int, *, store: str | None = None, mode: SearchMode | None = None
+    ) -> PreparedQuery | None:
+        """Like :meth:`prepare`, keeping the pseudonymized question and its language for the answerers.
+
+        Past this point only ``PreparedQuery.text`` may be used (embedded, sent to an LLM): the raw question may
+        carry personal data that the index, the model and the logs must never see.
+        """
         access = self._access.filter_for(role, store)  # unknown role: error before any work
         if not query.strip():
             return None
         mode = mode or self.mode
         language = detect_language(query, self._languages)
         if self._protect_query is not None:  # the question is pseudonymized like the documents were
-            query = self._protect_query(query, language)
-        dense = self._embedder.embed_queries([query])[0].tolist() if mode != "sparse" else None
-        sparse = self._sparse.encode_query(query, language) if mode != "dense" else None
-        return IndexQuery(
+            with span("pseudonymize", assistant__texts=1):
+                query = self._protect_query(query, language)
+        with span("embed", assistant__texts=1, assistant__mode=mode):
+            dense = self._embedder.embed_queries([query])[0].tolist() if mode != "sparse" else None
+            sparse = self._sparse.encode_query(query, language) if mode != "dense" else None
+        request = IndexQuery(
             access=access,
             top_k=top_k,
             dense=dense,
@@ -62,7 +88,9 @@ class Searcher:
             mode=mode,
             candidates=max(self._candidates, top_k),
             fusion=self._fusion,
+            boost=self._boost,
         )
+        return PreparedQuery(request, query, language)
 
     @property
     def index(self) -> VectorIndex:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import cast
 
 import chainlit as cl
 
 from assistant.answering import messages
+from assistant.answering.ports import AnswerDelta, AnswerEvent
 from assistant.container import Container
 from assistant.domain import Answer
 from assistant.errors import AssistantError
+from assistant.service import Asker
 from assistant.settings import load_settings
 
 _container: Container | None = None
@@ -40,13 +45,33 @@ async def start() -> None:
     await cl.Message(content=AI_NOTICE).send()
 
 
+async def answer_events(
+    container: Container, question: str, role: str, user: str | None = None
+) -> AsyncIterator[AnswerEvent]:
+    """The service's events (answered, audited, privacy-checked), produced in a worker thread (retrieval and
+    validation are blocking work)."""
+    events = container.service.stream(question, Asker(role, user))
+    end = object()
+    while (event := await asyncio.to_thread(next, events, end)) is not end:
+        yield cast(AnswerEvent, event)
+
+
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
     container = _get_container()
     role = container.settings.access.default_role
+    reply = cl.Message(content="")
+    answer: Answer | None = None
     try:
-        answer = await cl.make_async(container.answerer.ask)(message.content, role)
+        # no authentication yet: the chat session id stands for the user (pseudonymized before it is recorded)
+        async for event in answer_events(container, message.content, role, cl.context.session.id):
+            if isinstance(event, AnswerDelta):
+                await reply.stream_token(event.text)  # validated sentences appear before generation ends
+            else:
+                answer = event.answer
     except AssistantError as exc:
         await cl.Message(content=f"⚠️ {exc}").send()
         return
-    await cl.Message(content=render(answer)).send()
+    if answer is not None:
+        reply.content = render(answer)  # the final answer is authoritative: sources, notice, or a late refusal
+        await reply.send()

@@ -69,4 +69,5 @@ class DocxParser:
             language=language,
             confidentiality=keyword_value(keywords, "confidentiality").lower(),
             stores=split_tags(keyword_value(keywords, "stores")),
+            regions=split_tags(keyword_value(keywords, "regions")),
         )

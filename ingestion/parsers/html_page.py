@@ -63,4 +63,5 @@ class HtmlParser:
             language=lang,
             confidentiality=_meta(soup, "confidentiality").lower(),
             stores=split_tags(_meta(soup, "stores")),
+            regions=split_tags(_meta(soup, "regions")),
         )

@@ -46,6 +46,7 @@ def _finish(meta: dict[str, str], blocks: list[Block], name: str) -> ParsedDocum
         language=meta.get("lang", meta.get("language", "")).lower(),
         confidentiality=meta.get("confidentiality", "").lower(),
         stores=split_tags(meta.get("stores", "")),
+        regions=split_tags(meta.get("regions", "")),
     )
 
 

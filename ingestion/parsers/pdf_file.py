@@ -124,4 +124,5 @@ class PdfParser:
             audience=audience_from_keywords(keywords),
             confidentiality=keyword_value(keywords, "confidentiality").lower(),
             stores=split_tags(keyword_value(keywords, "stores")),
+            regions=split_tags(keyword_value(keywords, "regions")),
         )

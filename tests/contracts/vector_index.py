@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from assistant.domain import Chunk
 from assistant.errors import ConfigurationError
-from assistant.index.ports import AccessFilter, IndexQuery, SparseVector, VectorIndex
+from assistant.index.ports import AccessFilter, IndexQuery, LexicalBoost, SparseVector, VectorIndex
 from ingestion.pipeline import chunk_id_for
 
 DIM = 8
@@ -111,6 +111,36 @@ class VectorIndexContract:
         assert ranked[0] == 3
         assert sorted(ranked) == list(range(6))
         assert [h.score for h in index.search(query)] == sorted((h.score for h in index.search(query)), reverse=True)
+
+    def test_boost_without_weight_is_the_dense_cosine_and_the_floor_for_bm25_only_hits(
+        self, index: VectorIndex
+    ) -> None:
+        chunks = [make_chunk("a", i) for i in range(6)]
+        put(index, chunks)
+        q = unit(1)
+        cosines = {i: float(unit(i) @ q) for i in range(6)}
+        dense_top2 = sorted(cosines, key=lambda i: -cosines[i])[:2]
+        sparse_only = next(i for i in range(6) if i not in dense_top2)
+        boost = LexicalBoost(weight=0.0, saturation=20.0, dense_floor=-0.5)
+        query = IndexQuery(STORE, 6, q.tolist(), SparseVector([1000 + sparse_only], [1.0]), "hybrid", 2, "boost", boost)
+        scores = {h.chunk.chunk_index: h.score for h in index.search(query)}
+        assert set(scores) == {*dense_top2, sparse_only}  # the union of both candidate lists
+        for i in dense_top2:
+            assert scores[i] == pytest.approx(cosines[i], abs=1e-4)
+        assert scores[sparse_only] == pytest.approx(-0.5)
+
+    @pytest.mark.parametrize(("weight", "first"), [(0.0, "dense"), (10.0, "bm25")])
+    def test_boost_weight_moves_the_bm25_match_up(self, index: VectorIndex, weight: float, first: str) -> None:
+        chunks = [make_chunk("a", i) for i in range(6)]
+        put(index, chunks)
+        q = unit(1)
+        ranking = sorted(range(6), key=lambda i: -float(unit(i) @ q))
+        matched = ranking[-1]  # the chunk the dense side likes least
+        boost = LexicalBoost(weight=weight, saturation=1.0, dense_floor=0.0)
+        query = IndexQuery(STORE, 6, q.tolist(), SparseVector([1000 + matched], [1.0]), "hybrid", 50, "boost", boost)
+        hits = index.search(query)
+        assert hits[0].chunk.chunk_index == (ranking[0] if first == "dense" else matched)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
     def test_mode_without_its_vector_is_rejected(self, index: VectorIndex) -> None:
         put(index, [make_chunk("a", 0)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -60,3 +61,36 @@ def corpus(corpus_data_dir: tuple[Path, dict[str, Any]]) -> Iterator[Container]:
     container = Container(load_settings(data_dir=corpus_data_dir[0]))
     yield container
     container.close()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+SMOLLM_ALIAS = "smollm2-135m-instruct"
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real llama.cpp OpenAI-compatible server with SmolLM2-135M (English, fast) on a free loopback port.
+
+    Yields its base_url (``http://127.0.0.1:<port>/v1``); it announces the model as ``SMOLLM_ALIAS`` and answers
+    any model name. Skips only when deploy/llm.sh has not run (CI runs it before pytest).
+    """
+    from assistant.llm.server import SMOLLM_FILE, LocalLlmServer, LocalLlmSetupError
+    from assistant.llm.settings import LocalLlmSettings
+
+    defaults = LocalLlmSettings()
+    settings = LocalLlmSettings(
+        model_path=defaults.model_path.with_name(SMOLLM_FILE), port=free_port(), model_alias=SMOLLM_ALIAS, n_ctx=2048
+    )
+    server = LocalLlmServer(settings, log=tmp_path_factory.mktemp("llm-server") / "server.log")
+    try:
+        server.check_setup()
+    except LocalLlmSetupError as exc:
+        pytest.skip(f"no local LLM server set-up ({exc})")
+    with server:
+        yield server.base_url

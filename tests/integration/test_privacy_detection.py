@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import PrivacySettings
 from ingestion.parsers import default_registry
 from privacy.allow_list import AllowList, load_allow_list
 from privacy.benchmark import run_pii_benchmark
@@ -18,6 +17,7 @@ from privacy.guard import mask_raw_pii
 from privacy.keys import Secret
 from privacy.presidio_detector import PresidioDetector
 from privacy.pseudonymizer import HmacPseudonymizer
+from privacy.settings import PrivacySettings
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

@@ -27,8 +27,20 @@ def leaks(data_dir: Path) -> set[str]:
     return found
 
 
+def seeded(kind: str) -> str:
+    return str(next(item["value"] for item in PII if item["type"] == kind))
+
+
 def test_no_raw_personal_data_under_the_data_dir(corpus_data_dir: tuple[Path, dict[str, Any]]) -> None:
-    found = leaks(corpus_data_dir[0])
+    """After ingesting the corpus AND asking about seeded people (the audit trail is under the data dir too)."""
+    data_dir = corpus_data_dir[0]
+    question = (
+        f"{seeded('PERSON')} ({seeded('EMAIL')}, {seeded('PHONE')}, IBAN {seeded('IBAN')}) "
+        "a-t-il droit à un remboursement ?"
+    )
+    asked = cli_json(data_dir, "ask", question, "--role", "compliance", "--user", seeded("EMAIL"))
+    assert asked["audit_seq"] >= 1
+    found = leaks(data_dir)
     assert not found, found
 
 
@@ -62,14 +74,22 @@ def test_forget_then_reingest_leaves_nothing(tmp_path: Path, model_path: Path) -
         shutil.copy(SAMPLES / rel, docs)
     data = tmp_path / "data"
     cli_json(data, "ingest", str(docs))
+    asked = cli_json(data, "ask", "Quelle réclamation Karim Benali a-t-il faite ?", "--role", "hr", "--user", "jdupont")
+    assert asked["audit_seq"] >= 1  # his name went into the audit trail, pseudonymized
     exported = cli_json(data, "privacy", "export", "Karim Benali")
     assert exported["subject_tokens"]
     old_tokens = exported["subject_tokens"]
     assert exported["documents"]
+    questions = [r["payload"]["question"] for r in exported["audit_records"] if r["header"]["operation"] == "ask"]
+    assert any("Karim Benali" in q for q in questions)  # shown to him with his own name
     receipt = cli_json(data, "privacy", "forget", "Karim Benali")
     assert receipt["vault_entries_shredded"] == len(old_tokens)
     assert receipt["chunks_still_mentioning"] == 0
+    assert receipt["audit_payloads_shredded"] >= 1
     cli_json(data, "ingest", str(docs))  # the same files again: the tombstone keeps him out
+    assert cli_json(data, "audit", "verify")["ok"]  # erasure did not break the chain
+    shown = cli_json(data, "audit", "show", str(asked["audit_seq"]))
+    assert shown["state"] == "shredded" and shown["payload"] is None
     blobs = b"".join(f.read_bytes() for f in data.rglob("*") if f.is_file())
     assert b"Karim Benali" not in blobs  # nowhere, the vault included
     container = Container(load_settings(data_dir=data))

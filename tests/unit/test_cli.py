@@ -39,6 +39,7 @@ def fake_container(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSISTANT_ANSWER_MIN_RELEVANCE", "0.2")
     monkeypatch.setenv("ASSISTANT_ANSWER_MIN_SENTENCE_SUPPORT", "0.1")
     monkeypatch.setenv("ASSISTANT_PRIVACY_ENABLED", "false")  # no spaCy models in unit tests
+    monkeypatch.setenv("ASSISTANT_LLM_BACKEND", "none")  # never reach an LLM server running on this machine
     monkeypatch.setattr(output, "container_factory", FakeContainer)
     INDEX.points.clear()
 

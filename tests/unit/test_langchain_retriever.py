@@ -36,7 +36,7 @@ def test_role_filter_applies_and_unknown_role_fails() -> None:
         retriever("intern").invoke("retour")
 
 
-@pytest.mark.parametrize("fusion", ["rrf", "dbsf"])
+@pytest.mark.parametrize("fusion", ["rrf", "dbsf", "boost"])
 def test_searcher_passes_its_fusion_to_the_index(fusion: str) -> None:
     searcher = Searcher(
         FakeEmbedder(),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import EntityRecognizer
 
-from assistant.settings import PrivacySettings
 from privacy.errors import PatternConfigurationError
-from privacy.recognizers import build_recognizers
+from privacy.recognizers.build import build_recognizers
 from privacy.recognizers.checksums import iban_ok, luhn_ok, nir_key, nir_ok, siret_ok
 from privacy.recognizers.company_ids import loyalty_card_recognizer
+from privacy.settings import PrivacySettings
 
 pytestmark = pytest.mark.unit
 THRESHOLD = PrivacySettings().score_threshold

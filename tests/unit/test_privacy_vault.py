@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import PrivacySettings
 from privacy.errors import VaultError
 from privacy.keys import Secret
 from privacy.ports import Vault
 from privacy.pseudonymizer import make_token
+from privacy.settings import PrivacySettings
 from privacy.vault import SqliteVault
 
 pytestmark = pytest.mark.unit

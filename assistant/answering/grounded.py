@@ -1,0 +1,297 @@
+"""The generative answerer: an LLM writes, the application decides what may be shown.
+
+Retrieval (pseudonymized question, role filter inside the index) -> numbered context (injected chunks quarantined,
+documents fenced as data, character budget) -> one streamed generation -> every sentence checked as it completes
+(citations validated against the numbered blocks and repaired from sentence support, unsupported sentences
+dropped) -> answer language enforced (one retry with a stronger instruction, then the extractive answer) -> the
+answer, or a refusal with the escalation hint when the model refused or too little of what it wrote is supported.
+
+Raises :class:`assistant.llm.ports.LlmUnavailableError` when the endpoint does not answer (see
+:class:`assistant.answering.fallback.FallbackAnswerer`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from assistant.answering import messages as texts
+from assistant.answering.citations import strip_markers
+from assistant.answering.context import Context, build_context
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.grounding import SupportScorer, question_relevance
+from assistant.answering.injection import echo_terms
+from assistant.answering.lexical import content_terms, support
+from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
+from assistant.answering.prompts import PromptTemplate, load_prompt
+from assistant.answering.validation import AnswerValidator
+from assistant.domain import Answer, Citation, SearchHit
+from assistant.llm.client_settings import LlmSettings
+from assistant.llm.ports import ChatMessage, ChatModel, Completion
+from assistant.retrieval.searcher import PreparedQuery, Searcher
+from assistant.settings import AnswerSettings
+from assistant.text import detect_language, words
+
+MODE = "generative"
+USE_CASE = "store_qa"
+_WORDS_TO_JUDGE_LANGUAGE = 8
+
+
+@dataclass
+class _Run:
+    """What one question accumulates across attempts (for the final Answer and the audit log)."""
+
+    started: float
+    language: str
+    hits: list[SearchHit]
+    prompt: PromptTemplate
+    model: str
+    flags: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    relevance: float | None = None
+
+    def add_usage(self, completion: Completion) -> None:
+        self.prompt_tokens += completion.prompt_tokens
+        self.completion_tokens += completion.completion_tokens
+        self.model = completion.model or self.model
+        if not completion.usage_reported:
+            self.flag("usage_estimated")  # the endpoint reports no usage for streams: fragments were counted
+
+    def flag(self, name: str) -> None:
+        if name not in self.flags:
+            self.flags.append(name)
+
+
+class GroundedAnswerer:
+    def __init__(
+        self,
+        searcher: Searcher,
+        chat: ChatModel,
+        extractive: ExtractiveAnswerer,
+        answer_settings: AnswerSettings,
+        llm_settings: LlmSettings,
+        languages: Sequence[str],
+        *,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self._searcher = searcher
+        self._chat = chat
+        self._extractive = extractive
+        self._answer = answer_settings
+        self._llm = llm_settings
+        self._languages = list(languages)
+        self._clock = clock
+
+    def ask(self, question: str, role: str, *, store: str | None = None) -> Answer:
+        """One whole (non-streamed) generation: endpoints report token usage for it."""
+        for event in self._events(question, role, store, streaming=False):
+            if isinstance(event, AnswerDone):
+                return event.answer
+        raise AssertionError("the answer ended without its final event")  # pragma: no cover
+
+    def stream(self, question: str, role: str, *, store: str | None = None) -> Iterator[AnswerEvent]:
+        return self._events(question, role, store, streaming=True)
+
+    def _events(self, question: str, role: str, store: str | None, *, streaming: bool) -> Iterator[AnswerEvent]:
+        started = self._clock()
+        prompt = load_prompt(USE_CASE, self._llm.prompts_dir)
+        prepared = self._searcher.prepare_query(question, role, self._answer.top_k, store=store)
+        if prepared is None:
+            run = _Run(started, detect_language(question, self._languages), [], prompt, self._chat.model_name)
+            yield AnswerDone(self._refusal(run, "empty_question"))
+            return
+        hits = self._searcher.index.search(prepared.request)
+        run = _Run(started, prepared.language, hits, prompt, self._chat.model_name)
+        run.timings["retrieve"] = self._ms(started)
+        context = build_context(hits, max_chunks=self._llm.max_context_chunks, max_chars=self._llm.max_context_chars)
+        if context.quarantined:
+            run.flag("injection_quarantined")
+        if not context.blocks:
+            yield AnswerDone(self._refusal(run, "no_context"))
+            return
+        scorer = SupportScorer(context.evidence(), self._searcher.embedder, threshold=self._llm.min_sentence_support)
+        chat = prompt.messages(run.language, context=context.render(), question=prepared.text)
+        validator = AnswerValidator(
+            scorer,
+            run.language,
+            prompt.refusal_marker,
+            echo_terms([h.chunk.text for h, _ in context.quarantined], [b.text for b in context.blocks], prepared.text),
+        )
+        in_language = yield from self._attempt(chat, validator, run, streaming)
+        if not in_language:
+            run.flag("language_retry")
+            retry = [
+                ChatMessage("assistant", validator.raw_text),
+                ChatMessage("user", prompt.retry_instruction(run.language)),
+            ]
+            validator = AnswerValidator(scorer, run.language, prompt.refusal_marker, validator.echo_terms)
+            in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
+        if not in_language:
+            yield AnswerDone(self._language_fallback(run, prepared, context))
+            return
+        yield AnswerDone(self._final(run, validator, context, prepared))
+
+    def _attempt(
+        self, chat: list[ChatMessage], validator: AnswerValidator, run: _Run, streaming: bool
+    ) -> Generator[AnswerEvent, None, bool]:
+        """One generation; releases kept sentences once the answer language is confirmed."""
+        pending: list[str] = []
+        verdict: bool | None = None
+        began = self._clock()
+        validating = 0.0
+        if streaming:
+            stream = self._chat.stream(chat, max_tokens=self._llm.max_tokens, on_complete=run.add_usage)
+        else:
+            stream = self._whole(chat, run)
+        fragments = 0
+        try:
+            for fragment in stream:
+                fragments += 1
+                tick = self._clock()
+                pending += validator.feed(fragment)
+                validating += self._clock() - tick
+                if verdict is None and len(words(self._language_sample(validator))) >= _WORDS_TO_JUDGE_LANGUAGE:
+                    verdict = self._in_language(validator, run.language)
+                    if not verdict:  # cancelled: the endpoint reports no usage, count what was streamed
+                        run.flag("usage_estimated")
+                        run.completion_tokens += fragments
+                        break
+                if verdict and pending:
+                    run.timings.setdefault("first_sentence", self._ms(run.started))
+                    yield AnswerDelta("".join(pending), run.language)
+                    pending.clear()
+        finally:
+            close = getattr(stream, "close", None)
+            if callable(close):
+                close()
+        run.timings["generate"] = run.timings.get("generate", 0.0) + self._ms(began) - validating * 1000
+        if verdict is False:
+            return False
+        tick = self._clock()
+        pending += validator.finish()
+        validating += self._clock() - tick
+        run.timings["validate"] = run.timings.get("validate", 0.0) + validating * 1000
+        if verdict is None:
+            verdict = validator.model_refused or self._in_language(validator, run.language)
+        if verdict and pending:
+            run.timings.setdefault("first_sentence", self._ms(run.started))
+            yield AnswerDelta("".join(pending), run.language)
+        return verdict
+
+    def _whole(self, chat: list[ChatMessage], run: _Run) -> Iterator[str]:
+        completion = self._chat.complete(chat, max_tokens=self._llm.max_tokens)
+        run.add_usage(completion)
+        yield completion.text
+
+    def _language_sample(self, validator: AnswerValidator) -> str:
+        text = strip_markers(validator.raw_text)
+        marker = validator.refusal_marker
+        return text.replace(marker, " ") if marker else text
+
+    def _in_language(self, validator: AnswerValidator, language: str) -> bool:
+        sample = self._language_sample(validator)
+        return detect_language(sample, self._languages, default=language) == language
+
+    def _query(self, prepared: PreparedQuery) -> tuple[np.ndarray, set[str]]:
+        dense = prepared.request.dense
+        if dense is not None:
+            return np.asarray(dense, dtype=np.float32), content_terms(prepared.text)
+        return self._searcher.embedder.embed_queries([prepared.text])[0], content_terms(prepared.text)
+
+    def _relevance(self, validator: AnswerValidator, prepared: PreparedQuery) -> float:
+        """How well the best kept checkable sentence answers the question (:func:`question_relevance`)."""
+        sentences = [p.text for p in validator.kept if not SupportScorer.is_neutral(p.text)]
+        if not sentences:
+            return 0.0
+        query, terms = self._query(prepared)
+        return max(question_relevance(float(validator.scorer.vector(s) @ query), support(terms, s)) for s in sentences)
+
+    def _quote_evidence(self, validator: AnswerValidator, prepared: PreparedQuery) -> bool:
+        """A bare "Yes, it is possible [1]." cannot be checked: quote the sentence of the cited block (of any
+        block if none was cited) that best answers the question, so that the answer carries its proof."""
+        size = len(validator.scorer)
+        cited = [n - 1 for p in validator.kept for n in p.cited if 1 <= n <= size]
+        query, terms = self._query(prepared)
+        quote = validator.scorer.best_quote(query, terms, cited or range(size))
+        if quote is None or quote[2] < self._answer.min_sentence_support:  # the extractive answerer's bar
+            return False
+        validator.add_evidence(quote[0], quote[1])
+        return True
+
+    def _final(self, run: _Run, validator: AnswerValidator, context: Context, prepared: PreparedQuery) -> Answer:
+        counts = validator.counts
+        for flag, count in (
+            ("citation_repaired", counts.repaired),
+            ("invalid_citation", counts.invalid_citations),
+            ("unsupported_dropped", counts.unsupported),
+            ("injection_echo_dropped", counts.injection_echoes),
+        ):
+            if count:
+                run.flag(flag)
+        if validator.model_refused or (validator.marker_seen and counts.supported == 0):
+            return self._refusal(run, "model_refused", counts.grounding)
+        bare = counts.supported == 0 and counts.neutral and not counts.unsupported and not validator.marker_seen
+        if bare and self._quote_evidence(validator, prepared):
+            run.flag("evidence_quoted")
+        grounding = counts.grounding
+        if grounding is None or counts.supported == 0 or grounding < self._llm.min_grounded_share:
+            return self._refusal(run, "ungrounded", grounding)
+        relevance = self._relevance(validator, prepared)
+        run.relevance = relevance
+        if relevance < self._llm.min_answer_relevance:
+            return self._refusal(run, "off_topic", grounding)
+        citations = [context.blocks[i].citation() for i in validator.cited.order]
+        notice = texts.text("unsupported_removed", run.language) if counts.unsupported else ""
+        return self._answer_of(run, validator.kept_text, citations=citations, notice=notice, grounding=grounding)
+
+    def _refusal(self, run: _Run, reason: str, grounding: float | None = None) -> Answer:
+        run.flag(reason)
+        return self._answer_of(run, texts.text("refusal", run.language), refused=True, grounding=grounding)
+
+    def _language_fallback(self, run: _Run, prepared: PreparedQuery, context: Context) -> Answer:
+        run.flag("language_fallback")
+        quarantined = {hit.chunk.chunk_id for hit, _ in context.quarantined}
+        clean = [h for h in run.hits if h.chunk.chunk_id not in quarantined]
+        extractive = self._extractive.answer_from_hits(
+            prepared.text, run.language, clean, query_vector=prepared.request.dense
+        )
+        answer = self._answer_of(run, extractive.answer, refused=extractive.refused, citations=extractive.citations)
+        notice = extractive.notice if extractive.refused else texts.text("language_fallback", run.language)
+        return replace(answer, mode=extractive.mode, notice=notice, fallback=True)
+
+    def _answer_of(
+        self,
+        run: _Run,
+        text: str,
+        *,
+        refused: bool = False,
+        citations: list[Citation] | None = None,
+        notice: str = "",
+        grounding: float | None = None,
+    ) -> Answer:
+        run.timings["total"] = self._ms(run.started)
+        return Answer(
+            answer=text,
+            citations=list(citations or []),
+            refused=refused,
+            language=run.language,
+            mode=MODE,
+            notice=notice,
+            hits=run.hits,
+            model=run.model,
+            prompt_version=run.prompt.full_version,
+            use_case=USE_CASE,
+            prompt_tokens=run.prompt_tokens,
+            completion_tokens=run.completion_tokens,
+            timings_ms=dict(run.timings),
+            grounding=grounding,
+            flags=list(run.flags),
+        )
+
+    def _ms(self, since: float) -> float:
+        return (self._clock() - since) * 1000

@@ -1,0 +1,171 @@
+"""Sentence-level support: how well one context block backs one sentence of generated text.
+
+Shared by the extractive answerer (mining quotable sentences) and the grounded one (checking what the model wrote).
+Support of a sentence by a block, 0-1:
+
+- 0 when the sentence states a number the block does not (invented figures are the costly hallucination here);
+- else the lexical share: content words of the sentence found in one passage of the block (three consecutive
+  sentences and the block's title; accent-folded, crudely stemmed), so that words picked from unrelated parts of a
+  block do not add up to support;
+- when that is not enough, embedding similarity with the block's closest sentence helps: weighted 0.4 against 0.6
+  for the lexical share for a block in the sentence's language, on its own across languages (an English answer
+  over French documents shares few words with them). Embedding cosines of same-topic sentences are all high, so
+  similarity alone never supports a sentence in the documents' own language (0.4 < any sensible threshold).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.answering.claims import numbers
+from assistant.answering.lexical import content_terms, support
+from assistant.embeddings.ports import Embedder, Vectors
+from assistant.text import split_sentences
+
+_MIN_UNIT_CHARS = 8  # table rows and short list items are evidence too
+_POLARITY = content_terms(
+    "oui non possible impossible exact exactement correct bien sûr yes no not possible impossible exactly indeed "
+    "sí no posible imposible ja nein möglich unmöglich genau sì possibile impossibile esatto"
+)
+
+
+def passage_sentences(texts: Sequence[str], min_chars: int) -> list[tuple[int, int, str]]:
+    """(text number, position, sentence) for every sentence of every text; lines (list items, table rows) are kept
+    apart; positions count every sentence, kept or not, so neighbours stay neighbours."""
+    out: list[tuple[int, int, str]] = []
+    for rank, text in enumerate(texts):
+        position = 0
+        for line in text.split("\n"):
+            for sentence in split_sentences(line):
+                if len(sentence) >= min_chars:
+                    out.append((rank, position, sentence))
+                position += 1
+    return out
+
+
+def rescale(cosine: float, floor: float, ceiling: float) -> float:
+    """Map an embedding cosine from the model's useful band [floor, ceiling] to 0-1 (0 below the band)."""
+    return max(0.0, (cosine - floor) / (ceiling - floor))
+
+
+def question_relevance(cosine: float, lexical_share: float) -> float:
+    """How well a sentence answers a question: 0.6 x the question-sentence cosine rescaled from e5's band
+    [0.70, 0.95] + 0.4 x the share of the question's content words it contains (the extractive answerer's score)."""
+    return 0.6 * rescale(cosine, 0.70, 0.95) + 0.4 * lexical_share
+
+
+@dataclass(frozen=True)
+class EvidenceBlock:
+    """One numbered piece of context: the text the model saw, its language, and the title it was shown with."""
+
+    text: str
+    language: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Support:
+    block: int | None  # index into the scorer's blocks; None when nothing supports the sentence
+    score: float
+
+
+@dataclass
+class _Block:
+    text: str
+    language: str
+    numbers: set[str]
+    windows: list[set[str]]  # content words of each run of three consecutive sentences (title included)
+    units: list[int] = field(default_factory=list)  # rows of the unit matrix
+
+
+class SupportScorer:
+    """Scores sentences against a fixed list of blocks; embeddings are computed lazily, once per text."""
+
+    def __init__(
+        self,
+        blocks: Sequence[EvidenceBlock],
+        embedder: Embedder,
+        *,
+        threshold: float,
+        cosine_floor: float = 0.80,
+        cosine_ceiling: float = 0.95,
+    ) -> None:
+        self._unit_texts = passage_sentences([b.text for b in blocks], _MIN_UNIT_CHARS)
+        self._blocks = []
+        for rank, b in enumerate(blocks):
+            rows = [row for row, (r, _, _) in enumerate(self._unit_texts) if r == rank]
+            title = content_terms(b.title)
+            unit_terms = [content_terms(self._unit_texts[row][2]) for row in rows] or [content_terms(b.text)]
+            windows = [title.union(*unit_terms[max(0, i - 1) : i + 2]) for i in range(len(unit_terms))]
+            self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows))
+        self._embedder = embedder
+        self.threshold = threshold
+        self._floor, self._ceiling = cosine_floor, cosine_ceiling
+        self._units: Vectors | None = None
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def _unit_vectors(self) -> Vectors:
+        if self._units is None:
+            self._units = self._embedder.embed_passages([s for _, _, s in self._unit_texts])
+        return self._units
+
+    def vector(self, sentence: str) -> np.ndarray:
+        """The sentence's passage embedding (cached)."""
+        vector = self._sentence_vectors.get(sentence)
+        if vector is None:
+            vector = self._sentence_vectors[sentence] = self._embedder.embed_passages([sentence])[0]
+        return vector
+
+    def best_quote(
+        self, query: np.ndarray, query_terms: set[str], among: Sequence[int], min_chars: int = 25
+    ) -> tuple[int, str, float] | None:
+        """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance)."""
+        vectors = self._unit_vectors()
+        best: tuple[int, str, float] | None = None
+        for row, (rank, _, sentence) in enumerate(self._unit_texts):
+            if rank in among and len(sentence) >= min_chars:
+                score = question_relevance(float(vectors[row] @ query), support(query_terms, sentence))
+                if best is None or score > best[2]:
+                    best = (rank, sentence, score)
+        return best
+
+    def _similarity(self, sentence: str, block: _Block) -> float:
+        if not block.units:
+            return 0.0
+        units = self._unit_vectors()
+        return min(1.0, rescale(float(np.max(units[block.units] @ self.vector(sentence))), self._floor, self._ceiling))
+
+    def score(self, sentence: str, language: str, index: int) -> float:
+        block = self._blocks[index]
+        if not numbers(sentence) <= block.numbers:
+            return 0.0
+        terms = content_terms(sentence)
+        lexical = max(len(terms & window) / len(terms) for window in block.windows) if terms else 0.0
+        if lexical >= self.threshold:
+            return lexical
+        semantic = self._similarity(sentence, block)
+        if block.language and block.language != language:
+            return max(lexical, semantic)
+        return max(lexical, 0.6 * lexical + 0.4 * semantic)
+
+    def best(self, sentence: str, language: str, among: Sequence[int] | None = None) -> Support:
+        """The best-supporting block (among ``among``, default all); block None if below the threshold."""
+        candidates = range(len(self._blocks)) if among is None else among
+        best = Support(None, 0.0)
+        for index in candidates:
+            score = self.score(sentence, language, index)
+            if score > best.score:
+                best = Support(index, score)
+        return best if best.score >= self.threshold else Support(None, best.score)
+
+    @staticmethod
+    def is_neutral(sentence: str) -> bool:
+        """A sentence with no number and at most one content word besides yes/no words ("Oui, c'est possible.")
+        asserts nothing checkable: it is kept without a citation and counts neither for nor against grounding."""
+        return len(content_terms(sentence) - _POLARITY) <= 1 and not numbers(sentence)

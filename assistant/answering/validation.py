@@ -1,0 +1,131 @@
+"""Checks generated text sentence by sentence, as it streams: citations, support, refusal marker, injection echoes.
+
+Every complete sentence is either kept (with citations that point to context blocks that support it: the model's
+own when they hold, else repaired from the best-supporting block) or dropped (no block supports it, or it repeats
+words found only in quarantined chunks). Sentences asserting nothing checkable ("Yes, it is possible.") are kept
+without counting. The caller decides from the counts whether the answer stands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from assistant.answering.citations import CitedText, Piece, split_pieces, strip_markers
+from assistant.answering.grounding import SupportScorer
+from assistant.answering.lexical import content_terms
+
+_PARTIAL_MARKER = re.compile(r"\[[^\]\n]{0,20}$")
+
+
+@dataclass
+class ValidationCounts:
+    supported: int = 0
+    unsupported: int = 0
+    neutral: int = 0
+    repaired: int = 0
+    invalid_citations: int = 0
+    injection_echoes: int = 0
+
+    @property
+    def checkable(self) -> int:
+        return self.supported + self.unsupported
+
+    @property
+    def grounding(self) -> float | None:
+        return self.supported / self.checkable if self.checkable else None
+
+
+@dataclass
+class AnswerValidator:
+    scorer: SupportScorer
+    language: str
+    refusal_marker: str
+    echo_terms: frozenset[str] = frozenset()  # words of quarantined chunks absent from the clean context
+    counts: ValidationCounts = field(default_factory=ValidationCounts)
+    cited: CitedText = field(default_factory=CitedText)
+    kept: list[Piece] = field(default_factory=list)  # sentences kept, as written (markers removed)
+    model_refused: bool = False  # the answer starts with the refusal marker
+    marker_seen: bool = False  # the refusal marker appears somewhere
+    _buffer: str = ""
+    _done: int = 0  # pieces of the buffer already judged
+    _last_line: int | None = None
+
+    @property
+    def raw_text(self) -> str:
+        return self._buffer
+
+    @property
+    def kept_text(self) -> str:
+        return self.cited.text()
+
+    def feed(self, fragment: str) -> list[str]:
+        """Add streamed text; returns the display text of sentences completed and kept (with separators)."""
+        self._buffer += fragment
+        pieces = split_pieces(_PARTIAL_MARKER.sub("", self._buffer))
+        complete = len(pieces)
+        if not self._buffer.endswith("\n"):
+            complete -= 1  # the last sentence may go on
+            if pieces and len(re.findall(r"[^\W\d_]", pieces[-1].text)) < 3:
+                complete -= 1  # "…jours. [1" or "…jours. L": the sentence before may still take a marker
+        return self._judge(pieces[self._done : complete]) if complete > self._done else []
+
+    def finish(self) -> list[str]:
+        """The stream ended: judge what remains."""
+        return self._judge(split_pieces(self._buffer)[self._done :])
+
+    def _judge(self, pieces: Iterable[Piece]) -> list[str]:
+        shown = []
+        for piece in pieces:
+            first = self._done == 0
+            self._done += 1
+            if self.model_refused:
+                continue
+            text = self._check(piece, first)
+            if text is not None:
+                self.kept.append(piece)
+                separator = "" if self._last_line is None else (" " if piece.line == self._last_line else "\n")
+                self._last_line = piece.line
+                shown.append(separator + text)
+        return shown
+
+    def add_evidence(self, block: int, sentence: str) -> str:
+        """Append a verbatim quote of context block ``block`` (supported by construction) on a line of its own."""
+        piece = Piece((self.kept[-1].line + 1) if self.kept else 0, "", f"« {sentence} »", (block + 1,))
+        self.kept.append(piece)
+        self.counts.supported += 1
+        return self.cited.add(piece, [block])
+
+    def _check(self, piece: Piece, first: bool) -> str | None:
+        marker = self.refusal_marker
+        if marker and marker.lower() in piece.text.lower():
+            self.marker_seen = True
+            if first:
+                self.model_refused = True
+                return None
+            text = strip_markers(re.sub(re.escape(marker), "", piece.text, flags=re.IGNORECASE))
+            if not re.search(r"\w", text):
+                return None
+            piece = Piece(piece.line, piece.bullet, text, piece.cited)
+        if self.echo_terms and content_terms(piece.text) & self.echo_terms:
+            self.counts.injection_echoes += 1
+            return None
+        size = len(self.scorer)
+        valid = [n - 1 for n in dict.fromkeys(piece.cited) if 1 <= n <= size]
+        if len(valid) < len(set(piece.cited)):
+            self.counts.invalid_citations += 1
+        if self.scorer.is_neutral(piece.text):
+            self.counts.neutral += 1
+            return self.cited.add(piece, [])
+        threshold = self.scorer.threshold
+        supporting = [b for b in valid if self.scorer.score(piece.text, self.language, b) >= threshold]
+        if not supporting:
+            best = self.scorer.best(piece.text, self.language)
+            if best.block is None:
+                self.counts.unsupported += 1
+                return None
+            supporting = [best.block]
+            self.counts.repaired += 1
+        self.counts.supported += 1
+        return self.cited.add(piece, supporting)

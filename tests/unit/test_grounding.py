@@ -1,0 +1,150 @@
+"""Sentence support and checkable claims (rules, table-driven)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from assistant.answering.claims import concepts, numbers, unsupported_claims
+from assistant.answering.grounding import EvidenceBlock, SupportScorer, passage_sentences
+from assistant.embeddings.ports import Vectors
+from tests.fakes import FakeEmbedder
+
+pytestmark = pytest.mark.unit
+
+RETOURS = EvidenceBlock(
+    "Le client dispose de 30 jours pour retourner un article avec son ticket de caisse.\n| Article soldé | 14 jours |",
+    "fr",
+)
+CAISSE = EvidenceBlock("Le fond de caisse est de 150 euros. Il est compté à l'ouverture.", "fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 500 €", {"1500"}),
+        ("1.500 €", {"1500"}),
+        ("19,95 €", {"19.95"}),
+        ("139,00 €", {"139"}),
+        ("0,5 L", {"0.5"}),
+        ("2,5 jours", {"2.5"}),
+        ("le 28 de chaque mois, 43e heure", {"28", "43"}),
+        ("14h30", {"14", "30"}),
+        ("aucun chiffre", set()),
+    ],
+)
+def test_numbers_are_compared_by_value(text: str, expected: set[str]) -> None:
+    assert numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("100 % coton biologique", {"cotton", "organic"}),
+        ("organic cotton tank top", {"cotton", "organic"}),
+        ("Fabriqué au Portugal", {"made in", "portugal"}),
+        ("le meilleur jean", {"best"}),
+        ("cast iron, dishwasher safe", {"cast iron", "dishwasher"}),
+        ("four colours", set()),  # the English number is not the French oven
+        ("un joli pull", set()),
+    ],
+)
+def test_concepts_are_found_across_languages(text: str, expected: set[str]) -> None:
+    assert concepts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("copy", "missing"),
+    [
+        ("Un marcel en coton biologique fabriqué au Portugal, 19,95 €.", []),
+        ("An organic cotton tank top made in Portugal for 19.95 euros.", []),
+        ("Un marcel en soie, 24,95 €.", ["24.95", "silk"]),
+        ("Le meilleur marcel du monde.", ["best"]),
+        ("Garanti 5 ans.", ["5", "guarantee"]),
+    ],
+)
+def test_unsupported_claims(copy: str, missing: list[str]) -> None:
+    sheet = "Marcel 100 % coton biologique certifié GOTS, fabriqué au Portugal. Prix : 19,95 €."
+    assert unsupported_claims(copy, sheet) == missing
+
+
+def test_passage_sentences_keeps_lines_apart_and_positions_stable() -> None:
+    units = passage_sentences(["Première phrase assez longue. Courte.\n| ligne | de table |", "Autre texte."], 8)
+    assert units == [
+        (0, 0, "Première phrase assez longue."),
+        (0, 2, "| ligne | de table |"),
+        (1, 0, "Autre texte."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "block"),
+    [
+        ("Le client a 30 jours pour retourner un article avec son ticket.", 0),
+        ("Un article soldé se retourne sous 14 jours.", 0),
+        ("Le fond de caisse est de 150 euros.", 1),
+        ("Le client a 45 jours pour retourner un article.", None),  # invented number
+        ("Les retours sont interdits le dimanche sans exception.", None),  # unrelated claim
+    ],
+)
+def test_best_supporting_block(sentence: str, block: int | None) -> None:
+    scorer = SupportScorer([RETOURS, CAISSE], FakeEmbedder(), threshold=0.5)
+    assert scorer.best(sentence, "fr").block == block
+
+
+def test_words_gathered_from_distant_parts_of_a_block_do_not_support_a_sentence() -> None:
+    block = EvidenceBlock(
+        "Le siège fournit un accessoire commun.\nLes vitrines changent chaque lundi.\nLes stocks sont comptés en juin."
+        "\nLes caisses ferment à vingt heures.\nLes visiteurs se garent au parking souterrain.",
+        "fr",
+    )
+    scorer = SupportScorer([block], FakeEmbedder(), threshold=0.5)
+    assert scorer.best("Le siège fournit un accessoire commun.", "fr").block == 0
+    # 4 of its 5 words are in the block, but never more than 2 in one passage of three sentences
+    assert scorer.best("Le siège fournit aux visiteurs un parking gratuit.", "fr").block is None
+
+
+class TranslationEmbedder(FakeEmbedder):
+    """Maps an English sentence onto the French one it translates (what a multilingual embedder does)."""
+
+    def __init__(self, translations: dict[str, str]) -> None:
+        super().__init__()
+        self._translations = translations
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return super().embed_passages([self._translations.get(t, t) for t in texts])
+
+
+def test_cross_language_support_comes_from_embeddings_but_same_language_needs_words() -> None:
+    english = "The customer has 30 days to bring an item back with the receipt."
+    french = "Le client dispose de 30 jours pour retourner un article avec son ticket de caisse."
+    scorer = SupportScorer([RETOURS], TranslationEmbedder({english: french}), threshold=0.5)
+    assert scorer.best(english, "en").block == 0
+    # the same similarity does not support a French sentence that shares no words with the block
+    paraphrase = "Un mois maximum, justificatif exigé."
+    lookalike = SupportScorer([RETOURS], TranslationEmbedder({paraphrase: french}), threshold=0.5)
+    assert lookalike.best(paraphrase, "fr").block is None
+
+
+def test_embeddings_are_computed_only_when_words_do_not_suffice() -> None:
+    embedder = FakeEmbedder()
+    scorer = SupportScorer([RETOURS, CAISSE], embedder, threshold=0.5)
+    scorer.best("Le fond de caisse est de 150 euros.", "fr")
+    assert embedder.passages_embedded == 0
+    scorer.best("Le client peut revenir.", "fr")
+    assert embedder.passages_embedded > 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "neutral"),
+    [("Oui, c'est possible.", True), ("Yes.", True), ("Oui, sous 30 jours.", False), ("Le client a un ticket.", False)],
+)
+def test_neutral_sentences(sentence: str, neutral: bool) -> None:
+    assert SupportScorer.is_neutral(sentence) is neutral
+
+
+def test_unit_vectors_are_unit_norm() -> None:  # guards the dot-product-as-cosine assumption of the scorer
+    vectors = FakeEmbedder().embed_passages(["Le client a 30 jours.", "Fond de caisse."])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
