@@ -113,8 +113,10 @@ class Container:
     @cached_property
     def chat_model(self) -> ChatModel:
         from assistant.llm.openai_compat import OpenAiCompatibleChatModel
+        from assistant.llm.traced import TracedChatModel
 
-        return OpenAiCompatibleChatModel(self.settings.llm)  # contacts nothing until the first question
+        # contacts nothing until the first question
+        return TracedChatModel(OpenAiCompatibleChatModel(self.settings.llm))
 
     @cached_property
     def answerer(self) -> Answerer:

@@ -17,7 +17,7 @@ from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerE
 from assistant.domain import Answer
 from assistant.finops.pricing import estimate_cost
 from assistant.finops.settings import CostSettings
-from assistant.observability.tracing import annotate, span, trace_id
+from assistant.observability.tracing import activated, annotate, failed, start_span, trace_id
 from assistant.retrieval.access import AccessPolicy
 from audit.entry import AuditEntry, AuditPayload, RetrievedChunk
 from audit.log import AuditLog
@@ -71,30 +71,40 @@ class QueryService:
         return done
 
     def stream(self, question: str, asker: Asker) -> Iterator[AnswerEvent]:
-        """Validated sentences as they come, then the final answer carrying its ``audit_seq``."""
+        """Validated sentences as they come, then the final answer carrying its ``audit_seq``.
+
+        The ``ask`` span is made current only while the answerer works (each ``next``), never across a ``yield``:
+        the chat UI pulls events from worker threads, and a context attached in one of them cannot be detached in
+        another."""
         started = time.perf_counter()
-        with span("ask", assistant__role=asker.role, assistant__use_case=self._use_case) as root:
-            try:
-                for event in stream_answer(self._answerer, question, asker.role, store=asker.store):
-                    if isinstance(event, AnswerDelta):
-                        yield self._reveal_delta(event, asker.role)
-                        continue
-                    answer = event.answer
-                    total = (time.perf_counter() - started) * 1000
-                    seq = self._record(question, asker, answer, trace_id(root), total)
-                    annotate(
-                        root,
-                        assistant__refused=answer.refused,
-                        assistant__fallback=answer.fallback,
-                        assistant__audit_seq=seq,
-                    )
-                    yield AnswerDone(replace(self._reveal_answer(answer, asker.role), audit_seq=seq))
-            except GeneratorExit:  # the reader went away (closed tab): still one record
-                self._record_failure(question, asker, "Abandoned", trace_id(root), started)
-                raise
-            except Exception as exc:
-                self._record_failure(question, asker, type(exc).__name__, trace_id(root), started)
-                raise
+        root = start_span("ask", assistant__role=asker.role, assistant__use_case=self._use_case)
+        trace = trace_id(root)
+        try:
+            with activated(root):
+                events = stream_answer(self._answerer, question, asker.role, store=asker.store)
+            while True:
+                with activated(root):
+                    event = next(events, None)
+                if event is None:
+                    return
+                if isinstance(event, AnswerDelta):
+                    yield self._reveal_delta(event, asker.role)
+                    continue
+                answer = event.answer
+                with activated(root):
+                    seq = self._record(question, asker, answer, trace, (time.perf_counter() - started) * 1000)
+                annotate(root, assistant__refused=answer.refused, assistant__fallback=answer.fallback)
+                annotate(root, assistant__audit_seq=seq)
+                yield AnswerDone(replace(self._reveal_answer(answer, asker.role), audit_seq=seq))
+        except GeneratorExit:  # the reader went away (closed tab): still one record
+            self._record_failure(question, asker, "Abandoned", trace, started)
+            raise
+        except Exception as exc:
+            failed(root, exc)
+            self._record_failure(question, asker, type(exc).__name__, trace, started)
+            raise
+        finally:
+            root.end()
 
     def feedback(self, seq: int, rating: int, asker: Asker, comment: str | None = None) -> int:
         """Link a rating (and an optional comment, pseudonymized) to the answer recorded as ``seq``."""

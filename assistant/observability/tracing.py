@@ -89,3 +89,24 @@ def trace_id(current: trace.Span | None = None) -> str:
     """The 32-hex trace id of ``current`` (or the active span); the audit record carries it. '' outside a trace."""
     ctx = (current or trace.get_current_span()).get_span_context()
     return format(ctx.trace_id, "032x") if ctx.trace_id else ""
+
+
+def start_span(name: str, **attributes: Scalar | None) -> trace.Span:
+    """A span that is NOT made current, for work spread over generator yields (a context attached in one
+    ``next()`` and detached in another, possibly on another thread, would corrupt the context): end it yourself,
+    and wrap each step in :func:`activated` so that child spans nest under it."""
+    attrs = _clean({k.replace("__", "."): v for k, v in attributes.items()})
+    return trace.get_tracer(TRACER_NAME).start_span(name, attributes=attrs, record_exception=False)
+
+
+@contextmanager
+def activated(current: trace.Span) -> Iterator[trace.Span]:
+    """Make ``current`` the parent of spans started inside (attach and detach in the same call)."""
+    with trace.use_span(current, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+        yield current
+
+
+def failed(current: trace.Span, exc: BaseException) -> None:
+    """Mark ``current`` as failed with the exception's type only (its message may quote personal data)."""
+    current.set_attribute("error.type", type(exc).__name__)
+    current.set_status(trace.StatusCode.ERROR)

@@ -144,3 +144,67 @@ def test_trace_id_is_the_active_span_id_in_hex(spans: InMemorySpanExporter) -> N
         tid = tracing.trace_id()
         assert tid == format(current.get_span_context().trace_id, "032x")
         assert len(tid) == 32 and int(tid, 16) != 0
+
+
+def test_generate_span_carries_genai_attributes_and_no_content(spans: InMemorySpanExporter) -> None:
+    from assistant.llm.ports import ChatMessage, LlmUnavailableError
+    from assistant.llm.traced import TracedChatModel
+    from tests.fakes import ScriptedChatModel
+
+    chat = TracedChatModel(ScriptedChatModel("Marchand valide les retours.", LlmUnavailableError("down")))
+    messages = [ChatMessage("user", "Qui valide les retours, Marchand ?")]
+    assert "".join(chat.stream(messages, max_tokens=64)) == "Marchand valide les retours."
+    with pytest.raises(LlmUnavailableError):
+        chat.complete(messages)
+    ok, down = spans.get_finished_spans()
+    assert ok.name == down.name == "generate"
+    assert ok.attributes is not None
+    assert ok.attributes["gen_ai.request.model"] == "scripted-model"
+    assert ok.attributes["gen_ai.operation.name"] == "chat"
+    assert ok.attributes["gen_ai.usage.output_tokens"] == 4
+    assert ok.attributes["gen_ai.request.max_tokens"] == 64
+    assert down.attributes is not None and down.attributes["error.type"] == "LlmUnavailableError"
+    assert "Marchand" not in flat((ok, down))
+
+
+def test_service_nests_every_step_under_one_ask_trace_even_across_threads(
+    tmp_path: Path, spans: InMemorySpanExporter
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.finops.settings import CostSettings
+    from assistant.service import Asker, QueryService
+    from assistant.settings import AnswerSettings
+    from audit.factory import build_audit_log
+    from audit.settings import AuditSettings
+    from audit.views import AuditFilters
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "retours.md").write_text("# Retours\n\nLe client a 30 jours pour rendre un article.\n")
+    ingestor, searcher = rig(tmp_path)
+    ingestor.ingest([docs])
+    log = build_audit_log(AuditSettings(sqlite_path=tmp_path / "a.sqlite3"), tmp_path, tmp_path / "secrets")
+    answerer = ExtractiveAnswerer(searcher, AnswerSettings(min_relevance=0.0, min_sentence_support=0.0), ["fr"])
+    service = QueryService(
+        answerer,
+        log,
+        AccessPolicy({"store": ["store"]}),
+        CostSettings(),
+        user_token=lambda u: "<USER_0000000000000000>",
+    )
+    spans.clear()
+    events = service.stream("Combien de jours pour rendre un article ?", Asker("store", "u"))
+    with ThreadPoolExecutor(max_workers=3) as pool:  # each step pulled by whichever worker is free, as in the UI
+        while pool.submit(next, events, None).result() is not None:
+            pass
+    finished = spans.get_finished_spans()
+    (root,) = [s for s in finished if s.name == "ask"]
+    children = [s for s in finished if s.name in {"pseudonymize", "embed", "retrieve"}]
+    assert {s.name for s in children} >= {"embed", "retrieve"}
+    assert all(s.context.trace_id == root.context.trace_id for s in children)
+    assert all(s.parent is not None and s.parent.span_id == root.context.span_id for s in children)
+    (view,) = log.query(AuditFilters(operation="ask"))
+    assert view.header is not None and view.header["trace_id"] == format(root.context.trace_id, "032x")
+    log.close()
