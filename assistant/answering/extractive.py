@@ -6,7 +6,7 @@ Kept forever as the fallback when no LLM endpoint answers. It refuses when retri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -44,7 +44,8 @@ class ExtractiveAnswerer:
             return self.refusal(detect_language(question, self._languages))
         hits = self._searcher.index.search(prepared.request)
         # only the pseudonymized question goes further (the raw one may carry personal data), with its vector
-        return self.answer_from_hits(prepared.text, prepared.language, hits, query_vector=prepared.request.dense)
+        answer = self.answer_from_hits(prepared.text, prepared.language, hits, query_vector=prepared.request.dense)
+        return replace(answer, question=prepared.text)
 
     def refusal(self, language: str, hits: Sequence[SearchHit] = ()) -> Answer:
         return Answer(

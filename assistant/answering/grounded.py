@@ -31,6 +31,7 @@ from assistant.answering.validation import AnswerValidator
 from assistant.domain import Answer, Citation, SearchHit
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.ports import ChatMessage, ChatModel, Completion
+from assistant.observability.tracing import annotate, span
 from assistant.retrieval.searcher import PreparedQuery, Searcher
 from assistant.settings import AnswerSettings
 from assistant.text import detect_language, words
@@ -54,6 +55,7 @@ class _Run:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     relevance: float | None = None
+    question: str = ""  # pseudonymized, for the audit log
 
     def add_usage(self, completion: Completion) -> None:
         self.prompt_tokens += completion.prompt_tokens
@@ -106,7 +108,7 @@ class GroundedAnswerer:
             yield AnswerDone(self._refusal(run, "empty_question"))
             return
         hits = self._searcher.index.search(prepared.request)
-        run = _Run(started, prepared.language, hits, prompt, self._chat.model_name)
+        run = _Run(started, prepared.language, hits, prompt, self._chat.model_name, question=prepared.text)
         run.timings["retrieve"] = self._ms(started)
         context = build_context(hits, max_chunks=self._llm.max_context_chunks, max_chars=self._llm.max_context_chars)
         if context.quarantined:
@@ -134,7 +136,17 @@ class GroundedAnswerer:
         if not in_language:
             yield AnswerDone(self._language_fallback(run, prepared, context))
             return
-        yield AnswerDone(self._final(run, validator, context, prepared))
+        with span("validate", assistant__blocks=len(context.blocks)) as current:  # no yield inside: safe to attach
+            final = self._final(run, validator, context, prepared)
+            annotate(
+                current,
+                assistant__refused=final.refused,
+                assistant__grounding=final.grounding,
+                assistant__citations=len(final.citations),
+                assistant__flags=",".join(final.flags),
+                assistant__validate_ms=run.timings.get("validate"),  # sentence checks, interleaved with generation
+            )
+        yield AnswerDone(final)
 
     def _attempt(
         self, chat: list[ChatMessage], validator: AnswerValidator, run: _Run, streaming: bool
@@ -291,6 +303,7 @@ class GroundedAnswerer:
             timings_ms=dict(run.timings),
             grounding=grounding,
             flags=list(run.flags),
+            question=run.question,
         )
 
     def _ms(self, since: float) -> float:
