@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerEvent, stream_answer
+from assistant.answering.revealing import Reveal, reveal_event
 from assistant.domain import Answer
 from assistant.finops.pricing import estimate_cost
 from assistant.finops.settings import CostSettings
@@ -22,7 +23,6 @@ from assistant.retrieval.access import AccessPolicy
 from audit.entry import AuditEntry, AuditPayload, RetrievedChunk
 from audit.log import AuditLog
 
-Reveal = Callable[[str, str, str], str]  # (text, role, language) -> what that role may see
 Protect = Callable[[str], str]  # raw text -> pseudonymized text
 
 
@@ -88,14 +88,14 @@ class QueryService:
                 if event is None:
                     return
                 if isinstance(event, AnswerDelta):
-                    yield self._reveal_delta(event, asker.role)
+                    yield self._shown(event, asker.role)
                     continue
                 answer = event.answer
                 with activated(root):
                     seq = self._record(question, asker, answer, trace, (time.perf_counter() - started) * 1000)
                 annotate(root, assistant__refused=answer.refused, assistant__fallback=answer.fallback)
                 annotate(root, assistant__audit_seq=seq)
-                yield AnswerDone(replace(self._reveal_answer(answer, asker.role), audit_seq=seq))
+                yield self._shown(AnswerDone(replace(answer, audit_seq=seq)), asker.role)
         except GeneratorExit:  # the reader went away (closed tab): still one record
             self._record_failure(question, asker, "Abandoned", trace, started)
             raise
@@ -112,17 +112,8 @@ class QueryService:
         return self._audit.add_feedback(seq, rating, text, user=self._user(asker)).seq
 
     # -- the privacy boundary on the way out -------------------------------------------------------------------
-    def _reveal_delta(self, event: AnswerDelta, role: str) -> AnswerDelta:
-        if self._reveal is None:
-            return event
-        body = event.text.lstrip()
-        lead = event.text[: len(event.text) - len(body)]
-        return AnswerDelta(lead + self._reveal(body, role, event.language), event.language)
-
-    def _reveal_answer(self, answer: Answer, role: str) -> Answer:
-        if self._reveal is None or answer.refused:
-            return answer
-        return replace(answer, answer=self._reveal(answer.answer, role, answer.language))
+    def _shown(self, event: AnswerEvent, role: str) -> AnswerEvent:
+        return event if self._reveal is None else reveal_event(event, role, self._reveal)
 
     # -- the audit record ----------------------------------------------------------------------------------------
     def _user(self, asker: Asker) -> str | None:

@@ -25,12 +25,16 @@ class RevealingAnswerer:
     def stream(self, question: str, role: str, *, store: str | None = None) -> Iterator[AnswerEvent]:
         """Streamed sentences pass the same boundary as the final answer, one by one."""
         for event in stream_answer(self._inner, question, role, store=store):
-            if isinstance(event, AnswerDelta):
-                body = event.text.lstrip()
-                lead = event.text[: len(event.text) - len(body)]
-                yield AnswerDelta(lead + self._reveal(body, role, event.language), event.language)
-            elif event.answer.refused:
-                yield event
-            else:
-                answer = event.answer
-                yield AnswerDone(replace(answer, answer=self._reveal(answer.answer, role, answer.language)))
+            yield reveal_event(event, role, self._reveal)
+
+
+def reveal_event(event: AnswerEvent, role: str, reveal: Reveal) -> AnswerEvent:
+    """A streamed sentence or the final answer as ``role`` may see it (refusals carry nothing to reveal)."""
+    if isinstance(event, AnswerDelta):
+        body = event.text.lstrip()
+        lead = event.text[: len(event.text) - len(body)]
+        return AnswerDelta(lead + reveal(body, role, event.language), event.language)
+    answer = event.answer
+    if answer.refused:
+        return event
+    return AnswerDone(replace(answer, answer=reveal(answer.answer, role, answer.language)))
