@@ -59,3 +59,38 @@ def test_report_groups_by_use_case_store_and_day_and_flags_days_over_budget(tmp_
 
 def test_no_budget_means_no_alert() -> None:
     assert build_report(HEADERS, "EUR", None).over_budget == []
+
+
+def test_report_costs_command_reads_the_trail_records_the_access_and_alerts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.settings import load_settings
+    from audit.entry import AuditEntry
+    from audit.factory import build_audit_log
+    from audit.views import AuditFilters
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_PRIVACY_SECRETS_DIR", str(tmp_path / "secrets"))
+    monkeypatch.setenv("ASSISTANT_PRIVACY_ENABLED", "false")
+    monkeypatch.setenv("ASSISTANT_COSTS_DAILY_BUDGET", "0.5")
+    settings = load_settings()
+    log = build_audit_log(settings.audit, settings.data_dir, settings.privacy.secrets_dir)
+    for cost in (0.25, 0.5):
+        log.record(AuditEntry(operation="ask", role="store", store="PAR-01", use_case="store_qa", cost_eur=cost))
+    log.close()
+    png = tmp_path / "costs.png"
+    result = CliRunner().invoke(app, ["report", "costs", "--png", str(png), "--json"])
+    assert result.exit_code == 1, result.output  # 0.75 today > 0.5 budget
+    data = json.loads(result.stdout)
+    assert data["total"]["questions"] == 2 and data["total"]["cost"] == pytest.approx(0.75)
+    assert data["by_store"]["PAR-01"]["questions"] == 2
+    assert len(data["over_budget_days"]) == 1
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    log = build_audit_log(settings.audit, settings.data_dir, settings.privacy.secrets_dir)
+    assert [v.seq for v in log.query(AuditFilters(operation="report.costs"))] == [3]
+    log.close()
