@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.table import Table
@@ -14,7 +16,39 @@ from assistant.container import Container
 from assistant.errors import ConfigurationError
 from assistant.index.ports import SEARCH_MODES, SearchMode
 
+if TYPE_CHECKING:
+    from eval.golden import GoldenQuestion
+
 app = typer.Typer(help="Benchmarks: retrieval quality and latency.", no_args_is_help=True)
+
+
+def _questions(dataset: Path, limit: int | None) -> list[GoldenQuestion]:
+    from eval.golden import load_golden
+
+    if not dataset.is_file():
+        raise ConfigurationError(f"--dataset {dataset}: no such file")
+    try:
+        return load_golden(dataset)[:limit]
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
+
+
+@contextmanager
+def _corpus_container(root: Container, corpus: list[Path] | None) -> Iterator[Container]:
+    """``root`` itself, or (with ``--corpus``) a container over an isolated index of those files, ingested first
+    (incrementally: a re-run re-embeds nothing) and closed afterwards."""
+    if not corpus:
+        yield root
+        return
+    key = hashlib.sha256("|".join(str(p.resolve()) for p in corpus).encode()).hexdigest()[:12]
+    c = Container(root.settings.model_copy(update={"data_dir": root.settings.data_dir / "eval" / key}))
+    try:
+        err.print(f"ingesting {len(corpus)} path(s) into {c.settings.data_dir} (incremental)…")
+        ingested = c.ingestor.ingest(corpus)
+        err.print(f"{ingested.chunks_embedded} chunks embedded, {len(ingested.failed)} failed files")
+        yield c
+    finally:
+        c.close()
 
 
 @app.command("retrieval")
@@ -30,7 +64,6 @@ def retrieval(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """hit@1/5/10, MRR, nDCG@10 and index latency p50/p95 for dense, sparse and hybrid search, side by side."""
-    from eval.golden import load_golden
     from eval.retrieval import evaluate_retrieval
 
     with container(as_json) as root:
@@ -38,25 +71,9 @@ def retrieval(
         bad = [m for m in chosen if m not in SEARCH_MODES]
         if bad or not chosen:
             raise ConfigurationError(f"--modes {modes!r}: use a comma-separated subset of {', '.join(SEARCH_MODES)}")
-        if not dataset.is_file():
-            raise ConfigurationError(f"--dataset {dataset}: no such file")
-        try:
-            questions = load_golden(dataset)[:limit]
-        except ValueError as exc:
-            raise ConfigurationError(str(exc)) from None
-        c = root
-        if corpus:
-            key = hashlib.sha256("|".join(str(p.resolve()) for p in corpus).encode()).hexdigest()[:12]
-            c = Container(root.settings.model_copy(update={"data_dir": root.settings.data_dir / "eval" / key}))
-        try:
-            if corpus:
-                err.print(f"ingesting {len(corpus)} path(s) into {c.settings.data_dir} (incremental)…")
-                ingested = c.ingestor.ingest(corpus)
-                err.print(f"{ingested.chunks_embedded} chunks embedded, {len(ingested.failed)} failed files")
+        questions = _questions(dataset, limit)
+        with _corpus_container(root, corpus) as c:
             report = evaluate_retrieval(c.searcher, questions, cast(list[SearchMode], chosen), role=role)
-        finally:
-            if c is not root:
-                c.close()
     if as_json:
         emit_json(report.as_json())
         return
@@ -102,24 +119,12 @@ def generation(
     """Answers through the configured answerer: correct answers, refusals (unanswerable, ACL-denied), citation
     validity, answer language, latency p50/p95 and tokens, against the targets of the Generation issue."""
     from eval.generation import TARGETS, QuestionResult, evaluate_generation
-    from eval.golden import SAMPLES_GOLDEN, load_golden
+    from eval.golden import SAMPLES_GOLDEN
 
     dataset = dataset or SAMPLES_GOLDEN
     with container(as_json) as root:
-        if not dataset.is_file():
-            raise ConfigurationError(f"--dataset {dataset}: no such file")
-        try:
-            questions = load_golden(dataset)[:limit]
-        except ValueError as exc:
-            raise ConfigurationError(str(exc)) from None
-        c = root
-        if corpus:
-            key = hashlib.sha256("|".join(str(p.resolve()) for p in corpus).encode()).hexdigest()[:12]
-            c = Container(root.settings.model_copy(update={"data_dir": root.settings.data_dir / "eval" / key}))
-        try:
-            if corpus:
-                err.print(f"ingesting {len(corpus)} path(s) into {c.settings.data_dir} (incremental)…")
-                c.ingestor.ingest(corpus)
+        questions = _questions(dataset, limit)
+        with _corpus_container(root, corpus) as c:
 
             def progress(number: int, result: QuestionResult) -> None:
                 err.print(f"[dim]{number}/{len(questions)}[/] {result.id} {result.kind} ok={result.ok}")
@@ -127,9 +132,6 @@ def generation(
             report = evaluate_generation(
                 c.answerer, questions, c.settings.ingestion.languages, role=role, progress=progress
             )
-        finally:
-            if c is not root:
-                c.close()
     if as_json:
         emit_json(report.as_json())
         return

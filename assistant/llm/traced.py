@@ -23,6 +23,17 @@ def _usage(span_: Span, completion: Completion) -> None:
     )
 
 
+def _recording(current: Span, on_complete: OnComplete | None) -> OnComplete:
+    """The caller's completion callback, after the usage is written on the span."""
+
+    def done(completion: Completion) -> None:
+        _usage(current, completion)
+        if on_complete is not None:
+            on_complete(completion)
+
+    return done
+
+
 class TracedChatModel:
     def __init__(self, inner: ChatModel) -> None:
         self._inner = inner
@@ -64,12 +75,7 @@ class TracedChatModel:
         on_complete: OnComplete | None = None,
     ) -> Iterator[str]:
         current = self._start(True, max_tokens)
-
-        def done(completion: Completion) -> None:
-            _usage(current, completion)
-            if on_complete is not None:
-                on_complete(completion)
-
+        done = _recording(current, on_complete)
         try:
             yield from self._inner.stream(messages, max_tokens=max_tokens, temperature=temperature, on_complete=done)
         except Exception as exc:
@@ -87,12 +93,7 @@ class TracedChatModel:
         on_complete: OnComplete | None = None,
     ) -> AsyncIterator[str]:
         current = self._start(True, max_tokens)
-
-        def done(completion: Completion) -> None:
-            _usage(current, completion)
-            if on_complete is not None:
-                on_complete(completion)
-
+        done = _recording(current, on_complete)
         try:
             async for fragment in self._inner.astream(
                 messages, max_tokens=max_tokens, temperature=temperature, on_complete=done
