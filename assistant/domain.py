@@ -114,6 +114,7 @@ class Answer:
     completion_tokens: int = 0
     timings_ms: dict[str, float] = field(default_factory=dict)  # retrieve, generate, first_sentence, validate...
     grounding: float | None = None  # share of the generated checkable sentences the context supports
+    relevance: float | None = None  # how well the answer and its evidence match the question (0-1, generative)
     fallback: bool = False  # True when the extractive answerer stood in for the generative one
     flags: list[str] = field(default_factory=list)  # citation_repaired, language_retry, injection_quarantined...
     question: str = ""  # the question as the index and the model saw it (pseudonymized); for the audit log
@@ -132,6 +133,7 @@ class Answer:
             "use_case": self.use_case,
             "fallback": self.fallback,
             "grounding": None if self.grounding is None else round(self.grounding, 3),
+            "relevance": None if self.relevance is None else round(self.relevance, 3),
             "flags": list(self.flags),
             "tokens": {"prompt": self.prompt_tokens, "completion": self.completion_tokens},
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},

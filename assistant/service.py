@@ -150,6 +150,7 @@ class QueryService:
                 "mode": answer.mode,
                 "language": answer.language,
                 "grounding": answer.grounding,
+                "relevance": answer.relevance,
                 "flags": list(answer.flags),
                 "reidentified": not answer.refused and self._reveal is not None and self._may_reidentify(asker.role),
             },

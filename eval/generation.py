@@ -86,6 +86,7 @@ class QuestionResult:
             "fallback": a.fallback,
             "flags": a.flags,
             "grounding": a.grounding,
+            "relevance": None if a.relevance is None else round(a.relevance, 3),
             "tokens": {"prompt": a.prompt_tokens, "completion": a.completion_tokens},
             "answer": a.answer,
         }

@@ -38,9 +38,17 @@ class PrivacySettings(BaseModel):
     )
     employee_id_pattern: str = Field(r"\bEMP-\d{6}\b", description="Regex of employee ids.")
     allow_list: list[str] = Field(
-        default_factory=lambda: ["Maison Lumière", "Carte Lumière"],
-        description="Names never treated as personal data (the chain's own brands, store names), added to the "
-        "catalogue-derived list.",
+        default_factory=lambda: [
+            "Maison Lumière",
+            "Carte Lumière",
+            # retail calendar events: the name models read these capitalised pairs as people ("le Black Friday")
+            "Black Friday",
+            "Black Week",
+            "Cyber Monday",
+            "French Days",
+        ],
+        description="Names never treated as personal data (the chain's own brands, store names, commercial "
+        "events), added to the catalogue-derived list.",
     )
     score_threshold: float = Field(0.5, ge=0, le=1, description="Minimum detector confidence for an entity.")
     enabled: bool = Field(

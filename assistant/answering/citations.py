@@ -22,6 +22,17 @@ _MARKERS_AFTER_STOP = re.compile(rf"([.!?…])((?:\s*{MARKER.pattern})+)", re.IG
 _SOURCES_LINE = re.compile(r"^\W*(sources?|r[ée]f[ée]rences?|references?|quellen|fuentes|fonti)\W*:", re.IGNORECASE)
 _TRAILING_STOP = re.compile(r"\s*([.!?…:;]*)\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+# A marker standing where the value should be: "est de [3] € brut", "are [1]." (small models do this)
+_UNITS = (
+    r"€|\$|£|%|CHF\b|EUR\b|euros?\b|jours?\b|days?\b|d[ií]as?\b|tage?n?\b|heures?\b|hours?\b|horas?\b"
+    r"|stunden?\b|mois\b|months?\b|mes(?:es)?\b|monate?n?\b|semaines?\b|weeks?\b|ans\b|years?\b|points?\b"
+)
+_MARKER_AS_VALUE = re.compile(rf"(?:{MARKER.pattern})\s*(?:{_UNITS})", re.IGNORECASE)
+_DANGLING = frozenset(
+    {"de", "des", "du", "d", "à", "a", "au", "aux", "est", "sont", "le", "la", "les", "un", "une", "en", "pour"}
+    | {"par", "of", "is", "are", "was", "were", "the", "an", "to", "for", "at", "in", "von", "ist", "sind", "der"}
+    | {"die", "das", "zu", "el", "los", "las", "es", "son", "del", "por", "para", "di", "il", "è"}
+)
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -55,6 +66,7 @@ class Piece:
     bullet: str
     text: str  # without markers
     cited: tuple[int, ...]
+    unfinished: bool = False  # a marker stands for the value ("est de [3] €"), or it ends on "de", "are"...
 
 
 def split_pieces(text: str, first_line: int = 0) -> list[Piece]:
@@ -69,9 +81,19 @@ def split_pieces(text: str, first_line: int = 0) -> list[Piece]:
         for sentence in split_sentences(body):
             clean = strip_markers(sentence)
             if re.search(r"\w", clean):
-                pieces.append(Piece(first_line + offset, bullet, clean, tuple(cited_numbers(sentence))))
+                cited = tuple(cited_numbers(sentence))
+                pieces.append(Piece(first_line + offset, bullet, clean, cited, unfinished(sentence, clean)))
             bullet = ""  # only the first sentence of an item carries the bullet
     return pieces
+
+
+def unfinished(sentence: str, clean: str) -> bool:
+    """The sentence states no value: a citation marker sits in the value's place (``est de [3] € brut``) or,
+    markers removed, it stops on a function word (``The opening hours are [1].``)."""
+    if _MARKER_AS_VALUE.search(sentence):
+        return True
+    last = re.findall(r"[^\W\d_]+|\d+", clean.lower())
+    return bool(last) and last[-1] in _DANGLING and clean.rstrip()[-1:] not in ("?", "!")
 
 
 def with_markers(sentence: str, numbers: Sequence[int]) -> str:

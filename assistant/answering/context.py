@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,8 @@ class ContextBlock:
 
     def render(self) -> str:
         c = self.chunk
-        title = " — ".join(p for p in (c.title, c.section) if p).replace('"', "'")
+        section = c.section.rsplit(" > ", 1)[-1]  # the nearest heading: the path repeats the title (tokens)
+        title = " — ".join(p for p in dict.fromkeys((c.title, section)) if p).replace('"', "'")
         head = f'<document id="{self.number}" source="{Path(c.source).name}" title="{fence(title)}">'
         return f"{head}\n{self.text}\n</document>"
 
@@ -55,17 +56,32 @@ def cut(text: str, limit: int) -> str:
     return head.rstrip() + "…"
 
 
-def build_context(hits: Sequence[SearchHit], *, max_chunks: int, max_chars: int) -> Context:
-    """Number the best clean chunks (retrieval order) until ``max_chunks`` or ``max_chars`` is reached."""
+def build_context(
+    hits: Sequence[SearchHit],
+    *,
+    max_chunks: int,
+    max_chars: int,
+    focus: Callable[[str, int], str] | None = None,
+) -> Context:
+    """Number the best clean chunks (retrieval order) until ``max_chunks`` or ``max_chars`` is reached.
+
+    Without ``focus`` each chunk is taken whole while the budget lasts (the last one cut at a line end). With it,
+    the budget left is shared evenly by the chunks still to come and ``focus(text, share)`` picks what of each
+    chunk to show (:class:`assistant.answering.focus.QuestionFocus`: the passage that answers the question)."""
     clean, flagged = quarantine(hits)
+    chosen: list[SearchHit] = []
+    for hit in clean:
+        if len(chosen) < max_chunks and all(h.chunk.chunk_id != hit.chunk.chunk_id for h in chosen):
+            chosen.append(hit)
     blocks: list[ContextBlock] = []
     budget = max_chars
-    for hit in clean:
-        if len(blocks) >= max_chunks or budget < _MIN_USEFUL_CHARS:
+    for rank, hit in enumerate(chosen):
+        if budget < _MIN_USEFUL_CHARS:
             break
-        if any(b.chunk.chunk_id == hit.chunk.chunk_id for b in blocks):
-            continue
-        text = cut(fence(hit.chunk.text.strip()), budget)
+        text = hit.chunk.text.strip()
+        if focus is not None:
+            text = focus(text, max(_MIN_USEFUL_CHARS, budget // (len(chosen) - rank)))
+        text = cut(fence(text), budget)
         blocks.append(ContextBlock(len(blocks) + 1, hit.chunk, text))
         budget -= len(text)
     return Context(blocks, flagged)

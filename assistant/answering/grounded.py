@@ -22,6 +22,7 @@ from assistant.answering import messages as texts
 from assistant.answering.citations import strip_markers
 from assistant.answering.context import Context, build_context
 from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.focus import QuestionFocus
 from assistant.answering.grounding import SupportScorer, question_relevance
 from assistant.answering.injection import echo_terms
 from assistant.answering.lexical import content_terms, support
@@ -29,6 +30,7 @@ from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
 from assistant.answering.prompts import PromptTemplate, load_prompt
 from assistant.answering.validation import AnswerValidator
 from assistant.domain import Answer, Citation, SearchHit
+from assistant.embeddings.memo import MemoEmbedder
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.ports import ChatMessage, ChatModel, Completion
 from assistant.observability.tracing import annotate, span
@@ -110,13 +112,20 @@ class GroundedAnswerer:
         hits = self._searcher.index.search(prepared.request)
         run = _Run(started, prepared.language, hits, prompt, self._chat.model_name, question=prepared.text)
         run.timings["retrieve"] = self._ms(started)
-        context = build_context(hits, max_chunks=self._llm.max_context_chunks, max_chars=self._llm.max_context_chars)
+        embedder = MemoEmbedder(self._searcher.embedder)  # focus and support checks embed the same sentences
+        focus = QuestionFocus(embedder, self._query(prepared)[0], prepared.text) if self._llm.focus_context else None
+        context = build_context(
+            hits,
+            max_chunks=self._llm.max_context_chunks,
+            max_chars=self._llm.max_context_chars,
+            focus=focus.excerpt if focus else None,
+        )
         if context.quarantined:
             run.flag("injection_quarantined")
         if not context.blocks:
             yield AnswerDone(self._refusal(run, "no_context"))
             return
-        scorer = SupportScorer(context.evidence(), self._searcher.embedder, threshold=self._llm.min_sentence_support)
+        scorer = SupportScorer(context.evidence(), embedder, threshold=self._llm.min_sentence_support)
         chat = prompt.messages(run.language, context=context.render(), question=prepared.text)
         validator = AnswerValidator(
             scorer,
@@ -216,12 +225,18 @@ class GroundedAnswerer:
         return self._searcher.embedder.embed_queries([prepared.text])[0], content_terms(prepared.text)
 
     def _relevance(self, validator: AnswerValidator, prepared: PreparedQuery) -> float:
-        """How well the best kept checkable sentence answers the question (:func:`question_relevance`)."""
-        sentences = [p.text for p in validator.kept if not SupportScorer.is_neutral(p.text)]
-        if not sentences:
-            return 0.0
+        """How well the best kept checkable sentence answers the question: as written AND through its evidence
+        (the lower of :func:`question_relevance` of the sentence and
+        :meth:`SupportScorer.evidence_relevance` of the context sentence backing it)."""
         query, terms = self._query(prepared)
-        return max(question_relevance(float(validator.scorer.vector(s) @ query), support(terms, s)) for s in sentences)
+        scorer = validator.scorer
+        best = 0.0
+        for piece, blocks in zip(validator.kept, validator.support, strict=True):
+            if SupportScorer.is_neutral(piece.text):
+                continue
+            said = question_relevance(float(scorer.vector(piece.text) @ query), support(terms, piece.text))
+            best = max(best, min(said, scorer.evidence_relevance(piece.text, blocks, query, terms, validator.language)))
+        return best
 
     def _quote_evidence(self, validator: AnswerValidator, prepared: PreparedQuery) -> bool:
         """A bare "Yes, it is possible [1]." cannot be checked: quote the sentence of the cited block (of any
@@ -242,12 +257,14 @@ class GroundedAnswerer:
             ("invalid_citation", counts.invalid_citations),
             ("unsupported_dropped", counts.unsupported),
             ("injection_echo_dropped", counts.injection_echoes),
+            ("question_dropped", counts.questions),
         ):
             if count:
                 run.flag(flag)
         if validator.model_refused or (validator.marker_seen and counts.supported == 0):
             return self._refusal(run, "model_refused", counts.grounding)
-        bare = counts.supported == 0 and counts.neutral and not counts.unsupported and not validator.marker_seen
+        said_nothing = counts.neutral or counts.questions  # "Oui, c'est possible." or the question echoed back
+        bare = counts.supported == 0 and said_nothing and not counts.unsupported and not validator.marker_seen
         if bare and self._quote_evidence(validator, prepared):
             run.flag("evidence_quoted")
         grounding = counts.grounding
@@ -304,6 +321,7 @@ class GroundedAnswerer:
             grounding=grounding,
             flags=list(run.flags),
             question=run.question,
+            relevance=run.relevance,
         )
 
     def _ms(self, since: float) -> float:

@@ -135,6 +135,33 @@ class SupportScorer:
                     best = (rank, sentence, score)
         return best
 
+    def evidence_relevance(
+        self, sentence: str, blocks: Sequence[int], query: np.ndarray, query_terms: set[str], language: str
+    ) -> float:
+        """How well the evidence of ``sentence`` answers the question: the sentence of ``blocks`` closest to it (by
+        embedding), scored with :func:`question_relevance` against the question (its words counted in that
+        sentence, its neighbours and the block title). A block in another language than the question (``language``)
+        shares no words with it: there the rescaled cosine alone counts. 0 without blocks.
+
+        An answer that restates the question around a figure taken from an unrelated passage ("the maximum
+        disciplinary suspension is 10 days", the 10 days being a click-and-collect deadline) is relevant as
+        written; its evidence is not."""
+        units = self._unit_vectors()
+        rows = [
+            (row, window, self._blocks[b].language)
+            for b in blocks
+            for row, window in zip(self._blocks[b].units, self._blocks[b].windows, strict=False)
+        ]
+        if not rows:
+            return 0.0
+        vector = self.vector(sentence)
+        row, window, block_language = max(rows, key=lambda r: float(units[r[0]] @ vector))
+        cosine = float(units[row] @ query)
+        if block_language and block_language != language:
+            return min(1.0, rescale(cosine, 0.70, 0.95))
+        lexical = len(query_terms & window) / len(query_terms) if query_terms else 0.0
+        return question_relevance(cosine, lexical)
+
     def _similarity(self, sentence: str, block: _Block) -> float:
         if not block.units:
             return 0.0

@@ -27,6 +27,7 @@ class ValidationCounts:
     repaired: int = 0
     invalid_citations: int = 0
     injection_echoes: int = 0
+    questions: int = 0  # sentences that ask instead of answer (dropped, not counted against grounding)
 
     @property
     def checkable(self) -> int:
@@ -46,11 +47,13 @@ class AnswerValidator:
     counts: ValidationCounts = field(default_factory=ValidationCounts)
     cited: CitedText = field(default_factory=CitedText)
     kept: list[Piece] = field(default_factory=list)  # sentences kept, as written (markers removed)
+    support: list[tuple[int, ...]] = field(default_factory=list)  # per kept sentence: blocks backing it (0-based)
     model_refused: bool = False  # the answer starts with the refusal marker
     marker_seen: bool = False  # the refusal marker appears somewhere
     _buffer: str = ""
     _done: int = 0  # pieces of the buffer already judged
     _last_line: int | None = None
+    _backing: tuple[int, ...] = ()  # blocks backing the sentence _check just kept
 
     @property
     def raw_text(self) -> str:
@@ -85,6 +88,7 @@ class AnswerValidator:
             text = self._check(piece, first)
             if text is not None:
                 self.kept.append(piece)
+                self.support.append(self._backing)
                 separator = "" if self._last_line is None else (" " if piece.line == self._last_line else "\n")
                 self._last_line = piece.line
                 shown.append(separator + text)
@@ -94,8 +98,22 @@ class AnswerValidator:
         """Append a verbatim quote of context block ``block`` (supported by construction) on a line of its own."""
         piece = Piece((self.kept[-1].line + 1) if self.kept else 0, "", f"« {sentence} »", (block + 1,))
         self.kept.append(piece)
+        self.support.append((block,))
         self.counts.supported += 1
         return self.cited.add(piece, [block])
+
+    def _rejected(self, piece: Piece) -> bool:
+        """Dropped before any support check (and counted): a question, a sentence without its value, an echo of
+        an injected instruction."""
+        if piece.text.rstrip().endswith("?"):  # the model asked (or echoed) a question: it answers nothing
+            self.counts.questions += 1
+        elif piece.unfinished:
+            self.counts.unsupported += 1
+        elif self.echo_terms and content_terms(piece.text) & self.echo_terms:
+            self.counts.injection_echoes += 1
+        else:
+            return False
+        return True
 
     def _check(self, piece: Piece, first: bool) -> str | None:
         marker = self.refusal_marker
@@ -107,9 +125,8 @@ class AnswerValidator:
             text = strip_markers(re.sub(re.escape(marker), "", piece.text, flags=re.IGNORECASE))
             if not re.search(r"\w", text):
                 return None
-            piece = Piece(piece.line, piece.bullet, text, piece.cited)
-        if self.echo_terms and content_terms(piece.text) & self.echo_terms:
-            self.counts.injection_echoes += 1
+            piece = Piece(piece.line, piece.bullet, text, piece.cited, piece.unfinished)
+        if self._rejected(piece):
             return None
         size = len(self.scorer)
         valid = [n - 1 for n in dict.fromkeys(piece.cited) if 1 <= n <= size]
@@ -117,6 +134,7 @@ class AnswerValidator:
             self.counts.invalid_citations += 1
         if self.scorer.is_neutral(piece.text):
             self.counts.neutral += 1
+            self._backing = ()
             return self.cited.add(piece, [])
         threshold = self.scorer.threshold
         supporting = [b for b in valid if self.scorer.score(piece.text, self.language, b) >= threshold]
@@ -128,4 +146,5 @@ class AnswerValidator:
             supporting = [best.block]
             self.counts.repaired += 1
         self.counts.supported += 1
+        self._backing = tuple(supporting)
         return self.cited.add(piece, supporting)

@@ -42,14 +42,22 @@ class LlmSettings(BaseModel):
         2.0, gt=0, description="Connection timeout, seconds: a dead endpoint is detected this fast."
     )
     max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed request (transport errors, 5xx).")
-    temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature (low: factual answers).")
+    temperature: float = Field(
+        0.0, ge=0, le=2, description="Sampling temperature (0: greedy, the same answer to the same context)."
+    )
     max_tokens: int = Field(320, ge=16, le=4096, description="Upper bound of generated tokens per answer.")
     max_context_chunks: int = Field(
-        3,
+        5,
         ge=1,
         le=20,
         description="Retrieved chunks numbered into the prompt as [1], [2]... (after quarantining injected ones). "
-        "Each 1,200-char chunk costs ~5 s of CPU prefill with the default model.",
+        "Each 1,000 characters of context cost ~6 s of CPU prefill with the default model.",
+    )
+    focus_context: bool = Field(
+        True,
+        description="Show the model the passage of each chunk that answers the question (best sentence or table row, "
+        "its neighbours, its table header) within an even share of max_context_chars, instead of whole chunks "
+        "until the budget runs out. Off: fewer chunks, each whole.",
     )
     max_context_chars: int = Field(
         3200,

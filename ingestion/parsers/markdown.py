@@ -13,6 +13,7 @@ _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -33,6 +34,14 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 def _inline(text: str) -> str:
     return _EMPHASIS.sub("", _LINK.sub(r"\1", text)).strip()
+
+
+def _table_row(line: str) -> str | None:
+    """A Markdown table row as ``cell | cell`` (the HTML, Word and PDF parsers' form); None for the ``|---|`` rule."""
+    if _TABLE_RULE.match(line):
+        return None
+    cells = [_inline(c) for c in line.strip().strip("|").split("|")]
+    return " | ".join(c for c in cells if c)
 
 
 def _finish(meta: dict[str, str], blocks: list[Block], name: str) -> ParsedDocument:
@@ -80,6 +89,11 @@ class MarkdownParser:
                 blocks.append(Block("heading", _inline(text), 1 if stripped[0] == "=" else 2))
             elif not stripped:
                 flush()
+            elif not in_code and stripped.startswith("|"):
+                flush()  # each table row is its own line: a flattened table reads as one run-on sentence
+                row = _table_row(stripped)
+                if row:
+                    blocks.append(Block("paragraph", row))
             elif stripped.startswith(("- ", "* ", "+ ")) or re.match(r"^\d+[.)]\s", stripped):
                 flush()  # each list item is its own paragraph, so chunking never splits inside one
                 para.append(stripped)

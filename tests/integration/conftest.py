@@ -57,8 +57,11 @@ def corpus_data_dir(tmp_path_factory: pytest.TempPathFactory, model_path: Path) 
 
 @pytest.fixture(scope="module")
 def corpus(corpus_data_dir: tuple[Path, dict[str, Any]]) -> Iterator[Container]:
-    """An in-process container over the ingested corpus; closed after the module (local Qdrant is single-process)."""
-    container = Container(load_settings(data_dir=corpus_data_dir[0]))
+    """An in-process container over the ingested corpus; closed after the module (local Qdrant is single-process).
+
+    Its answerer is the extractive one: whether an LLM server happens to listen on the default port must not
+    change what these tests see (generative tests build their answerer on the ``llm_server`` fixture)."""
+    container = Container(load_settings(data_dir=corpus_data_dir[0], llm={"backend": "none"}))
     yield container
     container.close()
 

@@ -43,7 +43,8 @@ class RecordingEmbedder(FakeEmbedder):
         super().__init__()
         self.seen: list[str] = []
         self.translations = {
-            "The customer has 30 days to return an item with the receipt.": TEXTS["retours"][1].split(". ")[0] + "."
+            "The customer has 30 days to return an item with the receipt.": TEXTS["retours"][1].split(". ")[0] + ".",
+            "How many days to return an item with the receipt?": QUESTION,
         }
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
@@ -52,7 +53,7 @@ class RecordingEmbedder(FakeEmbedder):
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         self.seen += texts
-        return super().embed_queries(texts)
+        return super().embed_queries([self.translations.get(t, t) for t in texts])
 
 
 Factory = Callable[..., GroundedAnswerer]
@@ -153,6 +154,27 @@ def retours(text: str) -> Reply:
             "Le client a 30 jours pour retourner un article [1].",
             ["unsupported_dropped"],
             id="invented-sentence-dropped",
+        ),
+        pytest.param(
+            retours("Le client a [{r}] jours pour retourner un article avec son ticket de caisse."),
+            True,
+            "Je n'ai pas trouvé",
+            ["ungrounded", "unsupported_dropped"],
+            id="marker-in-place-of-the-value",
+        ),
+        pytest.param(
+            retours("Le client a 30 jours pour retourner un article avec son ticket [{r}]. Le délai est de [{r}]."),
+            False,
+            "Le client a 30 jours pour retourner un article avec son ticket [1].",
+            ["unsupported_dropped"],
+            id="sentence-ending-where-the-value-should-be",
+        ),
+        pytest.param(
+            retours("Combien de jours pour retourner un article avec son ticket de caisse ? [{r}]"),
+            False,
+            "« Le client dispose de 30 jours pour retourner un article avec son ticket de caisse. » [1]",
+            ["question_dropped", "evidence_quoted"],
+            id="question-echoed-back-gets-the-best-quote",
         ),
         pytest.param("NO_ANSWER", True, "Je n'ai pas trouvé", ["model_refused"], id="model-refusal"),
         pytest.param(

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.answering.claims import concepts, numbers, unsupported_claims
 from assistant.answering.grounding import EvidenceBlock, SupportScorer, passage_sentences
+from assistant.answering.lexical import content_terms
 from assistant.embeddings.ports import Vectors
 from tests.fakes import FakeEmbedder
 
@@ -148,3 +149,36 @@ def test_neutral_sentences(sentence: str, neutral: bool) -> None:
 def test_unit_vectors_are_unit_norm() -> None:  # guards the dot-product-as-cosine assumption of the scorer
     vectors = FakeEmbedder().embed_passages(["Le client a 30 jours.", "Fond de caisse."])
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+
+
+CLICK = EvidenceBlock(
+    "La commande est gardée 10 jours en magasin. Au jour 11 elle est annulée.", "fr", "Click & collect"
+)
+SANCTIONS = EvidenceBlock(
+    "La mise à pied disciplinaire dure 5 jours ouvrés au maximum.", "fr", "Procédure disciplinaire"
+)
+
+
+def test_evidence_relevance_judges_the_passage_behind_an_answer_not_its_wording() -> None:
+    """A sentence restating the question around a figure from an unrelated passage reads relevant; its evidence
+    does not (the ACL-denied question answered from a readable neighbour)."""
+    embedder = FakeEmbedder()
+    question = "Combien de jours peut durer au maximum une mise à pied disciplinaire ?"
+    query, terms = embedder.embed_queries([question])[0], content_terms(question)
+    scorer = SupportScorer([CLICK, SANCTIONS], embedder, threshold=0.5)
+    parroted = "Une mise à pied disciplinaire peut durer au maximum 10 jours."
+    from_click = scorer.evidence_relevance(parroted, [0], query, terms, "fr")
+    from_sanctions = scorer.evidence_relevance("Elle dure 5 jours ouvrés au maximum.", [1], query, terms, "fr")
+    assert from_click < 0.15 and from_sanctions > 0.3  # BoW cosines sit below e5 band: the words decide here
+    assert scorer.evidence_relevance(parroted, [], query, terms, "fr") == 0.0
+
+
+def test_evidence_in_another_language_is_judged_by_embedding_alone() -> None:
+    english = "How long can a disciplinary suspension last?"
+    embedder = TranslationEmbedder({english: SANCTIONS.text})
+    query = embedder.embed_passages([english])[0]  # the double translates passages: the query as one
+    scorer = SupportScorer([SANCTIONS], embedder, threshold=0.5)
+    # no English word is in the French block: words would give 0.6 at most, the translation's cosine gives 1
+    assert (
+        scorer.evidence_relevance("It lasts 5 working days at most.", [0], query, content_terms(english), "en") == 1.0
+    )

@@ -173,3 +173,23 @@ def test_unknown_extension_names_supported_formats() -> None:
 
     with pytest.raises(UnsupportedFormatError, match=r"\.xlsx.*supported: \.csv"):
         REGISTRY.for_path(Path("budget.xlsx"))
+
+
+MARKDOWN_TABLES = [
+    # (table as written, paragraphs expected: one per row, the |---| rule dropped, emphasis removed)
+    (
+        "| Heures | Majoration |\n|---|---|\n| De la 36e à la 43e heure | + 25 % |\n"
+        "| À partir de la 44e | **+ 50 %** |",
+        ["Heures | Majoration", "De la 36e à la 43e heure | + 25 %", "À partir de la 44e | + 50 %"],
+    ),
+    ("Niveau | Seuil\n:--- | ---:\nOr | 500", ["Niveau | Seuil :--- | ---: Or | 500"]),  # no leading pipe: prose
+    ("| a | b |\n| :---: | --- |\n|  | 2 |", ["a | b", "2"]),  # aligned rule dropped, empty cell skipped
+    ("Avant le tableau.\n| x | y |\nAprès.", ["Avant le tableau.", "x | y", "Après."]),
+]
+
+
+@pytest.mark.parametrize(("table", "paragraphs"), MARKDOWN_TABLES)
+def test_markdown_table_rows_are_lines_of_their_own(table: str, paragraphs: list[str]) -> None:
+    """A flattened table ("| a | b | |---| | 1 | 2 |") reads as one run-on sentence to a small model."""
+    doc = parse("t.md", f"# Titre\n\n{table}\n".encode())
+    assert [b.text for b in doc.blocks if b.kind == "paragraph"] == paragraphs
