@@ -23,9 +23,9 @@ from assistant.answering.citations import strip_markers
 from assistant.answering.context import Context, build_context
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.focus import QuestionFocus
-from assistant.answering.grounding import SupportScorer, question_relevance
+from assistant.answering.grounding import SupportScorer
 from assistant.answering.injection import echo_terms
-from assistant.answering.lexical import content_terms, support
+from assistant.answering.lexical import content_terms
 from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
 from assistant.answering.prompts import PromptTemplate, load_prompt
 from assistant.answering.validation import AnswerValidator
@@ -224,32 +224,6 @@ class GroundedAnswerer:
             return np.asarray(dense, dtype=np.float32), content_terms(prepared.text)
         return self._searcher.embedder.embed_queries([prepared.text])[0], content_terms(prepared.text)
 
-    def _relevance(self, validator: AnswerValidator, prepared: PreparedQuery) -> float:
-        """How well the best kept checkable sentence answers the question: as written AND through its evidence
-        (the lower of :func:`question_relevance` of the sentence and
-        :meth:`SupportScorer.evidence_relevance` of the context sentence backing it)."""
-        query, terms = self._query(prepared)
-        scorer = validator.scorer
-        best = 0.0
-        for piece, blocks in zip(validator.kept, validator.support, strict=True):
-            if SupportScorer.is_neutral(piece.text):
-                continue
-            said = question_relevance(float(scorer.vector(piece.text) @ query), support(terms, piece.text))
-            best = max(best, min(said, scorer.evidence_relevance(piece.text, blocks, query, terms, validator.language)))
-        return best
-
-    def _quote_evidence(self, validator: AnswerValidator, prepared: PreparedQuery) -> bool:
-        """A bare "Yes, it is possible [1]." cannot be checked: quote the sentence of the cited block (of any
-        block if none was cited) that best answers the question, so that the answer carries its proof."""
-        size = len(validator.scorer)
-        cited = [n - 1 for p in validator.kept for n in p.cited if 1 <= n <= size]
-        query, terms = self._query(prepared)
-        quote = validator.scorer.best_quote(query, terms, cited or range(size))
-        if quote is None or quote[2] < self._answer.min_sentence_support:  # the extractive answerer's bar
-            return False
-        validator.add_evidence(quote[0], quote[1])
-        return True
-
     def _final(self, run: _Run, validator: AnswerValidator, context: Context, prepared: PreparedQuery) -> Answer:
         counts = validator.counts
         for flag, count in (
@@ -265,12 +239,13 @@ class GroundedAnswerer:
             return self._refusal(run, "model_refused", counts.grounding)
         said_nothing = counts.neutral or counts.questions  # "Oui, c'est possible." or the question echoed back
         bare = counts.supported == 0 and said_nothing and not counts.unsupported and not validator.marker_seen
-        if bare and self._quote_evidence(validator, prepared):
+        query, terms = self._query(prepared)
+        if bare and validator.quote_evidence(query, terms, self._answer.min_sentence_support):
             run.flag("evidence_quoted")
         grounding = counts.grounding
         if grounding is None or counts.supported == 0 or grounding < self._llm.min_grounded_share:
             return self._refusal(run, "ungrounded", grounding)
-        relevance = self._relevance(validator, prepared)
+        relevance = validator.relevance(query, terms)
         run.relevance = relevance
         if relevance < self._llm.min_answer_relevance:
             return self._refusal(run, "off_topic", grounding)

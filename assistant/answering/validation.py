@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.answering.citations import CitedText, Piece, split_pieces, strip_markers
-from assistant.answering.grounding import SupportScorer
-from assistant.answering.lexical import content_terms
+from assistant.answering.grounding import SupportScorer, question_relevance
+from assistant.answering.lexical import content_terms, support
 
 _PARTIAL_MARKER = re.compile(r"\[[^\]\n]{0,20}$")
 
@@ -101,6 +103,31 @@ class AnswerValidator:
         self.support.append((block,))
         self.counts.supported += 1
         return self.cited.add(piece, [block])
+
+    def relevance(self, query: np.ndarray, query_terms: set[str]) -> float:
+        """How well the best kept checkable sentence answers the question: as written AND through its evidence
+        (the lower of :func:`question_relevance` of the sentence and :meth:`SupportScorer.evidence_relevance` of
+        the context sentence backing it). 0 when nothing checkable was kept."""
+        best = 0.0
+        for piece, blocks in zip(self.kept, self.support, strict=True):
+            if SupportScorer.is_neutral(piece.text):
+                continue
+            said = question_relevance(float(self.scorer.vector(piece.text) @ query), support(query_terms, piece.text))
+            evidence = self.scorer.evidence_relevance(piece.text, blocks, query, query_terms, self.language)
+            best = max(best, min(said, evidence))
+        return best
+
+    def quote_evidence(self, query: np.ndarray, query_terms: set[str], min_relevance: float) -> bool:
+        """A bare "Yes, it is possible [1]." cannot be checked: quote the sentence of the cited block (of any
+        block if none was cited) that best answers the question, so that the answer carries its proof. False
+        when no sentence reaches ``min_relevance``."""
+        size = len(self.scorer)
+        cited = [n - 1 for p in self.kept for n in p.cited if 1 <= n <= size]
+        quote = self.scorer.best_quote(query, query_terms, cited or range(size))
+        if quote is None or quote[2] < min_relevance:
+            return False
+        self.add_evidence(quote[0], quote[1])
+        return True
 
     def _rejected(self, piece: Piece) -> bool:
         """Dropped before any support check (and counted): a question, a sentence without its value, an echo of
