@@ -3,8 +3,8 @@
 A small model given five whole chunks picks a figure from the wrong line and pays for every token in CPU prefill
 (~20 s for 1,000 tokens with the default model). Given the best passage of each chunk (the sentence or table row
 that matches the question best, its neighbours while they fit, and the header row of its table) it reads more
-chunks for fewer tokens: on the golden set, the expected facts are inside 3 whole chunks for 59 of 65 questions and
-inside 5 chunks for 64.
+chunks for fewer tokens. On the golden set, with 3,200 characters of context, the expected facts reach the prompt
+for 62 of the 65 answerable questions (5 focused chunks) instead of 60 (3 whole chunks).
 
 A sentence's relevance to the question is :func:`assistant.answering.grounding.question_relevance` (embedding
 cosine and the share of the question's words), the score the extractive answerer ranks quotes by.
@@ -12,7 +12,7 @@ cosine and the share of the question's words), the score the extractive answerer
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,14 +50,13 @@ def _table_header(units: Sequence[Unit], row: int) -> int | None:
     return first if first != row else None
 
 
-def excerpt(units: Sequence[Unit], scores: Sequence[float], budget: int) -> str:
-    """The best-scoring unit, its table's header row, then neighbours (after first, then before) while they fit in
-    ``budget`` characters; skipped runs are marked with :data:`GAP`. The whole text when it fits."""
-    if not units:
-        return ""
+def excerpt(units: Sequence[Unit], score: Callable[[Sequence[Unit]], Sequence[float]], budget: int) -> str:
+    """The best unit by ``score`` (called only when the whole text does not fit in ``budget`` characters), its
+    table's header row, then neighbours (after first, then before) while they fit; skipped runs are marked with
+    :data:`GAP`. The whole text when it fits."""
     if sum(len(u.text) + 1 for u in units) <= budget:
         return render(units, range(len(units)))
-    best = int(np.argmax(scores))
+    best = int(np.argmax(score(units)))
     chosen = {best}
     used = len(units[best].text)
     header = _table_header(units, best)
@@ -113,7 +112,4 @@ class QuestionFocus:
         return [question_relevance(float(c), support(self._terms, u.text)) for u, c in zip(units, cosines, strict=True)]
 
     def excerpt(self, text: str, budget: int) -> str:
-        units = units_of(text)
-        if sum(len(u.text) + 1 for u in units) <= budget:
-            return render(units, range(len(units)))
-        return excerpt(units, self.scores(units), budget)
+        return excerpt(units_of(text), self.scores, budget)

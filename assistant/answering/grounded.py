@@ -113,7 +113,8 @@ class GroundedAnswerer:
         run = _Run(started, prepared.language, hits, prompt, self._chat.model_name, question=prepared.text)
         run.timings["retrieve"] = self._ms(started)
         embedder = MemoEmbedder(self._searcher.embedder)  # focus and support checks embed the same sentences
-        focus = QuestionFocus(embedder, self._query(prepared)[0], prepared.text) if self._llm.focus_context else None
+        query = self._query(prepared)  # (vector, content words) of the pseudonymized question
+        focus = QuestionFocus(embedder, query[0], prepared.text) if self._llm.focus_context else None
         context = build_context(
             hits,
             max_chunks=self._llm.max_context_chunks,
@@ -146,7 +147,7 @@ class GroundedAnswerer:
             yield AnswerDone(self._language_fallback(run, prepared, context))
             return
         with span("validate", assistant__blocks=len(context.blocks)) as current:  # no yield inside: safe to attach
-            final = self._final(run, validator, context, prepared)
+            final = self._final(run, validator, context, query)
             annotate(
                 current,
                 assistant__refused=final.refused,
@@ -224,7 +225,9 @@ class GroundedAnswerer:
             return np.asarray(dense, dtype=np.float32), content_terms(prepared.text)
         return self._searcher.embedder.embed_queries([prepared.text])[0], content_terms(prepared.text)
 
-    def _final(self, run: _Run, validator: AnswerValidator, context: Context, prepared: PreparedQuery) -> Answer:
+    def _final(
+        self, run: _Run, validator: AnswerValidator, context: Context, query: tuple[np.ndarray, set[str]]
+    ) -> Answer:
         counts = validator.counts
         for flag, count in (
             ("citation_repaired", counts.repaired),
@@ -239,13 +242,12 @@ class GroundedAnswerer:
             return self._refusal(run, "model_refused", counts.grounding)
         said_nothing = counts.neutral or counts.questions  # "Oui, c'est possible." or the question echoed back
         bare = counts.supported == 0 and said_nothing and not counts.unsupported and not validator.marker_seen
-        query, terms = self._query(prepared)
-        if bare and validator.quote_evidence(query, terms, self._answer.min_sentence_support):
+        if bare and validator.quote_evidence(*query, self._answer.min_sentence_support):
             run.flag("evidence_quoted")
         grounding = counts.grounding
         if grounding is None or counts.supported == 0 or grounding < self._llm.min_grounded_share:
             return self._refusal(run, "ungrounded", grounding)
-        relevance = validator.relevance(query, terms)
+        relevance = validator.relevance(*query)
         run.relevance = relevance
         if relevance < self._llm.min_answer_relevance:
             return self._refusal(run, "off_topic", grounding)

@@ -52,7 +52,15 @@ EXCERPTS = [
 
 @pytest.mark.parametrize(("scores", "budget", "expected"), EXCERPTS)
 def test_excerpt(scores: list[float], budget: int, expected: str) -> None:
-    assert excerpt(units_of(HEURES), scores, budget) == expected
+    assert excerpt(units_of(HEURES), lambda _: scores, budget) == expected
+
+
+def test_excerpt_scores_nothing_when_the_whole_text_fits() -> None:
+    def score(_: object) -> list[float]:
+        raise AssertionError("scored although everything fits")
+
+    assert excerpt(units_of(HEURES), score, 10_000) == HEURES
+    assert excerpt([], score, 10) == ""
 
 
 def test_skipped_lines_between_chosen_ones_are_marked() -> None:
