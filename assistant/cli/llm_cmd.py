@@ -58,6 +58,9 @@ def serve(
     from assistant.llm.server import LocalLlmServer, LocalLlmStartError
 
     signal.signal(signal.SIGTERM, _interrupt)  # systemd / docker stop / timeout: stop the child server too
+    # Ctrl-C too, even when this process was started with SIGINT ignored (a script's `&` job): else a later kill
+    # of this CLI would leave the llama.cpp server running on its own
+    signal.signal(signal.SIGINT, _interrupt)
     with container(False) as c:
         server = LocalLlmServer(c.settings.local_llm, model_path=model, port=port)
         out.print(f"starting the LLM server with {server.model_path} ...", soft_wrap=True)

@@ -170,9 +170,16 @@ class LocalLlmServer:
         return f"end of its log ({self.log}):\n{tail}"
 
     def wait(self) -> int:
-        """Block until the server exits (foreground use); return its exit code."""
+        """Block until the server exits (foreground use); return its exit code.
+
+        Polls instead of blocking in waitpid: a Ctrl-C delivered to another thread of this process does not
+        interrupt a blocking waitpid, and the KeyboardInterrupt would wait for the server to exit on its own."""
         assert self._process is not None, "start() first"
-        return self._process.wait()
+        while True:
+            try:
+                return self._process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                continue
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """SIGTERM (uvicorn shuts down cleanly), SIGKILL after ``timeout_s``. Safe to call twice."""
