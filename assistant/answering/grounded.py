@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.answering import messages as texts
+from assistant.answering.anchors import Anchors
 from assistant.answering.citations import strip_markers
 from assistant.answering.context import Context, build_context
 from assistant.answering.extractive import ExtractiveAnswerer
@@ -126,7 +127,12 @@ class GroundedAnswerer:
         if not context.blocks:
             yield AnswerDone(self._refusal(run, "no_context"))
             return
-        scorer = SupportScorer(context.evidence(), embedder, threshold=self._llm.min_sentence_support)
+        scorer = SupportScorer(
+            context.evidence(),
+            embedder,
+            threshold=self._llm.min_sentence_support,
+            anchors=Anchors.of(prepared.text, run.language),
+        )
         chat = prompt.messages(run.language, context=context.render(), question=prepared.text)
         validator = AnswerValidator(
             scorer,
@@ -235,6 +241,7 @@ class GroundedAnswerer:
             ("unsupported_dropped", counts.unsupported),
             ("injection_echo_dropped", counts.injection_echoes),
             ("question_dropped", counts.questions),
+            ("unanchored_dropped", len(validator.scorer.unanchored)),
         ):
             if count:
                 run.flag(flag)

@@ -4,6 +4,8 @@ Shared by the extractive answerer (mining quotable sentences) and the grounded o
 Support of a sentence by a block, 0-1:
 
 - 0 when the sentence states a number the block does not (invented figures are the costly hallucination here);
+- 0 when the sentence states a figure the question did not give and no passage of the block holding that figure
+  mentions the question's anchors (its numbers, names, pseudonyms: :mod:`assistant.answering.anchors`);
 - else the lexical share: content words of the sentence found in one passage of the block (three consecutive
   sentences and the block's title; accent-folded, crudely stemmed), so that words picked from unrelated parts of a
   block do not add up to support;
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.answering.anchors import Anchors, Passage, anchored, passages
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import content_terms, support
 from assistant.embeddings.ports import Embedder, Vectors
@@ -79,6 +82,7 @@ class _Block:
     numbers: set[str]
     windows: list[set[str]]  # content words of each run of three consecutive sentences (title included)
     units: list[int] = field(default_factory=list)  # rows of the unit matrix
+    passages: list[Passage] = field(default_factory=list)  # for the anchor check
 
 
 class SupportScorer:
@@ -90,6 +94,7 @@ class SupportScorer:
         embedder: Embedder,
         *,
         threshold: float,
+        anchors: Anchors | None = None,
         cosine_floor: float = 0.80,
         cosine_ceiling: float = 0.95,
     ) -> None:
@@ -100,7 +105,10 @@ class SupportScorer:
             title = content_terms(b.title)
             unit_terms = [content_terms(self._unit_texts[row][2]) for row in rows] or [content_terms(b.text)]
             windows = [title.union(*unit_terms[max(0, i - 1) : i + 2]) for i in range(len(unit_terms))]
-            self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows))
+            self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows, passages(b.text, b.title)))
+        self._anchors = anchors
+        self._anchor_misses: set[str] = set()
+        self.unanchored: set[str] = set()  # unsupported sentences whose figure a block states about something else
         self._embedder = embedder
         self.threshold = threshold
         self._floor, self._ceiling = cosine_floor, cosine_ceiling
@@ -172,6 +180,11 @@ class SupportScorer:
         block = self._blocks[index]
         if not numbers(sentence) <= block.numbers:
             return 0.0
+        if self._anchors and not anchored(
+            sentence, self._anchors, block.passages, block.language in ("", self._anchors.language)
+        ):
+            self._anchor_misses.add(sentence)
+            return 0.0
         terms = content_terms(sentence)
         lexical = max(len(terms & window) / len(terms) for window in block.windows) if terms else 0.0
         if lexical >= self.threshold:
@@ -189,7 +202,11 @@ class SupportScorer:
             score = self.score(sentence, language, index)
             if score > best.score:
                 best = Support(index, score)
-        return best if best.score >= self.threshold else Support(None, best.score)
+        if best.score >= self.threshold:
+            return best
+        if sentence in self._anchor_misses:
+            self.unanchored.add(sentence)
+        return Support(None, best.score)
 
     @staticmethod
     def is_neutral(sentence: str) -> bool:

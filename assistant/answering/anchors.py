@@ -1,0 +1,121 @@
+"""Question anchors: the figures and names a question is about, which the passage behind an answer's figure must
+mention.
+
+A small model asked "What was the Lyon Part-Dieu store's revenue in Q3 2024?" may copy the right kind of figure from
+the wrong line: the network's total, another store's row, the neighbouring coefficient of a salary grid. The figure
+is in the context, so the number check passes. The anchor check asks *where* it was found: a figure that the
+question did not give is supported only by a passage that also mentions every anchor of the question.
+
+- Anchors: the years the question names ("2024"), its pseudonym tokens (``<PERSON_…>``), its proper names and
+  acronyms (capitalised words that do not start a sentence: "Barcelone", "Part-Dieu", "RTT"). Other numbers of a
+  question are not anchors: documents restate bounds ("beyond the 43rd hour" is "from the 44th hour" in the pay
+  grid), and a golden question was lost that way.
+- Names are required only from blocks in the question's language ("Barcelone" is "Barcelona" in English), and are
+  not taken from German questions, where every noun is capitalised.
+- The passage of a figure: its sentence (or list item) and the one before it, which often names what it is about
+  ("In Barcelona:"); for a table row, the row, the header row of its table and the line above the table (its
+  caption); plus the block's title in every case. Wider windows let a neighbour's name vouch for the wrong figure
+  ("The standard float is 150 EUR. In Barcelona it is 200 EUR.").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answering.claims import numbers
+from assistant.answering.lexical import content_terms
+from assistant.text import split_sentences
+
+_TOKEN = re.compile(r"<[A-Z][A-Z_]*_[0-9a-f]+>")  # a pseudonym token (privacy.pseudonymizer.TOKEN_PATTERN's form)
+_MARKER = re.compile(r"\[\d+\]")
+_WORD = re.compile(r"<[A-Z][A-Z_]*_[0-9a-f]+>|[^\W\d_][\w'’-]*|[.!?:;]")
+_NO_NAMES = frozenset({"de"})  # languages that capitalise common nouns
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def figures(text: str) -> set[str]:
+    """Numbers of ``text``, leaving out citation markers and the hex digits of pseudonym tokens."""
+    return numbers(_TOKEN.sub(" ", _MARKER.sub(" ", text)))
+
+
+def _names(question: str, language: str) -> frozenset[str]:
+    found: set[str] = set(_TOKEN.findall(question))
+    if language in _NO_NAMES:
+        return frozenset(found)
+    starts_sentence = True
+    for word in _WORD.findall(question):
+        if word in ".!?:;":
+            starts_sentence = True
+            continue
+        if not _TOKEN.fullmatch(word) and word[0].isupper() and not starts_sentence:
+            found |= content_terms(word)
+        starts_sentence = False
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Anchors:
+    numbers: frozenset[str]  # years
+    names: frozenset[str]  # content terms of the names (accent-folded, stemmed), pseudonym tokens as written
+    language: str
+
+    @classmethod
+    def of(cls, question: str, language: str) -> Anchors:
+        years = frozenset(n for n in figures(question) if _YEAR.fullmatch(n))
+        return cls(years, _names(question, language), language)
+
+    def __bool__(self) -> bool:
+        return bool(self.numbers or self.names)
+
+    def new_figures(self, sentence: str) -> set[str]:
+        """The figures a sentence states that the question did not give (what must be anchored)."""
+        return figures(sentence) - self.numbers
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One sentence or table row of a block (``own``: its figures) and its surroundings, for the anchor check."""
+
+    own: frozenset[str]
+    numbers: frozenset[str]
+    terms: frozenset[str]
+
+    def holds(self, anchors: Anchors, same_language: bool) -> bool:
+        if not anchors.numbers <= self.numbers:
+            return False
+        names = anchors.names if same_language else frozenset(n for n in anchors.names if _TOKEN.fullmatch(n))
+        return names <= self.terms
+
+
+def passages(text: str, title: str = "") -> list[Passage]:
+    """One :class:`Passage` per sentence (prose) or row (table) of a block's text."""
+    units: list[tuple[int, str, bool]] = []  # (line, text, is a table row)
+    for number, line in enumerate(text.split("\n")):
+        if " | " in line:
+            units.append((number, line.strip(), True))
+        else:
+            units.extend((number, s, False) for s in split_sentences(line))
+    out = []
+    for index, (_, unit, row) in enumerate(units):
+        if row:
+            first = index
+            while first > 0 and units[first - 1][2] and units[first - 1][0] == units[first][0] - 1:
+                first -= 1
+            around: Sequence[str] = [u[1] for u in units[max(0, first - 1) : first + 1]] + [unit]
+        else:
+            around = [u[1] for u in units[max(0, index - 1) : index + 1]]
+        window = " ".join([*around, title])
+        terms = frozenset(content_terms(window) | set(_TOKEN.findall(window)))
+        out.append(Passage(frozenset(figures(unit)), frozenset(figures(window)), terms))
+    return out
+
+
+def anchored(sentence: str, anchors: Anchors, block: Sequence[Passage], same_language: bool) -> bool:
+    """True when ``sentence`` states no new figure, or when a passage of ``block`` holding one of its new figures
+    also holds every anchor of the question."""
+    new = anchors.new_figures(sentence) if anchors else set()
+    if not new:
+        return True
+    return any(new & p.own and p.holds(anchors, same_language) for p in block)

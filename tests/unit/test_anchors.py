@@ -1,0 +1,101 @@
+"""Question anchors: a figure copied from a passage about something else than the question is not supported."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.anchors import Anchors, anchored, figures, passages
+from assistant.answering.grounding import EvidenceBlock, SupportScorer
+from tests.unit.test_grounding import FakeEmbedder
+
+GRID = EvidenceBlock(
+    "Salaires minimaux 2024 :\nposte | salaire brut\nresponsable de rayon | 1 985 €\n\n"
+    "Salaires minimaux 2025 :\nposte | salaire brut\nresponsable de rayon | 2 017 €",
+    "fr",
+    "Grille des salaires",
+)
+FLOATS = EvidenceBlock("Magasin | fond de caisse\nLyon Part-Dieu | 300 €\nNantes | 200 €", "fr", "Caisse")
+REVENUE = EvidenceBlock(
+    "Le réseau a réalisé 78,4 M€ HT de chiffre d'affaires en 2024. Les soldes ont été conformes.\n\n"
+    "Le magasin de Lyon Part-Dieu a réalisé 2,41 M€ au troisième trimestre 2024.",
+    "fr",
+    "Bilan commercial",
+)
+FUND = EvidenceBlock(
+    "Le fond de caisse standard est de 150 € par caisse.\n\nÀ Barcelone, le fond de caisse est de 200 €.",
+    "fr",
+    "Procédure de caisse",
+)
+TICKET = EvidenceBlock("Le ticket de caisse 042-2-118734 a été annulé par le responsable.", "fr", "Incident")
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "numbers", "names"),
+    [
+        ("Quel est le salaire minimal 2025 d'un responsable de rayon (coefficient 190) ?", "fr", {"2025"}, set()),
+        # bounds are restated by documents ("from the 44th hour"): only years are number anchors
+        ("Les heures sup au-delà de la 43e heure sont majorées de combien ?", "fr", set(), set()),
+        ("Quel montant de fond de caisse utilise-t-on dans la boutique de Barcelone ?", "fr", set(), {"barcel"}),
+        ("Lyon Part-Dieu : quel chiffre d'affaires ?", "fr", set(), {"part", "dieu"}),  # "Lyon" starts the sentence
+        ("Combien de jours de RTT ont les cadres ?", "fr", set(), {"rtt"}),  # acronyms are names too
+        ("Quel est le numéro de <PERSON_cb3e725cbd81d291> ?", "fr", set(), {"<PERSON_cb3e725cbd81d291>"}),
+        ("Wie viele Tage hat ein Kunde Zeit?", "de", set(), set()),  # German capitalises every noun
+        ("Combien de jours pour un retour ?", "fr", set(), set()),
+    ],
+)
+def test_anchors_of_a_question(question: str, language: str, numbers: set[str], names: set[str]) -> None:
+    anchors = Anchors.of(question, language)
+    assert anchors.numbers == numbers
+    assert anchors.names == names
+    assert bool(anchors) is bool(numbers or names)
+
+
+def test_figures_ignore_citation_markers_and_pseudonym_digits() -> None:
+    assert figures("Le numéro de <PERSON_cb3e725cbd81d291> est 12 [1].") == {"12"}
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "block", "expected"),
+    [
+        # the row of the question's year (in the table's caption), or of the year before; the row of its store
+        ("Salaire minimal 2025 d'un responsable de rayon ?", "Il est de 2 017 € [1].", GRID, True),
+        ("Salaire minimal 2025 d'un responsable de rayon ?", "Il est de 1 985 € [1].", GRID, False),
+        ("Fond de caisse du magasin de Nantes ?", "Il est de 200 €.", FLOATS, True),
+        ("Fond de caisse du magasin de Nantes ?", "Il est de 300 €.", FLOATS, False),
+        # the store named in the question, or the network's total
+        ("Chiffre d'affaires du magasin de Lyon Part-Dieu en 2024 ?", "Il a réalisé 2,41 M€.", REVENUE, True),
+        ("Chiffre d'affaires du magasin de Lyon Part-Dieu en 2024 ?", "Il a réalisé 78,4 M€ HT.", REVENUE, False),
+        ("Fond de caisse de la boutique de Barcelone ?", "Il est de 200 €.", FUND, True),
+        ("Fond de caisse de la boutique de Barcelone ?", "Il est de 150 €.", FUND, False),
+        # a person the question names must be in the passage of the figure
+        ("Numéro de sécurité sociale de <PERSON_cb3e725cbd81d291> ?", "C'est le 042-2-118734.", TICKET, False),
+        # nothing to anchor: the question has no anchor, or the sentence no new figure
+        ("Quel est le fond de caisse standard ?", "Il est de 150 €.", FUND, True),
+        ("Fond de caisse de la boutique de Barcelone ?", "Demandez au responsable.", FUND, True),
+        ("Salaire 2025 d'un responsable ?", "En 2025, un responsable est payé 2 017 €.", GRID, True),
+    ],
+)
+def test_a_new_figure_must_come_from_a_passage_about_the_question(
+    question: str, sentence: str, block: EvidenceBlock, expected: bool
+) -> None:
+    anchors = Anchors.of(question, "fr")
+    assert anchored(sentence, anchors, passages(block.text, block.title), same_language=True) is expected
+
+
+def test_names_are_not_required_across_languages_but_numbers_and_pseudonyms_are() -> None:
+    english = Anchors.of("What is the cash float of the Barcelona store in 2025?", "en")
+    block = passages("Le fond de caisse standard est de 150 € en 2025.", "Caisse")
+    assert anchored("It is 150 euros.", english, block, same_language=False)  # "Barcelona" may be translated
+    assert not anchored("It is 150 euros.", Anchors.of("What is the cash float in 2024?", "en"), block, False)
+
+
+def test_support_scorer_drops_an_unanchored_figure_and_reports_it() -> None:
+    question = "Quel est le salaire minimal 2025 d'un responsable de rayon ?"
+    scorer = SupportScorer([GRID], FakeEmbedder(), threshold=0.5, anchors=Anchors.of(question, "fr"))
+    wrong = "Le salaire minimal d'un responsable de rayon est de 1 985 €."
+    right = "Le salaire minimal d'un responsable de rayon est de 2 017 €."
+    assert scorer.best(wrong, "fr").block is None
+    assert scorer.best(right, "fr").block == 0
+    assert scorer.unanchored == {wrong}
+    # without anchors (no question given) the same figure is supported: it is in the block
+    assert SupportScorer([GRID], FakeEmbedder(), threshold=0.5).best(wrong, "fr").block == 0
