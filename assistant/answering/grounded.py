@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -24,52 +24,23 @@ from assistant.answering.citations import strip_markers
 from assistant.answering.context import Context, build_context
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.focus import QuestionFocus
+from assistant.answering.generation_run import USE_CASE, GenerationRun
 from assistant.answering.grounding import SupportScorer
 from assistant.answering.injection import echo_terms
 from assistant.answering.lexical import content_terms
 from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
-from assistant.answering.prompts import PromptTemplate, load_prompt
+from assistant.answering.prompts import load_prompt
 from assistant.answering.validation import AnswerValidator
-from assistant.domain import Answer, Citation, SearchHit
+from assistant.domain import Answer
 from assistant.embeddings.memo import MemoEmbedder
 from assistant.llm.client_settings import LlmSettings
-from assistant.llm.ports import ChatMessage, ChatModel, Completion
+from assistant.llm.ports import ChatMessage, ChatModel
 from assistant.observability.tracing import annotate, span
 from assistant.retrieval.searcher import PreparedQuery, Searcher
 from assistant.settings import AnswerSettings
 from assistant.text import detect_language, words
 
-MODE = "generative"
-USE_CASE = "store_qa"
 _WORDS_TO_JUDGE_LANGUAGE = 8
-
-
-@dataclass
-class _Run:
-    """What one question accumulates across attempts (for the final Answer and the audit log)."""
-
-    started: float
-    language: str
-    hits: list[SearchHit]
-    prompt: PromptTemplate
-    model: str
-    flags: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    relevance: float | None = None
-    question: str = ""  # pseudonymized, for the audit log
-
-    def add_usage(self, completion: Completion) -> None:
-        self.prompt_tokens += completion.prompt_tokens
-        self.completion_tokens += completion.completion_tokens
-        self.model = completion.model or self.model
-        if not completion.usage_reported:
-            self.flag("usage_estimated")  # the endpoint reports no usage for streams: fragments were counted
-
-    def flag(self, name: str) -> None:
-        if name not in self.flags:
-            self.flags.append(name)
 
 
 class GroundedAnswerer:
@@ -107,11 +78,11 @@ class GroundedAnswerer:
         prompt = load_prompt(USE_CASE, self._llm.prompts_dir)
         prepared = self._searcher.prepare_query(question, role, self._answer.top_k, store=store)
         if prepared is None:
-            run = _Run(started, detect_language(question, self._languages), [], prompt, self._chat.model_name)
+            run = GenerationRun(started, detect_language(question, self._languages), [], prompt, self._chat.model_name)
             yield AnswerDone(self._refusal(run, "empty_question"))
             return
         hits = self._searcher.index.search(prepared.request)
-        run = _Run(started, prepared.language, hits, prompt, self._chat.model_name, question=prepared.text)
+        run = GenerationRun(started, prepared.language, hits, prompt, self._chat.model_name, question=prepared.text)
         run.timings["retrieve"] = self._ms(started)
         embedder = MemoEmbedder(self._searcher.embedder)  # focus and support checks embed the same sentences
         query = self._query(prepared)  # (vector, content words) of the pseudonymized question
@@ -165,7 +136,7 @@ class GroundedAnswerer:
         yield AnswerDone(final)
 
     def _attempt(
-        self, chat: list[ChatMessage], validator: AnswerValidator, run: _Run, streaming: bool
+        self, chat: list[ChatMessage], validator: AnswerValidator, run: GenerationRun, streaming: bool
     ) -> Generator[AnswerEvent, None, bool]:
         """One generation; releases kept sentences once the answer language is confirmed."""
         pending: list[str] = []
@@ -211,7 +182,7 @@ class GroundedAnswerer:
             yield AnswerDelta("".join(pending), run.language)
         return verdict
 
-    def _whole(self, chat: list[ChatMessage], run: _Run) -> Iterator[str]:
+    def _whole(self, chat: list[ChatMessage], run: GenerationRun) -> Iterator[str]:
         completion = self._chat.complete(chat, max_tokens=self._llm.max_tokens)
         run.add_usage(completion)
         yield completion.text
@@ -232,7 +203,7 @@ class GroundedAnswerer:
         return self._searcher.embedder.embed_queries([prepared.text])[0], content_terms(prepared.text)
 
     def _final(
-        self, run: _Run, validator: AnswerValidator, context: Context, query: tuple[np.ndarray, set[str]]
+        self, run: GenerationRun, validator: AnswerValidator, context: Context, query: tuple[np.ndarray, set[str]]
     ) -> Answer:
         counts = validator.counts
         for flag, count in (
@@ -260,53 +231,28 @@ class GroundedAnswerer:
             return self._refusal(run, "off_topic", grounding)
         citations = [context.blocks[i].citation() for i in validator.cited.order]
         notice = texts.text("unsupported_removed", run.language) if counts.unsupported else ""
-        return self._answer_of(run, validator.kept_text, citations=citations, notice=notice, grounding=grounding)
+        return self._stopped(run).answer(validator.kept_text, citations=citations, notice=notice, grounding=grounding)
 
-    def _refusal(self, run: _Run, reason: str, grounding: float | None = None) -> Answer:
+    def _refusal(self, run: GenerationRun, reason: str, grounding: float | None = None) -> Answer:
         run.flag(reason)
-        return self._answer_of(run, texts.text("refusal", run.language), refused=True, grounding=grounding)
+        return self._stopped(run).answer(texts.text("refusal", run.language), refused=True, grounding=grounding)
 
-    def _language_fallback(self, run: _Run, prepared: PreparedQuery, context: Context) -> Answer:
+    def _language_fallback(self, run: GenerationRun, prepared: PreparedQuery, context: Context) -> Answer:
         run.flag("language_fallback")
         quarantined = {hit.chunk.chunk_id for hit, _ in context.quarantined}
         clean = [h for h in run.hits if h.chunk.chunk_id not in quarantined]
         extractive = self._extractive.answer_from_hits(
             prepared.text, run.language, clean, query_vector=prepared.request.dense
         )
-        answer = self._answer_of(run, extractive.answer, refused=extractive.refused, citations=extractive.citations)
+        stopped = self._stopped(run)
+        answer = stopped.answer(extractive.answer, refused=extractive.refused, citations=extractive.citations)
         notice = extractive.notice if extractive.refused else texts.text("language_fallback", run.language)
         return replace(answer, mode=extractive.mode, notice=notice, fallback=True)
 
-    def _answer_of(
-        self,
-        run: _Run,
-        text: str,
-        *,
-        refused: bool = False,
-        citations: list[Citation] | None = None,
-        notice: str = "",
-        grounding: float | None = None,
-    ) -> Answer:
+    def _stopped(self, run: GenerationRun) -> GenerationRun:
+        """``run`` with its total time taken now (call when its Answer is built)."""
         run.timings["total"] = self._ms(run.started)
-        return Answer(
-            answer=text,
-            citations=list(citations or []),
-            refused=refused,
-            language=run.language,
-            mode=MODE,
-            notice=notice,
-            hits=run.hits,
-            model=run.model,
-            prompt_version=run.prompt.full_version,
-            use_case=USE_CASE,
-            prompt_tokens=run.prompt_tokens,
-            completion_tokens=run.completion_tokens,
-            timings_ms=dict(run.timings),
-            grounding=grounding,
-            flags=list(run.flags),
-            question=run.question,
-            relevance=run.relevance,
-        )
+        return run
 
     def _ms(self, since: float) -> float:
         return (self._clock() - since) * 1000
