@@ -78,6 +78,7 @@ class Anchors:
 class Passage:
     """One sentence or table row of a block (``own``: its figures) and its surroundings, for the anchor check."""
 
+    text: str
     own: frozenset[str]
     numbers: frozenset[str]
     terms: frozenset[str]
@@ -108,7 +109,7 @@ def passages(text: str, title: str = "") -> list[Passage]:
             around = [u[1] for u in units[max(0, index - 1) : index + 1]]
         window = " ".join([*around, title])
         terms = frozenset(content_terms(window) | set(_TOKEN.findall(window)))
-        out.append(Passage(frozenset(figures(unit)), frozenset(figures(window)), terms))
+        out.append(Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms))
     return out
 
 

@@ -222,8 +222,15 @@ class GroundedAnswerer:
         bare = counts.supported == 0 and said_nothing and not counts.unsupported and not validator.marker_seen
         if bare and validator.quote_evidence(*query, self._answer.min_sentence_support):
             run.flag("evidence_quoted")
+        # the right kind of figure from the wrong line: the line about the question is quoted instead; being verbatim,
+        # the quote stands whatever share of the answer was dropped (the notice says some was)
+        misplaced = counts.supported == 0 and validator.scorer.unanchored and not validator.marker_seen
+        requoted = misplaced and validator.quote_evidence(*query, self._answer.min_sentence_support, anchored_only=True)
+        if requoted:
+            run.flag("evidence_quoted")
         grounding = counts.grounding
-        if grounding is None or counts.supported == 0 or grounding < self._llm.min_grounded_share:
+        too_little = grounding is None or counts.supported == 0 or grounding < self._llm.min_grounded_share
+        if too_little and not requoted:
             return self._refusal(run, "ungrounded", grounding)
         relevance = validator.relevance(*query)
         run.relevance = relevance

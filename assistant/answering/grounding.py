@@ -131,17 +131,33 @@ class SupportScorer:
         return vector
 
     def best_quote(
-        self, query: np.ndarray, query_terms: set[str], among: Sequence[int], min_chars: int = 25
+        self,
+        query: np.ndarray,
+        query_terms: set[str],
+        among: Sequence[int],
+        min_chars: int = 25,
+        *,
+        anchored_only: bool = False,
     ) -> tuple[int, str, float] | None:
-        """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance)."""
+        """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance); with
+        ``anchored_only``, only sentences of blocks in the question's language whose passage names every anchor of
+        the question."""
         vectors = self._unit_vectors()
         best: tuple[int, str, float] | None = None
         for row, (rank, _, sentence) in enumerate(self._unit_texts):
+            if anchored_only and not self._holds_anchors(rank, sentence):
+                continue
             if rank in among and len(sentence) >= min_chars:
                 score = question_relevance(float(vectors[row] @ query), support(query_terms, sentence))
                 if best is None or score > best[2]:
                     best = (rank, sentence, score)
         return best
+
+    def _holds_anchors(self, index: int, sentence: str) -> bool:
+        anchors, block = self._anchors, self._blocks[index]
+        if not anchors or block.language not in ("", anchors.language):
+            return False
+        return any(p.text == sentence and p.holds(anchors, same_language=True) for p in block.passages)
 
     def evidence_relevance(
         self, sentence: str, blocks: Sequence[int], query: np.ndarray, query_terms: set[str], language: str

@@ -117,13 +117,18 @@ class AnswerValidator:
             best = max(best, min(said, evidence))
         return best
 
-    def quote_evidence(self, query: np.ndarray, query_terms: set[str], min_relevance: float) -> bool:
+    def quote_evidence(
+        self, query: np.ndarray, query_terms: set[str], min_relevance: float, *, anchored_only: bool = False
+    ) -> bool:
         """A bare "Yes, it is possible [1]." cannot be checked: quote the sentence of the cited block (of any
         block if none was cited) that best answers the question, so that the answer carries its proof. False
-        when no sentence reaches ``min_relevance``."""
+        when no sentence reaches ``min_relevance``. With ``anchored_only`` (the model's figure came from a passage
+        about something else), any block's sentence that names the question's anchors
+        (:meth:`SupportScorer.best_quote`)."""
         size = len(self.scorer)
         cited = [n - 1 for p in self.kept for n in p.cited if 1 <= n <= size]
-        quote = self.scorer.best_quote(query, query_terms, cited or range(size))
+        among = range(size) if anchored_only else (cited or range(size))
+        quote = self.scorer.best_quote(query, query_terms, among, anchored_only=anchored_only)
         if quote is None or quote[2] < min_relevance:
             return False
         self.add_evidence(quote[0], quote[1])
