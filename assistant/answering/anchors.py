@@ -40,6 +40,17 @@ def figures(text: str) -> set[str]:
     return numbers(_TOKEN.sub(" ", _MARKER.sub(" ", text)))
 
 
+_MEASURE = re.compile(r"\d(?:[\d \u00a0\u202f.,]*\d)?\s*([^\s\d.,;:!?()\[\]]+)")
+_SAME_MEASURE = {"euro": "€", "euros": "€", "eur": "€", "m€": "€", "k€": "€", "pourcent": "%", "percent": "%"}
+
+
+def measures(text: str) -> set[str]:
+    """What the figures of ``text`` count: the word or sign written after each number, folded ("30 jours" ->
+    "jours", "150 euros" and "150 €" -> "€"). A quote that replaces a dropped figure must count the same thing."""
+    found = {m.group(1).casefold() for m in _MEASURE.finditer(_TOKEN.sub(" ", _MARKER.sub(" ", text)))}
+    return {_SAME_MEASURE.get(word, word) for word in found}
+
+
 def _names(question: str, language: str) -> frozenset[str]:
     found: set[str] = set(_TOKEN.findall(question))
     if language in _NO_NAMES:
@@ -82,6 +93,10 @@ class Passage:
     own: frozenset[str]
     numbers: frozenset[str]
     terms: frozenset[str]
+    header: str = ""  # a table row's header row (what its columns are), to quote with it
+
+    def quote(self) -> str:
+        return f"{self.header}\n{self.text}" if self.header else self.text
 
     def holds(self, anchors: Anchors, same_language: bool) -> bool:
         if not anchors.numbers <= self.numbers:
@@ -100,16 +115,18 @@ def passages(text: str, title: str = "") -> list[Passage]:
             units.extend((number, s, False) for s in split_sentences(line))
     out = []
     for index, (_, unit, row) in enumerate(units):
+        header = ""
         if row:
             first = index
             while first > 0 and units[first - 1][2] and units[first - 1][0] == units[first][0] - 1:
                 first -= 1
             around: Sequence[str] = [u[1] for u in units[max(0, first - 1) : first + 1]] + [unit]
+            header = units[first][1] if first != index else ""
         else:
             around = [u[1] for u in units[max(0, index - 1) : index + 1]]
         window = " ".join([*around, title])
         terms = frozenset(content_terms(window) | set(_TOKEN.findall(window)))
-        out.append(Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms))
+        out.append(Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms, header))
     return out
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.anchors import Anchors, Passage, anchored, passages
+from assistant.answering.anchors import Anchors, Passage, anchored, measures, passages
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import content_terms, support
 from assistant.embeddings.ports import Embedder, Vectors
@@ -141,23 +141,32 @@ class SupportScorer:
     ) -> tuple[int, str, float] | None:
         """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance); with
         ``anchored_only``, only sentences of blocks in the question's language whose passage names every anchor of
-        the question."""
+        the question and that count what the unanchored sentences counted (euros for euros, days for days), a table
+        row being returned under its header row."""
         vectors = self._unit_vectors()
+        wanted = set().union(*(measures(s) for s in self.unanchored))
         best: tuple[int, str, float] | None = None
         for row, (rank, _, sentence) in enumerate(self._unit_texts):
-            if anchored_only and not self._holds_anchors(rank, sentence):
+            if rank not in among or len(sentence) < min_chars:
                 continue
-            if rank in among and len(sentence) >= min_chars:
+            quoted: str | None = sentence
+            if anchored_only:
+                same_measure = not wanted or bool(measures(sentence) & wanted)
+                quoted = self._anchored_quote(rank, sentence) if same_measure else None
+            if quoted is not None:
                 score = question_relevance(float(vectors[row] @ query), support(query_terms, sentence))
                 if best is None or score > best[2]:
-                    best = (rank, sentence, score)
+                    best = (rank, quoted, score)
         return best
 
-    def _holds_anchors(self, index: int, sentence: str) -> bool:
+    def _anchored_quote(self, index: int, sentence: str) -> str | None:
+        """``sentence`` as quoted in place of a misplaced figure (a table row with its header row), or None when
+        its passage does not name the question's anchors or its block is in another language than the question."""
         anchors, block = self._anchors, self._blocks[index]
         if not anchors or block.language not in ("", anchors.language):
-            return False
-        return any(p.text == sentence and p.holds(anchors, same_language=True) for p in block.passages)
+            return None
+        held = (p for p in block.passages if p.text == sentence and p.holds(anchors, same_language=True))
+        return next((p.quote() for p in held), None)
 
     def evidence_relevance(
         self, sentence: str, blocks: Sequence[int], query: np.ndarray, query_terms: set[str], language: str

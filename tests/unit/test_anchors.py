@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.anchors import Anchors, anchored, figures, passages
+from assistant.answering.anchors import Anchors, anchored, figures, measures, passages
 from assistant.answering.grounding import EvidenceBlock, SupportScorer
+from assistant.answering.lexical import content_terms
 from tests.unit.test_grounding import FakeEmbedder
 
 GRID = EvidenceBlock(
@@ -99,3 +100,29 @@ def test_support_scorer_drops_an_unanchored_figure_and_reports_it() -> None:
     assert scorer.unanchored == {wrong}
     # without anchors (no question given) the same figure is supported: it is in the block
     assert SupportScorer([GRID], FakeEmbedder(), threshold=0.5).best(wrong, "fr").block == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Il est de 150 euros [1].", {"€"}),
+        ("78,4 M€ HT", {"€"}),
+        ("1 500 € ou 30 jours", {"€", "jours"}),
+        ("+ 25 %", {"%"}),
+        ("Le <PERSON_42d451238eacc848> a 3 cartes.", {"cartes"}),  # the token's hex digits count nothing
+        ("Aucun chiffre ici.", set()),
+    ],
+)
+def test_measures_are_what_figures_count(text: str, expected: set[str]) -> None:
+    assert measures(text) == expected
+
+
+def test_the_quote_in_place_of_a_misplaced_figure_is_a_row_under_its_header() -> None:
+    question = "Quel est le fond de caisse du magasin de Nantes ?"
+    embedder = FakeEmbedder()
+    scorer = SupportScorer([FLOATS], embedder, threshold=0.5, anchors=Anchors.of(question, "fr"))
+    assert scorer.best("Le fond de caisse du magasin de Nantes est de 300 €.", "fr").block is None
+    query = embedder.embed_queries([question])[0]
+    quote = scorer.best_quote(query, content_terms(question), [0], min_chars=8, anchored_only=True)
+    assert quote is not None
+    assert quote[:2] == (0, "Magasin | fond de caisse\nNantes | 200 €")

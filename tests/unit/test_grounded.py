@@ -376,3 +376,13 @@ def test_a_figure_about_something_else_with_no_line_about_the_question_is_refuse
     refused = answer.ask("Quel est le fond de caisse dans la boutique de Madrid ?", "store")
     assert refused.refused
     assert {"unanchored_dropped", "ungrounded"} <= set(refused.flags)
+
+
+def test_a_line_about_the_question_that_counts_something_else_is_not_quoted_in_place_of_a_figure(
+    make: Factory,
+) -> None:
+    """The Lyon revenue question: the only line naming the store and year was an incident report's header."""
+    answer = make(ScriptedChatModel(retours("Le fond de caisse de Barcelone est de 150 jours [{c}].")))
+    refused = answer.ask("Quel est le fond de caisse dans la boutique de Barcelone ?", "store")
+    assert refused.refused  # 150 is the standard float's figure, and the Barcelona line counts euros, not days
+    assert {"unanchored_dropped", "ungrounded"} <= set(refused.flags)
