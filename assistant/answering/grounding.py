@@ -5,7 +5,7 @@ Support of a sentence by a block, 0-1:
 
 - 0 when the sentence states a number the block does not (invented figures are the costly hallucination here);
 - 0 when the sentence states a figure the question did not give and no passage of the block holding that figure
-  mentions the question's anchors (its numbers, names, pseudonyms: :mod:`assistant.answering.anchors`);
+  mentions the question's anchors (its years, names, acronyms, pseudonyms: :mod:`assistant.answering.anchors`);
 - else the lexical share: content words of the sentence found in one passage of the block (three consecutive
   sentences and the block's title; accent-folded, crudely stemmed), so that words picked from unrelated parts of a
   block do not add up to support;
@@ -144,7 +144,7 @@ class SupportScorer:
         the question and that count what the unanchored sentences counted (euros for euros, days for days), a table
         row being returned under its header row."""
         vectors = self._unit_vectors()
-        wanted = set().union(*(measures(s) for s in self.unanchored))
+        wanted = set().union(*(measures(s) for s in self.unanchored)) if anchored_only else set()
         best: tuple[int, str, float] | None = None
         for row, (rank, _, sentence) in enumerate(self._unit_texts):
             if rank not in among or len(sentence) < min_chars:
