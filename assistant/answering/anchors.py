@@ -27,17 +27,26 @@ from dataclasses import dataclass
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import content_terms
 from assistant.text import split_sentences
+from privacy.pseudonymizer import TOKEN_PATTERN
 
-_TOKEN = re.compile(r"<[A-Z][A-Z_]*_[0-9a-f]+>")  # a pseudonym token (privacy.pseudonymizer.TOKEN_PATTERN's form)
 _MARKER = re.compile(r"\[\d+\]")
-_WORD = re.compile(r"<[A-Z][A-Z_]*_[0-9a-f]+>|[^\W\d_][\w'’-]*|[.!?:;]")
+_WORD = re.compile(TOKEN_PATTERN.pattern + r"|[^\W\d_][\w'’-]*|[.!?:;]")  # pseudonym, word or sentence stop
 _NO_NAMES = frozenset({"de"})  # languages that capitalise common nouns
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+def _tokens(text: str) -> set[str]:
+    return {m.group(0) for m in TOKEN_PATTERN.finditer(text)}
+
+
+def _plain(text: str) -> str:
+    """``text`` without citation markers and pseudonym tokens (whose hex digits are no figures)."""
+    return TOKEN_PATTERN.sub(" ", _MARKER.sub(" ", text))
+
+
 def figures(text: str) -> set[str]:
     """Numbers of ``text``, leaving out citation markers and the hex digits of pseudonym tokens."""
-    return numbers(_TOKEN.sub(" ", _MARKER.sub(" ", text)))
+    return numbers(_plain(text))
 
 
 _MEASURE = re.compile(r"\d(?:[\d \u00a0\u202f.,]*\d)?\s*([^\s\d.,;:!?()\[\]]+)")
@@ -47,20 +56,21 @@ _SAME_MEASURE = {"euro": "€", "euros": "€", "eur": "€", "m€": "€", "k�
 def measures(text: str) -> set[str]:
     """What the figures of ``text`` count: the word or sign written after each number, folded ("30 jours" ->
     "jours", "150 euros" and "150 €" -> "€"). A quote that replaces a dropped figure must count the same thing."""
-    found = {m.group(1).casefold() for m in _MEASURE.finditer(_TOKEN.sub(" ", _MARKER.sub(" ", text)))}
+    found = {m.group(1).casefold() for m in _MEASURE.finditer(_plain(text))}
     return {_SAME_MEASURE.get(word, word) for word in found}
 
 
 def _names(question: str, language: str) -> frozenset[str]:
-    found: set[str] = set(_TOKEN.findall(question))
+    found = _tokens(question)
     if language in _NO_NAMES:
         return frozenset(found)
     starts_sentence = True
-    for word in _WORD.findall(question):
+    for match in _WORD.finditer(question):
+        word = match.group(0)
         if word in ".!?:;":
             starts_sentence = True
             continue
-        if not _TOKEN.fullmatch(word) and word[0].isupper() and not starts_sentence:
+        if not TOKEN_PATTERN.fullmatch(word) and word[0].isupper() and not starts_sentence:
             found |= content_terms(word)
         starts_sentence = False
     return frozenset(found)
@@ -101,7 +111,7 @@ class Passage:
     def holds(self, anchors: Anchors, same_language: bool) -> bool:
         if not anchors.numbers <= self.numbers:
             return False
-        names = anchors.names if same_language else frozenset(n for n in anchors.names if _TOKEN.fullmatch(n))
+        names = anchors.names if same_language else frozenset(n for n in anchors.names if TOKEN_PATTERN.fullmatch(n))
         return names <= self.terms
 
 
@@ -125,7 +135,7 @@ def passages(text: str, title: str = "") -> list[Passage]:
         else:
             around = [u[1] for u in units[max(0, index - 1) : index + 1]]
         window = " ".join([*around, title])
-        terms = frozenset(content_terms(window) | set(_TOKEN.findall(window)))
+        terms = frozenset(content_terms(window) | _tokens(window))
         out.append(Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms, header))
     return out
 

@@ -105,7 +105,8 @@ class SupportScorer:
             title = content_terms(b.title)
             unit_terms = [content_terms(self._unit_texts[row][2]) for row in rows] or [content_terms(b.text)]
             windows = [title.union(*unit_terms[max(0, i - 1) : i + 2]) for i in range(len(unit_terms))]
-            self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows, passages(b.text, b.title)))
+            anchored_passages = passages(b.text, b.title) if anchors else []  # only the anchor check reads them
+            self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows, anchored_passages))
         self._anchors = anchors
         self._anchor_misses: set[str] = set()
         self.unanchored: set[str] = set()  # unsupported sentences whose figure a block states about something else
