@@ -114,9 +114,17 @@ class Container:
     def chat_model(self) -> ChatModel:
         from assistant.llm.openai_compat import OpenAiCompatibleChatModel
         from assistant.llm.traced import TracedChatModel
+        from assistant.llm.transcript import RecordingChatModel, ReplayChatModel
 
-        # contacts nothing until the first question
-        return TracedChatModel(OpenAiCompatibleChatModel(self.settings.llm))
+        llm = self.settings.llm
+        model: ChatModel
+        if llm.backend == "replay" and llm.replay_from is not None:
+            model = ReplayChatModel(llm.replay_from)
+        else:
+            model = OpenAiCompatibleChatModel(llm)  # contacts nothing until the first question
+        if llm.record_to is not None:
+            model = RecordingChatModel(model, llm.record_to)
+        return TracedChatModel(model)
 
     @cached_property
     def answerer(self) -> Answerer:
@@ -131,7 +139,7 @@ class Container:
         """The generative answerer with the extractive fallback (or extractive only); its texts are pseudonymized."""
         extractive = ExtractiveAnswerer(self.searcher, self.settings.answer, self.settings.ingestion.languages)
         answerer: Answerer = extractive
-        if self.settings.llm.backend == "openai":
+        if self.settings.llm.backend in ("openai", "replay"):
             from assistant.answering.fallback import FallbackAnswerer
             from assistant.answering.grounded import GroundedAnswerer
 

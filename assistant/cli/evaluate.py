@@ -15,6 +15,7 @@ from assistant.cli.output import container, emit_json, err, out, split_csv
 from assistant.container import Container
 from assistant.errors import ConfigurationError
 from assistant.index.ports import SEARCH_MODES, SearchMode
+from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from eval.golden import GoldenQuestion
@@ -114,6 +115,17 @@ def generation(
     ] = None,
     role: Annotated[str | None, typer.Option(help="Role for every question (default: the question's own).")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N questions.")] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(help="Append the model's completions to this JSON-lines transcript (for --replay)."),
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(
+            help="Serve the completions of this transcript instead of calling the model: re-scores the grounding "
+            "checks on the recorded answers in seconds (latencies then measure the application only)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout (summary and every answer).")] = False,
 ) -> None:
     """Answers through the configured answerer: correct answers, refusals (unanswerable, ACL-denied), citation
@@ -122,7 +134,19 @@ def generation(
     from eval.golden import SAMPLES_GOLDEN
 
     dataset = dataset or SAMPLES_GOLDEN
-    with container(as_json) as root:
+
+    def transcript(settings: Settings) -> Settings:
+        if record and replay:
+            raise ConfigurationError("--record and --replay exclude each other: record against a model, then replay")
+        if replay:
+            llm = settings.llm.model_copy(update={"backend": "replay", "replay_from": replay})
+        elif record:
+            llm = settings.llm.model_copy(update={"record_to": record})
+        else:
+            return settings
+        return settings.model_copy(update={"llm": llm})
+
+    with container(as_json, transcript) as root:
         questions = _questions(dataset, limit)
         with _corpus_container(root, corpus) as c:
 

@@ -27,11 +27,13 @@ def emit_json(payload: Any) -> None:
 
 
 @contextmanager
-def container(as_json: bool) -> Iterator[Container]:
-    """Load settings once, build the container, report errors with their exit code, always close."""
+def container(as_json: bool, adjust: Callable[[Settings], Settings] | None = None) -> Iterator[Container]:
+    """Load settings once (``adjust`` applies command-line overrides), build the container, report errors with
+    their exit code, always close."""
     built: Container | None = None
     try:
-        built = container_factory(load_settings())
+        settings = load_settings()
+        built = container_factory(adjust(settings) if adjust else settings)
         yield built
     except AssistantError as exc:
         if as_json:

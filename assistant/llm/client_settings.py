@@ -10,14 +10,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 
 
 class LlmSettings(BaseModel):
-    backend: Literal["openai", "none"] = Field(
+    backend: Literal["openai", "replay", "none"] = Field(
         "openai",
         description="openai: generative answers from the OpenAI-compatible endpoint at base_url (extractive answers "
-        "take over while it does not answer); none: extractive answers only, no LLM is ever contacted.",
+        "take over while it does not answer); replay: the completions recorded in replay_from, served back to the "
+        "same prompts (re-scores the grounding checks without a model; evaluation only); none: extractive answers "
+        "only, no LLM is ever contacted.",
+    )
+    replay_from: Path | None = Field(
+        None,
+        description="Transcript of recorded completions (JSON lines, see record_to) that the replay backend serves; "
+        "required with backend=replay.",
+    )
+    record_to: Path | None = Field(
+        None,
+        description="Append every completion of the model to this JSON-lines transcript (prompt hash and the "
+        "generated text over pseudonymized context; never the prompt), for `assistant eval generation --replay`.",
     )
     base_url: str = Field(
         "http://127.0.0.1:8089/v1",
@@ -108,3 +120,11 @@ class LlmSettings(BaseModel):
         description="Folder of prompt templates (<use case>.toml) overriding the versioned ones shipped in "
         "assistant/answering/prompts.",
     )
+
+    @model_validator(mode="after")
+    def _replay_needs_transcript(self) -> LlmSettings:
+        if self.backend == "replay" and self.replay_from is None:
+            raise ValueError(
+                "llm.backend=replay needs llm.replay_from (ASSISTANT_LLM_REPLAY_FROM), the transcript to serve"
+            )
+        return self

@@ -1,0 +1,187 @@
+"""Recorded completions: re-score the application's grounding checks on real model output, without the model.
+
+A CPU run of the golden set takes ~30 minutes of generation; the checks that decide what is shown (citations,
+support, anchors, relevance, refusal) take seconds. :class:`RecordingChatModel` appends every completion of the
+real endpoint to a JSON-lines transcript; :class:`ReplayChatModel` (``ASSISTANT_LLM_BACKEND=replay``) serves them
+back to the same prompts, so a change to the checks is measured on the very answers the model gave.
+
+A completion is filed under a key: the SHA-256 of the messages, ``max_tokens`` and ``temperature``. Prompts are
+never written to the transcript (they hold retrieved documents); the completions are what the model wrote over
+pseudonymized context, so they carry pseudonym tokens, not names. A prompt that changed since the recording (another
+context, template or setting) has no completion: replay then raises :class:`LlmRequestError` naming the fix rather
+than inventing an answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from assistant.errors import ConfigurationError
+from assistant.llm.ports import ChatMessage, ChatModel, Completion, LlmRequestError, OnComplete
+
+_FRAGMENT = re.compile(r"\s*\S+|\s+")  # replayed streams come word by word (a real server streams tokens)
+CANCELLED = "cancelled"  # finish reason of a stream the caller closed early (recorded as far as it went)
+
+
+def prompt_key(messages: Sequence[ChatMessage], max_tokens: int | None, temperature: float | None) -> str:
+    payload = json.dumps([[m.role, m.content] for m in messages] + [max_tokens, temperature], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class RecordingChatModel:
+    """Decorator: forwards every call to ``inner`` and appends each completion to ``path`` (created if missing)."""
+
+    def __init__(self, inner: ChatModel, path: Path) -> None:
+        self._inner = inner
+        self._path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+        except OSError as exc:
+            problem = f"cannot record completions to {path}: {exc.strerror}"
+            raise ConfigurationError(f"{problem}; pick a writable path") from None
+
+    @property
+    def model_name(self) -> str:
+        return self._inner.model_name
+
+    def _write(self, key: str, completion: Completion) -> None:
+        with self._path.open("a", encoding="utf-8") as sink:
+            sink.write(json.dumps({"key": key, **asdict(completion)}, ensure_ascii=False) + "\n")
+
+    def complete(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int | None = None, temperature: float | None = None
+    ) -> Completion:
+        completion = self._inner.complete(messages, max_tokens=max_tokens, temperature=temperature)
+        self._write(prompt_key(messages, max_tokens, temperature), completion)
+        return completion
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_complete: OnComplete | None = None,
+    ) -> Iterator[str]:
+        key = prompt_key(messages, max_tokens, temperature)
+        done: list[Completion] = []
+        streamed: list[str] = []
+
+        def finished(completion: Completion) -> None:
+            done.append(completion)
+            self._write(key, completion)
+            if on_complete is not None:
+                on_complete(completion)
+
+        try:
+            for fragment in self._inner.stream(
+                messages, max_tokens=max_tokens, temperature=temperature, on_complete=finished
+            ):
+                streamed.append(fragment)
+                yield fragment
+        except GeneratorExit:  # closed early by the caller (a wrong-language answer): record how far it went
+            if not done and streamed:
+                text = "".join(streamed)
+                self._write(key, Completion(text, self.model_name, 0, len(streamed), CANCELLED, False))
+            raise
+
+    async def astream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_complete: OnComplete | None = None,
+    ) -> AsyncIterator[str]:
+        key = prompt_key(messages, max_tokens, temperature)
+
+        def finished(completion: Completion) -> None:
+            self._write(key, completion)
+            if on_complete is not None:
+                on_complete(completion)
+
+        async for fragment in self._inner.astream(
+            messages, max_tokens=max_tokens, temperature=temperature, on_complete=finished
+        ):
+            yield fragment
+
+
+class ReplayChatModel:
+    """Serves the completions of a transcript to the prompts they were recorded for (the last one wins)."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise ConfigurationError(
+                f"replay transcript {path} does not exist: record one with "
+                "`assistant eval generation --record PATH` against a running model"
+            )
+        self._path = path
+        self._completions: dict[str, Completion] = {}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                key = row.pop("key")  # before Completion(**row): the right-hand side is evaluated first
+                self._completions[key] = Completion(**row)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise ConfigurationError(
+                    f"{path} line {number} is not a recorded completion ({exc}); record the transcript again"
+                ) from None
+        models = {c.model for c in self._completions.values()}
+        self._model = models.pop() if len(models) == 1 else "replay"
+
+    def __len__(self) -> int:
+        return len(self._completions)
+
+    @property
+    def model_name(self) -> str:
+        return self._model
+
+    def _recorded(
+        self, messages: Sequence[ChatMessage], max_tokens: int | None, temperature: float | None
+    ) -> Completion:
+        key = prompt_key(messages, max_tokens, temperature)
+        completion = self._completions.get(key)
+        if completion is None:
+            raise LlmRequestError(
+                f"no completion recorded in {self._path} for this prompt (key {key[:12]}): the question, the "
+                "retrieved context, the prompt template or a generation setting changed since the recording; "
+                "record again with `assistant eval generation --record PATH`"
+            )
+        return completion
+
+    def complete(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int | None = None, temperature: float | None = None
+    ) -> Completion:
+        return self._recorded(messages, max_tokens, temperature)
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_complete: OnComplete | None = None,
+    ) -> Iterator[str]:
+        completion = self._recorded(messages, max_tokens, temperature)
+        yield from _FRAGMENT.findall(completion.text)
+        if on_complete is not None and completion.finish_reason != CANCELLED:
+            on_complete(completion)
+
+    async def astream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_complete: OnComplete | None = None,
+    ) -> AsyncIterator[str]:
+        for fragment in self.stream(messages, max_tokens=max_tokens, temperature=temperature, on_complete=on_complete):
+            yield fragment
