@@ -234,7 +234,7 @@ class GroundedAnswerer:
             return self._refusal(run, "ungrounded", grounding)
         relevance = validator.relevance(*query)
         run.relevance = relevance
-        if relevance < self._llm.min_answer_relevance:
+        if relevance < self._llm.min_answer_relevance and not validator.anchor_confirmed:
             return self._refusal(run, "off_topic", grounding)
         citations = [context.blocks[i].citation() for i in validator.cited.order]
         notice = texts.text("unsupported_removed", run.language) if counts.unsupported else ""

@@ -196,6 +196,18 @@ class SupportScorer:
         lexical = len(query_terms & window) / len(query_terms) if query_terms else 0.0
         return question_relevance(cosine, lexical)
 
+    def anchor_confirmed(self, sentence: str, blocks: Sequence[int]) -> bool:
+        """True when ``sentence`` states a figure the question did not give and a passage of ``blocks`` holding
+        that figure names every anchor of a question that has some ("412,80 EUR" found in the Part-Dieu November
+        2024 incident line): the figure is about what was asked, whatever words the model put around it."""
+        anchors = self._anchors
+        if not anchors or not anchors.new_figures(sentence):
+            return False
+        return any(
+            anchored(sentence, anchors, self._blocks[b].passages, self._blocks[b].language in ("", anchors.language))
+            for b in blocks
+        )
+
     def _similarity(self, sentence: str, block: _Block) -> float:
         if not block.units:
             return 0.0

@@ -117,6 +117,12 @@ class AnswerValidator:
             best = max(best, min(said, evidence))
         return best
 
+    @property
+    def anchor_confirmed(self) -> bool:
+        """A kept sentence states a figure found in a passage naming every anchor of the question
+        (:meth:`SupportScorer.anchor_confirmed`)."""
+        return any(self.scorer.anchor_confirmed(p.text, b) for p, b in zip(self.kept, self.support, strict=True))
+
     def quote_evidence(
         self, query: np.ndarray, query_terms: set[str], min_relevance: float, *, anchored_only: bool = False
     ) -> bool:

@@ -100,7 +100,8 @@ class LlmSettings(BaseModel):
         "(the lower of the two; each 0.6 x rescaled question-sentence cosine + 0.4 x share of the question's words, "
         "the extractive answerer's score); below it the answer, however grounded, is off-topic and refused. Measured "
         "with Qwen2.5-Coder-1.5B on the 86 golden questions (gate off): at 0.45 it refuses 4 of the 9 unanswerable "
-        "or ACL-denied questions the model answered, and 5 of its 35 correct answers.",
+        "or ACL-denied questions the model answered, and 5 of its 35 correct answers. Not applied to a figure found "
+        "in a passage that names every anchor of the question (its years, names, acronyms).",
     )
     unavailable_cooldown_s: float = Field(
         20.0,

@@ -386,3 +386,22 @@ def test_a_line_about_the_question_that_counts_something_else_is_not_quoted_in_p
     refused = answer.ask("Quel est le fond de caisse dans la boutique de Barcelone ?", "store")
     assert refused.refused  # 150 is the standard float's figure, and the Barcelona line counts euros, not days
     assert {"unanchored_dropped", "ungrounded"} <= set(refused.flags)
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "refused"),
+    [
+        # the figure comes from the line naming Barcelona: about what was asked, however it is worded
+        ("Quel est le fond de caisse dans la boutique de Barcelone ?", "À Barcelone : 200 euros [{c}].", False),
+        # no anchor in the question: the relevance gate decides alone
+        ("Quel est le fond de caisse ?", "Le fond de caisse est de 150 euros [{c}].", True),
+        # anchors, but no figure to find in a passage naming them
+        ("Quel est le fond de caisse dans la boutique de Barcelone ?", "Il est compté à l'ouverture [{c}].", True),
+    ],
+)
+def test_a_figure_found_in_the_passage_naming_the_question_anchors_is_not_refused_as_off_topic(
+    make: Factory, question: str, reply: str, refused: bool
+) -> None:
+    answer = make(ScriptedChatModel(retours(reply)), min_answer_relevance=0.99).ask(question, "store")
+    assert answer.refused is refused
+    assert ("off_topic" in answer.flags) is refused
