@@ -12,6 +12,9 @@ question did not give is supported only by a passage that also mentions every an
   grid), and a golden question was lost that way.
 - Names are required only from blocks in the question's language ("Barcelone" is "Barcelona" in English), and are
   not taken from German questions, where every noun is capitalised.
+- Besides, in a block of the answer's language, the passage of a new figure must share a word with what the answer
+  says about it (:func:`described`), anchors aside: whatever the question's anchors, a figure is not "the
+  social-security number" when its row speaks of a ticket.
 - The passage of a figure: its sentence (or list item) and the one before it, which often names what it is about
   ("In Barcelona:"); for a table row, the row, the header row of its table and the line above the table (its
   caption); plus the block's title in every case. Wider windows let a neighbour's name vouch for the wrong figure
@@ -138,6 +141,18 @@ def passages(text: str, title: str = "") -> list[Passage]:
         terms = frozenset(content_terms(window) | _tokens(window))
         out.append(Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms, header))
     return out
+
+
+def described(sentence: str, anchors: Anchors, block: Sequence[Passage]) -> bool:
+    """True when ``sentence`` states no new figure, or when a passage of ``block`` (in the sentence's language)
+    holding one of its new figures shares a word with what the sentence says about it, anchors aside: a ticket
+    number given as "the social-security number of <PERSON_…>" is found in a row that speaks of tickets, not of
+    social security. A sentence of figures and names alone has nothing to compare and passes."""
+    new = anchors.new_figures(sentence)
+    said = {t for t in content_terms(_plain(sentence)) if not t.isdigit()} - anchors.names
+    if not new or not said:
+        return True
+    return any(new & p.own and p.terms & said for p in block)
 
 
 def anchored(sentence: str, anchors: Anchors, block: Sequence[Passage], same_language: bool) -> bool:

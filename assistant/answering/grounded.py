@@ -213,6 +213,7 @@ class GroundedAnswerer:
             ("injection_echo_dropped", counts.injection_echoes),
             ("question_dropped", counts.questions),
             ("unanchored_dropped", len(validator.scorer.unanchored)),
+            ("undescribed_dropped", len(validator.scorer.undescribed)),
         ):
             if count:
                 run.flag(flag)

@@ -6,6 +6,8 @@ Support of a sentence by a block, 0-1:
 - 0 when the sentence states a number the block does not (invented figures are the costly hallucination here);
 - 0 when the sentence states a figure the question did not give and no passage of the block holding that figure
   mentions the question's anchors (its years, names, acronyms, pseudonyms: :mod:`assistant.answering.anchors`);
+- 0 when the block is in the sentence's language and no passage holding the sentence's new figure shares a word
+  with what the sentence says about it (a ticket number given as a social-security number);
 - else the lexical share: content words of the sentence found in one passage of the block (three consecutive
   sentences and the block's title; accent-folded, crudely stemmed), so that words picked from unrelated parts of a
   block do not add up to support;
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.anchors import Anchors, Passage, anchored, measures, passages
+from assistant.answering.anchors import Anchors, Passage, anchored, described, measures, passages
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import content_terms, support
 from assistant.embeddings.ports import Embedder, Vectors
@@ -105,11 +107,13 @@ class SupportScorer:
             title = content_terms(b.title)
             unit_terms = [content_terms(self._unit_texts[row][2]) for row in rows] or [content_terms(b.text)]
             windows = [title.union(*unit_terms[max(0, i - 1) : i + 2]) for i in range(len(unit_terms))]
-            anchored_passages = passages(b.text, b.title) if anchors else []  # only the anchor check reads them
-            self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows, anchored_passages))
+            figure_passages = passages(b.text, b.title) if anchors is not None else []  # figure checks read them
+            self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows, figure_passages))
         self._anchors = anchors
         self._anchor_misses: set[str] = set()
+        self._undescribed: set[str] = set()
         self.unanchored: set[str] = set()  # unsupported sentences whose figure a block states about something else
+        self.undescribed: set[str] = set()  # unsupported sentences whose figure no passage speaks of as they do
         self._embedder = embedder
         self.threshold = threshold
         self._floor, self._ceiling = cosine_floor, cosine_ceiling
@@ -223,6 +227,10 @@ class SupportScorer:
         ):
             self._anchor_misses.add(sentence)
             return 0.0
+        same_language = block.language in ("", language)
+        if self._anchors is not None and same_language and not described(sentence, self._anchors, block.passages):
+            self._undescribed.add(sentence)
+            return 0.0
         terms = content_terms(sentence)
         lexical = max(len(terms & window) / len(terms) for window in block.windows) if terms else 0.0
         if lexical >= self.threshold:
@@ -244,6 +252,8 @@ class SupportScorer:
             return best
         if sentence in self._anchor_misses:
             self.unanchored.add(sentence)
+        if sentence in self._undescribed:
+            self.undescribed.add(sentence)
         return Support(None, best.score)
 
     @staticmethod

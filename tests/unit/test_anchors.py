@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.anchors import Anchors, anchored, figures, measures, passages
+from assistant.answering.anchors import Anchors, anchored, described, figures, measures, passages
 from assistant.answering.grounding import EvidenceBlock, SupportScorer
 from assistant.answering.lexical import content_terms
 from tests.unit.test_grounding import FakeEmbedder
@@ -81,6 +81,57 @@ def test_a_new_figure_must_come_from_a_passage_about_the_question(
 ) -> None:
     anchors = Anchors.of(question, "fr")
     assert anchored(sentence, anchors, passages(block.text, block.title), same_language=True) is expected
+
+
+INCIDENT = EvidenceBlock(
+    "Heure | Action | Par\n18 h 15 | Annulation de la transaction, ticket n° 042-2-118734 | <PERSON_cb3e725cbd81d291>",
+    "fr",
+    "Rapport d'incident — actions réalisées",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "block", "expected"),
+    [
+        # the person is named in the ticket's own row: anchored, but the row speaks of a ticket, not social security
+        (
+            "Quel est le numéro de sécurité sociale de <PERSON_cb3e725cbd81d291> ?",
+            "Le numéro de sécurité sociale de <PERSON_cb3e725cbd81d291> est 042-2-118734 [1].",
+            INCIDENT,
+            False,
+        ),
+        (
+            "Quel ticket a annulé <PERSON_cb3e725cbd81d291> ?",
+            "<PERSON_cb3e725cbd81d291> a annulé le ticket 042-2-118734 [1].",
+            INCIDENT,
+            True,
+        ),
+        # the words of the figure's sentence, of the one before it or of the block title count
+        ("Fond de caisse à Barcelone ?", "Le fond de caisse de Barcelone est de 200 €.", FUND, True),
+        ("Fond de caisse à Barcelone ?", "La procédure prévoit 200 €.", FUND, True),  # "procédure" is in the title
+        ("Fond de caisse à Barcelone ?", "Le loyer de Barcelone est de 200 €.", FUND, False),
+        # nothing to compare: no new figure, or nothing said about it but names and figures
+        ("Fond de caisse à Barcelone ?", "Le loyer de Barcelone est élevé.", FUND, True),
+        ("Fond de caisse à Barcelone ?", "Barcelone : 200 €.", FUND, True),
+    ],
+)
+def test_a_new_figure_must_come_from_a_passage_that_speaks_of_it_as_the_sentence_does(
+    question: str, sentence: str, block: EvidenceBlock, expected: bool
+) -> None:
+    anchors = Anchors.of(question, "fr")
+    assert described(sentence, anchors, passages(block.text, block.title)) is expected
+
+
+def test_support_scorer_drops_a_figure_described_as_something_else_and_reports_it() -> None:
+    question = "Quel est le numéro de sécurité sociale de <PERSON_cb3e725cbd81d291> ?"
+    scorer = SupportScorer([INCIDENT], FakeEmbedder(), threshold=0.3, anchors=Anchors.of(question, "fr"))
+    wrong = "Le numéro de sécurité sociale de <PERSON_cb3e725cbd81d291> est 042-2-118734."
+    assert scorer.best(wrong, "fr").block is None
+    assert scorer.undescribed == {wrong}
+    assert scorer.best("<PERSON_cb3e725cbd81d291> a annulé la transaction du ticket 042-2-118734.", "fr").block == 0
+    english = "The social security number of <PERSON_cb3e725cbd81d291> is 042-2-118734."
+    scorer.best(english, "en")
+    assert english not in scorer.undescribed  # across languages no word is shared: the check does not apply
 
 
 def test_names_are_not_required_across_languages_but_numbers_and_pseudonyms_are() -> None:
