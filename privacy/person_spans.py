@@ -16,6 +16,9 @@ _TITLE_BEFORE = re.compile(
 )
 _EDGE = " \t\n\r.,;:!?()[]{}«»\"“”'’-–—*_#|/"
 _NAME_LIKE = re.compile(r"[^\W\d_]{2,}")
+_NOT_A_NAME = frozenset(
+    {"le", "la", "les", "l'", "l’", "un", "une", "ce", "cette", "the", "a", "el", "der", "die", "das"}
+) | {t.casefold() for t in TITLES}
 PARTICLES = frozenset({"de", "du", "des", "d'", "d’", "le", "la", "les", "van", "von", "der", "den", "da", "di"})
 _TRAILING_STOP = frozenset({"de", "du", "des", "d'", "d’", "le", "la", "les", "chez", "et", "von", "van", "of", "y"})
 _CAPITALISED = r"\p{Lu}[\p{L}'’]*(?:-\p{Lu}[\p{L}'’]*)*"
@@ -51,6 +54,8 @@ def clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
             end -= 1
     span = text[start:end]
     if not span or any(c.isdigit() or c == "@" for c in span) or not _NAME_LIKE.search(span):
+        return None
+    if all(w.casefold() in _NOT_A_NAME for w in span.split()):  # "Le monsieur", "La Madame": no one is named
         return None
     if not any(w[:1].isupper() for w in span.split()):
         return None

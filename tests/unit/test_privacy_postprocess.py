@@ -99,3 +99,19 @@ def test_implausible_persons_are_dropped(text: str) -> None:
     start = text.index("«") + 2 if "«" in text else 0
     end = text.index("»") - 1 if "»" in text else len(text)
     assert spans(text, [Candidate("PERSON", start, end, 0.85, True)]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "kept"),
+    [
+        # articles and civility titles alone name no one (a model answer said "Le monsieur doit vérifier…")
+        ("Le monsieur doit vérifier la commande.", "Le monsieur", []),
+        ("Le Monsieur signe le registre.", "Le Monsieur", []),
+        ("Madame signe le registre.", "Madame", []),
+        # a particle that starts a surname, or a title before a name, still leaves a name
+        ("Le Gall signe le registre.", "Le Gall", [("PERSON", "Le Gall")]),
+        ("M. Le Gall signe le registre.", "M. Le Gall", [("PERSON", "Le Gall")]),
+    ],
+)
+def test_titles_and_articles_alone_are_not_a_person(text: str, tagged: str, kept: list[tuple[str, str]]) -> None:
+    assert spans(text, [cand(text, tagged)]) == kept
