@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import content_terms
-from assistant.text import split_sentences
+from assistant.text import fold, split_sentences
 from privacy.pseudonymizer import TOKEN_PATTERN
 
 _MARKER = re.compile(r"\[\d+\]")
@@ -61,6 +61,20 @@ def measures(text: str) -> set[str]:
     "jours", "150 euros" and "150 €" -> "€"). A quote that replaces a dropped figure must count the same thing."""
     found = {m.group(1).casefold() for m in _MEASURE.finditer(_plain(text))}
     return {_SAME_MEASURE.get(word, word) for word in found}
+
+
+_ASKS_FIGURE = re.compile(
+    r"\b(?:combien|quel(?:le)?s? (?:est (?:le|la) )?(?:montant|prix|delai|taux|nombre|duree|somme|pourcentage|"
+    r"salaire|budget|cout|tarif|remise|hausse|augmentation|perte|plafond)|a partir de quel|jusqu'a quel|"
+    r"how (?:many|much|long)|what (?:amount|price|percentage|discount)|up to what|cuant[oa]s?|que precio|"
+    r"wie (?:viel|viele|lange)|welche[rs]? (?:betrag|preis|zahlungsziel))\b"
+)
+
+
+def asks_for_figure(question: str) -> bool:
+    """Whether ``question`` asks for an amount, a count or a duration ("Combien…", "How many…", "Quel montant…"):
+    a sentence quoted as its answer must then state a figure the question did not give."""
+    return bool(_ASKS_FIGURE.search(fold(question)))
 
 
 def _names(question: str, language: str) -> frozenset[str]:

@@ -19,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.answering import messages as texts
-from assistant.answering.anchors import Anchors
+from assistant.answering.anchors import Anchors, asks_for_figure, figures
 from assistant.answering.citations import strip_markers
 from assistant.answering.context import Context, build_context
 from assistant.answering.extractive import ExtractiveAnswerer
@@ -221,12 +221,15 @@ class GroundedAnswerer:
             return self._refusal(run, "model_refused", counts.grounding)
         said_nothing = counts.neutral or counts.questions  # "Oui, c'est possible." or the question echoed back
         bare = counts.supported == 0 and said_nothing and not counts.unsupported and not validator.marker_seen
-        if bare and validator.quote_evidence(*query, self._answer.min_sentence_support):
+        beyond = frozenset(figures(run.question)) if asks_for_figure(run.question) else None
+        if bare and validator.quote_evidence(*query, self._answer.min_sentence_support, beyond=beyond):
             run.flag("evidence_quoted")
         # the right kind of figure from the wrong line: the line about the question is quoted instead; being verbatim,
         # the quote stands whatever share of the answer was dropped (the notice says some was)
         misplaced = counts.supported == 0 and validator.scorer.unanchored and not validator.marker_seen
-        requoted = misplaced and validator.quote_evidence(*query, self._answer.min_sentence_support, anchored_only=True)
+        requoted = misplaced and validator.quote_evidence(
+            *query, self._answer.min_sentence_support, anchored_only=True, beyond=beyond
+        )
         if requoted:
             run.flag("evidence_quoted")
         grounding = counts.grounding

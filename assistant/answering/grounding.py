@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.anchors import Anchors, Passage, anchored, described, measures, passages
+from assistant.answering.anchors import Anchors, Passage, anchored, described, figures, measures, passages
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import content_terms, support
 from assistant.embeddings.ports import Embedder, Vectors
@@ -143,16 +143,20 @@ class SupportScorer:
         min_chars: int = 25,
         *,
         anchored_only: bool = False,
+        beyond: frozenset[str] | None = None,
     ) -> tuple[int, str, float] | None:
         """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance); with
         ``anchored_only``, only sentences of blocks in the question's language whose passage names every anchor of
         the question and that count what the unanchored sentences counted (euros for euros, days for days), a table
-        row being returned under its header row."""
+        row being returned under its header row. With ``beyond`` (the figures of a question asking for one), only
+        sentences stating another figure."""
         vectors = self._unit_vectors()
         wanted = set().union(*(measures(s) for s in self.unanchored)) if anchored_only else set()
         best: tuple[int, str, float] | None = None
         for row, (rank, _, sentence) in enumerate(self._unit_texts):
             if rank not in among or len(sentence) < min_chars:
+                continue
+            if beyond is not None and not figures(sentence) - beyond:
                 continue
             quoted: str | None = sentence
             if anchored_only:

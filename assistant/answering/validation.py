@@ -124,17 +124,24 @@ class AnswerValidator:
         return any(self.scorer.anchor_confirmed(p.text, b) for p, b in zip(self.kept, self.support, strict=True))
 
     def quote_evidence(
-        self, query: np.ndarray, query_terms: set[str], min_relevance: float, *, anchored_only: bool = False
+        self,
+        query: np.ndarray,
+        query_terms: set[str],
+        min_relevance: float,
+        *,
+        anchored_only: bool = False,
+        beyond: frozenset[str] | None = None,
     ) -> bool:
         """A bare "Yes, it is possible [1]." cannot be checked: quote the sentence of the cited block (of any
         block if none was cited) that best answers the question, so that the answer carries its proof. False
         when no sentence reaches ``min_relevance``. With ``anchored_only`` (the model's figure came from a passage
         about something else), any block's sentence that names the question's anchors
-        (:meth:`SupportScorer.best_quote`)."""
+        (:meth:`SupportScorer.best_quote`). With ``beyond`` (the figures of a question asking for one), only a
+        sentence stating another figure is quoted."""
         size = len(self.scorer)
         cited = [n - 1 for p in self.kept for n in p.cited if 1 <= n <= size]
         among = range(size) if anchored_only else (cited or range(size))
-        quote = self.scorer.best_quote(query, query_terms, among, anchored_only=anchored_only)
+        quote = self.scorer.best_quote(query, query_terms, among, anchored_only=anchored_only, beyond=beyond)
         if quote is None or quote[2] < min_relevance:
             return False
         self.add_evidence(quote[0], quote[1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.anchors import Anchors, anchored, described, figures, measures, passages
+from assistant.answering.anchors import Anchors, anchored, asks_for_figure, described, figures, measures, passages
 from assistant.answering.grounding import EvidenceBlock, SupportScorer
 from assistant.answering.lexical import content_terms
 from tests.unit.test_grounding import FakeEmbedder
@@ -177,3 +177,25 @@ def test_the_quote_in_place_of_a_misplaced_figure_is_a_row_under_its_header() ->
     quote = scorer.best_quote(query, content_terms(question), [0], min_chars=8, anchored_only=True)
     assert quote is not None
     assert quote[:2] == (0, "Magasin | fond de caisse\nNantes | 200 €")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Combien de jours pour retourner un article ?", True),
+        ("Quel montant de fond de caisse utilise-t-on à Barcelone ?", True),
+        ("Quelle hausse de tarif a été accordée à Tissages du Nord ?", True),
+        ("À partir de quel jour d'absence faut-il un certificat ?", True),
+        ("How many loyalty points does a member need?", True),
+        ("Up to what till difference is no explanation needed?", True),
+        ("¿Cuántos días tiene un cliente para devolver un artículo?", True),
+        ("Wie viel Wechselgeld kommt in jede Kasse?", True),
+        # closed, "which" and "how to" questions do not ask for a figure
+        ("Est-ce que les cocottes profitent de l'offre ?", False),
+        ("Quels jours les convoyeurs passent-ils ?", False),
+        ("Comment commander une voiture de fonction ?", False),
+        ("Can employees charge their car at the head office?", False),
+    ],
+)
+def test_questions_that_ask_for_a_figure(question: str, expected: bool) -> None:
+    assert asks_for_figure(question) is expected

@@ -405,3 +405,25 @@ def test_a_figure_found_in_the_passage_naming_the_question_anchors_is_not_refuse
     answer = make(ScriptedChatModel(retours(reply)), min_answer_relevance=0.99).ask(question, "store")
     assert answer.refused is refused
     assert ("off_topic" in answer.flags) is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        # asked for an amount: the quote must state one, not the sentence that merely shares the question's words
+        ("Combien compte-t-on à l'ouverture et à la fermeture de la caisse ?", "Le fond de caisse est de 150 euros."),
+        # not asked for a figure: the closest sentence is quoted
+        (
+            "Quand compte-t-on la caisse, à l'ouverture et à la fermeture ?",
+            "Il est compté à l'ouverture et à la fermeture.",
+        ),
+    ],
+)
+def test_a_question_echoed_back_gets_a_quote_that_answers_what_it_asks(
+    make: Factory, question: str, quoted: str
+) -> None:
+    chat = ScriptedChatModel(retours(question + " [{c}]"))
+    answer = make(chat, min_answer_relevance=0.0).ask(question, "store")  # the quote is judged, not the gate
+    assert not answer.refused
+    assert {"question_dropped", "evidence_quoted"} <= set(answer.flags)
+    assert answer.answer == f"« {quoted} » [1]"
