@@ -86,6 +86,10 @@ class _Block:
     units: list[int] = field(default_factory=list)  # rows of the unit matrix
     passages: list[Passage] = field(default_factory=list)  # for the anchor check
 
+    def written_in(self, language: str) -> bool:
+        """The block is in ``language`` (a block of unknown language counts as any)."""
+        return self.language in ("", language)
+
 
 class SupportScorer:
     """Scores sentences against a fixed list of blocks; embeddings are computed lazily, once per text."""
@@ -172,7 +176,7 @@ class SupportScorer:
         """``sentence`` as quoted in place of a misplaced figure (a table row with its header row), or None when
         its passage does not name the question's anchors or its block is in another language than the question."""
         anchors, block = self._anchors, self._blocks[index]
-        if not anchors or block.language not in ("", anchors.language):
+        if not anchors or not block.written_in(anchors.language):
             return None
         held = (p for p in block.passages if p.text == sentence and p.holds(anchors, same_language=True))
         return next((p.quote() for p in held), None)
@@ -211,10 +215,11 @@ class SupportScorer:
         anchors = self._anchors
         if not anchors or not anchors.new_figures(sentence):
             return False
-        return any(
-            anchored(sentence, anchors, self._blocks[b].passages, self._blocks[b].language in ("", anchors.language))
-            for b in blocks
-        )
+        return any(self._anchored(sentence, anchors, self._blocks[b]) for b in blocks)
+
+    @staticmethod
+    def _anchored(sentence: str, anchors: Anchors, block: _Block) -> bool:
+        return anchored(sentence, anchors, block.passages, block.written_in(anchors.language))
 
     def _similarity(self, sentence: str, block: _Block) -> float:
         if not block.units:
@@ -226,13 +231,14 @@ class SupportScorer:
         block = self._blocks[index]
         if not numbers(sentence) <= block.numbers:
             return 0.0
-        if self._anchors and not anchored(
-            sentence, self._anchors, block.passages, block.language in ("", self._anchors.language)
-        ):
+        if self._anchors and not self._anchored(sentence, self._anchors, block):
             self._anchor_misses.add(sentence)
             return 0.0
-        same_language = block.language in ("", language)
-        if self._anchors is not None and same_language and not described(sentence, self._anchors, block.passages):
+        if (
+            self._anchors is not None
+            and block.written_in(language)
+            and not described(sentence, self._anchors, block.passages)
+        ):
             self._undescribed.add(sentence)
             return 0.0
         terms = content_terms(sentence)
@@ -240,7 +246,7 @@ class SupportScorer:
         if lexical >= self.threshold:
             return lexical
         semantic = self._similarity(sentence, block)
-        if block.language and block.language != language:
+        if not block.written_in(language):
             return max(lexical, semantic)
         return max(lexical, 0.6 * lexical + 0.4 * semantic)
 
