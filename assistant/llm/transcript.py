@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.errors import ConfigurationError
@@ -50,7 +50,8 @@ class RecordingChatModel:
     def model_name(self) -> str:
         return self._inner.model_name
 
-    def _write(self, key: str, completion: Completion) -> None:
+    def write(self, key: str, completion: Completion) -> None:
+        """Append ``completion`` under ``key``."""
         with self._path.open("a", encoding="utf-8") as sink:
             sink.write(json.dumps({"key": key, **asdict(completion)}, ensure_ascii=False) + "\n")
 
@@ -58,7 +59,7 @@ class RecordingChatModel:
         self, messages: Sequence[ChatMessage], *, max_tokens: int | None = None, temperature: float | None = None
     ) -> Completion:
         completion = self._inner.complete(messages, max_tokens=max_tokens, temperature=temperature)
-        self._write(prompt_key(messages, max_tokens, temperature), completion)
+        self.write(prompt_key(messages, max_tokens, temperature), completion)
         return completion
 
     def stream(
@@ -69,26 +70,15 @@ class RecordingChatModel:
         temperature: float | None = None,
         on_complete: OnComplete | None = None,
     ) -> Iterator[str]:
-        key = prompt_key(messages, max_tokens, temperature)
-        done: list[Completion] = []
-        streamed: list[str] = []
-
-        def finished(completion: Completion) -> None:
-            done.append(completion)
-            self._write(key, completion)
-            if on_complete is not None:
-                on_complete(completion)
-
+        take = _Take(self, prompt_key(messages, max_tokens, temperature), on_complete)
         try:
             for fragment in self._inner.stream(
-                messages, max_tokens=max_tokens, temperature=temperature, on_complete=finished
+                messages, max_tokens=max_tokens, temperature=temperature, on_complete=take.finished
             ):
-                streamed.append(fragment)
+                take.fragments.append(fragment)
                 yield fragment
-        except GeneratorExit:  # closed early by the caller (a wrong-language answer): record how far it went
-            if not done and streamed:
-                text = "".join(streamed)
-                self._write(key, Completion(text, self.model_name, 0, len(streamed), CANCELLED, False))
+        except GeneratorExit:
+            take.closed_early()
             raise
 
     async def astream(
@@ -99,17 +89,40 @@ class RecordingChatModel:
         temperature: float | None = None,
         on_complete: OnComplete | None = None,
     ) -> AsyncIterator[str]:
-        key = prompt_key(messages, max_tokens, temperature)
+        take = _Take(self, prompt_key(messages, max_tokens, temperature), on_complete)
+        try:
+            async for fragment in self._inner.astream(
+                messages, max_tokens=max_tokens, temperature=temperature, on_complete=take.finished
+            ):
+                take.fragments.append(fragment)
+                yield fragment
+        except GeneratorExit:
+            take.closed_early()
+            raise
 
-        def finished(completion: Completion) -> None:
-            self._write(key, completion)
-            if on_complete is not None:
-                on_complete(completion)
 
-        async for fragment in self._inner.astream(
-            messages, max_tokens=max_tokens, temperature=temperature, on_complete=finished
-        ):
-            yield fragment
+@dataclass
+class _Take:
+    """One streamed generation being recorded: written when it completes, or as far as it went when the caller
+    closes the stream early (a wrong-language answer); a generation that fails is not written."""
+
+    recorder: RecordingChatModel
+    key: str
+    on_complete: OnComplete | None
+    fragments: list[str] = field(default_factory=list)
+    done: bool = False
+
+    def finished(self, completion: Completion) -> None:
+        self.done = True
+        self.recorder.write(self.key, completion)
+        if self.on_complete is not None:
+            self.on_complete(completion)
+
+    def closed_early(self) -> None:
+        if not self.done and self.fragments:
+            text = "".join(self.fragments)
+            model = self.recorder.model_name
+            self.recorder.write(self.key, Completion(text, model, 0, len(self.fragments), CANCELLED, False))
 
 
 class ReplayChatModel:

@@ -84,12 +84,23 @@ def test_a_changed_prompt_is_refused_not_answered(tmp_path: Path) -> None:
         _collect(replay.stream([ChatMessage("user", "?")]))
 
 
-def test_a_stream_closed_early_is_recorded_as_far_as_it_went(tmp_path: Path) -> None:
+async def _two_then_close(recorder: RecordingChatModel) -> list[str]:
+    stream = recorder.astream(ASK)
+    first = [await anext(stream), await anext(stream)]
+    await stream.aclose()  # type: ignore[attr-defined]
+    return first
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_a_stream_closed_early_is_recorded_as_far_as_it_went(tmp_path: Path, asynchronous: bool) -> None:
     path = tmp_path / "t.jsonl"
     recorder = RecordingChatModel(ScriptedChatModel(ANSWER, fragment=5), path)
-    stream = recorder.stream(ASK)
-    first = [next(stream), next(stream)]
-    stream.close()  # type: ignore[attr-defined]
+    if asynchronous:
+        first = asyncio.run(_two_then_close(recorder))
+    else:
+        stream = recorder.stream(ASK)
+        first = [next(stream), next(stream)]
+        stream.close()  # type: ignore[attr-defined]
     replay = ReplayChatModel(path)
     done: list[Completion] = []
     assert "".join(_collect(replay.stream(ASK, on_complete=done.append))) == "".join(first)
