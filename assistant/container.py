@@ -12,6 +12,7 @@ from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.ports import Answerer
 from assistant.answering.revealing import RevealingAnswerer
 from assistant.embeddings.ports import Embedder
+from assistant.errors import ConfigurationError
 from assistant.index.ports import LexicalBoost, SparseEncoder, VectorIndex
 from assistant.index.traced import TracedIndex
 from assistant.llm.ports import ChatModel
@@ -119,7 +120,14 @@ class Container:
         llm = self.settings.llm
         model: ChatModel
         if llm.backend == "replay" and llm.replay_from is not None:
-            model = ReplayChatModel(llm.replay_from)
+            # recording too: prompts the transcript lacks go to the live model (only they cost a generation)
+            if llm.record_to is not None and llm.record_to.resolve() == llm.replay_from.resolve():
+                raise ConfigurationError(
+                    f"llm.record_to and llm.replay_from both name {llm.record_to}: record into a new file "
+                    "(it gets the whole run, replayed and generated)"
+                )
+            live = OpenAiCompatibleChatModel(llm) if llm.record_to is not None else None
+            model = ReplayChatModel(llm.replay_from, missing=live)
         else:
             model = OpenAiCompatibleChatModel(llm)  # contacts nothing until the first question
         if llm.record_to is not None:

@@ -117,7 +117,10 @@ def generation(
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N questions.")] = None,
     record: Annotated[
         Path | None,
-        typer.Option(help="Append the model's completions to this JSON-lines transcript (for --replay)."),
+        typer.Option(
+            help="Append the model's completions to this JSON-lines transcript (for --replay). With --replay OLD: "
+            "prompts OLD lacks go to the model, and this file gets the whole run."
+        ),
     ] = None,
     replay: Annotated[
         Path | None,
@@ -136,14 +139,14 @@ def generation(
     dataset = dataset or SAMPLES_GOLDEN
 
     def transcript(settings: Settings) -> Settings:
-        if record and replay:
-            raise ConfigurationError("--record and --replay exclude each other: record against a model, then replay")
+        update: dict[str, object] = {}
         if replay:
-            llm = settings.llm.model_copy(update={"backend": "replay", "replay_from": replay})
-        elif record:
-            llm = settings.llm.model_copy(update={"record_to": record})
-        else:
+            update.update(backend="replay", replay_from=replay)
+        if record:
+            update.update(record_to=record)
+        if not update:
             return settings
+        llm = settings.llm.model_copy(update=update)
         return settings.model_copy(update={"llm": llm})
 
     with container(as_json, transcript) as root:

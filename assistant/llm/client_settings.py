@@ -29,7 +29,8 @@ class LlmSettings(BaseModel):
     record_to: Path | None = Field(
         None,
         description="Append every completion of the model to this JSON-lines transcript (prompt hash and the "
-        "generated text over pseudonymized context; never the prompt), for `assistant eval generation --replay`.",
+        "generated text over pseudonymized context; never the prompt), for `assistant eval generation --replay`. "
+        "With backend=replay too, prompts that replay_from lacks go to the live endpoint (a different file).",
     )
     base_url: str = Field(
         "http://127.0.0.1:8089/v1",

@@ -9,7 +9,8 @@ A completion is filed under a key: the SHA-256 of the messages, ``max_tokens`` a
 never written to the transcript (they hold retrieved documents); the completions are what the model wrote over
 pseudonymized context, so they carry pseudonym tokens, not names. A prompt that changed since the recording (another
 context, template or setting) has no completion: replay then raises :class:`LlmRequestError` naming the fix rather
-than inventing an answer.
+than inventing an answer, or, given a ``missing`` model (``--replay OLD --record NEW``), asks that model: a change
+that alters a few prompts then costs only their generations, and the new transcript holds the whole run.
 """
 
 from __future__ import annotations
@@ -126,15 +127,17 @@ class _Take:
 
 
 class ReplayChatModel:
-    """Serves the completions of a transcript to the prompts they were recorded for (the last one wins)."""
+    """Serves the completions of a transcript to the prompts they were recorded for (the last one wins); a prompt
+    with none goes to ``missing`` when given (the live model), else raises :class:`LlmRequestError`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, missing: ChatModel | None = None) -> None:
         if not path.is_file():
             raise ConfigurationError(
                 f"replay transcript {path} does not exist: record one with "
                 "`assistant eval generation --record PATH` against a running model"
             )
         self._path = path
+        self._missing = missing
         self._completions: dict[str, Completion] = {}
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
@@ -159,10 +162,11 @@ class ReplayChatModel:
 
     def _recorded(
         self, messages: Sequence[ChatMessage], max_tokens: int | None, temperature: float | None
-    ) -> Completion:
+    ) -> Completion | None:
+        """The completion recorded for this prompt; None when there is none and a ``missing`` model will answer."""
         key = prompt_key(messages, max_tokens, temperature)
         completion = self._completions.get(key)
-        if completion is None:
+        if completion is None and self._missing is None:
             raise LlmRequestError(
                 f"no completion recorded in {self._path} for this prompt (key {key[:12]}): the question, the "
                 "retrieved context, the prompt template or a generation setting changed since the recording; "
@@ -173,7 +177,11 @@ class ReplayChatModel:
     def complete(
         self, messages: Sequence[ChatMessage], *, max_tokens: int | None = None, temperature: float | None = None
     ) -> Completion:
-        return self._recorded(messages, max_tokens, temperature)
+        completion = self._recorded(messages, max_tokens, temperature)
+        if completion is None:
+            assert self._missing is not None  # _recorded raised otherwise
+            return self._missing.complete(messages, max_tokens=max_tokens, temperature=temperature)
+        return completion
 
     def stream(
         self,
@@ -184,6 +192,12 @@ class ReplayChatModel:
         on_complete: OnComplete | None = None,
     ) -> Iterator[str]:
         completion = self._recorded(messages, max_tokens, temperature)
+        if completion is None:
+            assert self._missing is not None  # _recorded raised otherwise
+            yield from self._missing.stream(
+                messages, max_tokens=max_tokens, temperature=temperature, on_complete=on_complete
+            )
+            return
         yield from _FRAGMENT.findall(completion.text)
         if on_complete is not None and completion.finish_reason != CANCELLED:
             on_complete(completion)
@@ -196,5 +210,12 @@ class ReplayChatModel:
         temperature: float | None = None,
         on_complete: OnComplete | None = None,
     ) -> AsyncIterator[str]:
+        if self._recorded(messages, max_tokens, temperature) is None:
+            assert self._missing is not None  # _recorded raised otherwise
+            async for fragment in self._missing.astream(
+                messages, max_tokens=max_tokens, temperature=temperature, on_complete=on_complete
+            ):
+                yield fragment
+            return
         for fragment in self.stream(messages, max_tokens=max_tokens, temperature=temperature, on_complete=on_complete):
             yield fragment

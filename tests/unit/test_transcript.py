@@ -138,6 +138,40 @@ def test_a_missing_transcript_says_how_to_record_one(tmp_path: Path) -> None:
         ReplayChatModel(tmp_path / "absent.jsonl")
 
 
+@pytest.mark.parametrize("call", ["complete", "stream", "astream"])
+def test_a_prompt_missing_from_the_transcript_goes_to_the_live_model_and_is_recorded(tmp_path: Path, call: str) -> None:
+    old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
+    RecordingChatModel(ScriptedChatModel(ANSWER), old).complete(ASK)
+    live = ScriptedChatModel("Fresh answer [2].")
+    model = RecordingChatModel(ReplayChatModel(old, missing=live), new)
+    changed = [ASK[0], ChatMessage("user", "Délai de retour sans ticket ?")]
+    for messages, expected in ((ASK, ANSWER), (changed, "Fresh answer [2].")):
+        done: list[Completion] = []
+        if call == "complete":
+            text = model.complete(messages).text
+        elif call == "stream":
+            text = "".join(model.stream(messages, on_complete=done.append))
+        else:
+
+            async def collect(messages: list[ChatMessage] = messages, done: list[Completion] = done) -> str:
+                return "".join([f async for f in model.astream(messages, on_complete=done.append)])
+
+            text = asyncio.run(collect())
+        assert text == expected
+        assert call == "complete" or [c.text for c in done] == [expected]
+    assert live.calls == [changed]  # only the prompt the transcript lacked cost a generation
+    keys = [json.loads(line)["key"] for line in new.read_text(encoding="utf-8").splitlines()]
+    assert keys == [prompt_key(ASK, None, None), prompt_key(changed, None, None)]  # the whole run
+
+
+def test_recording_into_the_replayed_transcript_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    RecordingChatModel(ScriptedChatModel(ANSWER), path).complete(ASK)
+    settings = Settings(data_dir=tmp_path / "d", llm={"backend": "replay", "replay_from": path, "record_to": path})
+    with pytest.raises(ConfigurationError, match="new file"):
+        _ = Container(settings).chat_model
+
+
 def test_replay_backend_requires_a_transcript() -> None:
     with pytest.raises(ValueError, match="ASSISTANT_LLM_REPLAY_FROM"):
         Settings(llm={"backend": "replay"})
