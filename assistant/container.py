@@ -152,8 +152,12 @@ class Container:
             from assistant.answering.grounded import GroundedAnswerer
 
             s = self.settings
+            from assistant.answering.translation import LlmQueryTranslator
+
+            languages = s.ingestion.languages
+            translator = LlmQueryTranslator(self.chat_model, languages) if s.llm.translate_queries_to else None
             grounded = GroundedAnswerer(
-                self.searcher, self.chat_model, extractive, s.answer, s.llm, s.ingestion.languages
+                self.searcher, self.chat_model, extractive, s.answer, s.llm, languages, translator=translator
             )
             answerer = FallbackAnswerer(grounded, extractive, cooldown_s=s.llm.unavailable_cooldown_s)
         return answerer

@@ -223,6 +223,16 @@ class Settings(BaseSettings):
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
 
+    @model_validator(mode="after")
+    def _translation_languages_known(self) -> Settings:
+        unknown = [lang for lang in self.llm.translate_queries_to if lang not in self.ingestion.languages]
+        if unknown:
+            raise ValueError(
+                f"llm.translate_queries_to names {unknown}, which the language detector does not know; use some of "
+                f"ingestion.languages {self.ingestion.languages} or add them there"
+            )
+        return self
+
     @classmethod
     def settings_customise_sources(
         cls,

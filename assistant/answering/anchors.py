@@ -11,14 +11,17 @@ question did not give is supported only by a passage that also mentions every an
   question are not anchors: documents restate bounds ("beyond the 43rd hour" is "from the 44th hour" in the pay
   grid), and a golden question was lost that way.
 - Names are required only from blocks in the question's language ("Barcelone" is "Barcelona" in English), and are
-  not taken from German questions, where every noun is capitalised.
+  not taken from German questions, where every noun is capitalised. A block in the language of a translation of
+  the question (searched too, :mod:`assistant.answering.translation`) is held to the translation's anchors.
 - Besides, in a block of the answer's language, the passage of a new figure must share a word with what the answer
   says about it (:func:`described`), anchors aside: whatever the question's anchors, a figure is not "the
   social-security number" when its row speaks of a ticket.
 - The passage of a figure: its sentence (or list item) and the one before it, which often names what it is about
   ("In Barcelona:"); for a table row, the row, the header row of its table and the line above the table (its
   caption); plus the block's title in every case. Wider windows let a neighbour's name vouch for the wrong figure
-  ("The standard float is 150 EUR. In Barcelona it is 200 EUR.").
+  ("The standard float is 150 EUR. In Barcelona it is 200 EUR."). Besides, the names (not the years, nor the
+  pseudonyms) of its document's opening, when the context holds it: a document's first chunk says what the whole
+  document is about.
 """
 
 from __future__ import annotations
@@ -107,9 +110,27 @@ class Anchors:
     def __bool__(self) -> bool:
         return bool(self.numbers or self.names)
 
+    def required_names(self, same_language: bool) -> frozenset[str]:
+        """The names a passage must hold: all of them in the question's language, else its pseudonym tokens."""
+        return self.names if same_language else frozenset(n for n in self.names if TOKEN_PATTERN.fullmatch(n))
+
     def new_figures(self, sentence: str) -> set[str]:
         """The figures a sentence states that the question did not give (what must be anchored)."""
         return figures(sentence) - self.numbers
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The anchors one block is checked against, and whether their names apply there (else only the years and
+    pseudonym tokens do)."""
+
+    anchors: Anchors
+    same_language: bool
+
+    @property
+    def applies(self) -> bool:
+        """Something is checked: a figure found there is then confirmed as being about the question."""
+        return bool(self.anchors.numbers or self.anchors.required_names(self.same_language))
 
 
 @dataclass(frozen=True)
@@ -121,6 +142,7 @@ class Passage:
     numbers: frozenset[str]
     terms: frozenset[str]
     header: str = ""  # a table row's header row (what its columns are), to quote with it
+    scope: frozenset[str] = frozenset()  # names of its document's opening: they vouch for names, not for figures
 
     def quote(self) -> str:
         return f"{self.header}\n{self.text}" if self.header else self.text
@@ -128,12 +150,14 @@ class Passage:
     def holds(self, anchors: Anchors, same_language: bool) -> bool:
         if not anchors.numbers <= self.numbers:
             return False
-        names = anchors.names if same_language else frozenset(n for n in anchors.names if TOKEN_PATTERN.fullmatch(n))
-        return names <= self.terms
+        return anchors.required_names(same_language) <= self.terms | self.scope
 
 
-def passages(text: str, title: str = "") -> list[Passage]:
-    """One :class:`Passage` per sentence (prose) or row (table) of a block's text."""
+def passages(text: str, title: str = "", scope: str = "") -> list[Passage]:
+    """One :class:`Passage` per sentence (prose) or row (table) of a block's text; ``scope``: the opening of the
+    block's document when the context holds it (where the minutes of a negotiation name the Elche factory whose
+    price table comes three sections later)."""
+    scope_terms = frozenset(content_terms(scope))
     units: list[tuple[int, str, bool]] = []  # (line, text, is a table row)
     for number, line in enumerate(text.split("\n")):
         if " | " in line:
@@ -153,7 +177,7 @@ def passages(text: str, title: str = "") -> list[Passage]:
             around = [u[1] for u in units[max(0, index - 1) : index + 1]]
         window = " ".join([*around, title])
         terms = frozenset(content_terms(window) | _tokens(window))
-        out.append(Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms, header))
+        out.append(Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms, header, scope_terms))
     return out
 
 

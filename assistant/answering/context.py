@@ -19,8 +19,10 @@ class ContextBlock:
     chunk: Chunk
     text: str  # what the model sees (possibly cut at a line or sentence end)
 
-    def evidence(self) -> EvidenceBlock:
-        return EvidenceBlock(self.text, self.chunk.language, f"{self.chunk.title} {self.chunk.section}")
+    def evidence(self, opening: ContextBlock | None = None) -> EvidenceBlock:
+        """What the support and anchor checks read; ``opening``: the first chunk of the same document, if shown."""
+        scope = opening.text if opening is not None and opening is not self else ""
+        return EvidenceBlock(self.text, self.chunk.language, f"{self.chunk.title} {self.chunk.section}", scope)
 
     def citation(self) -> Citation:
         return Citation(self.chunk.source, self.chunk.chunk_id, self.chunk.title)
@@ -42,7 +44,8 @@ class Context:
         return "\n\n".join(b.render() for b in self.blocks)
 
     def evidence(self) -> list[EvidenceBlock]:
-        return [b.evidence() for b in self.blocks]
+        openings = {b.chunk.doc_id: b for b in self.blocks if b.chunk.chunk_index == 0}
+        return [b.evidence(openings.get(b.chunk.doc_id)) for b in self.blocks]
 
 
 def cut(text: str, limit: int) -> str:

@@ -1,6 +1,7 @@
 """The generative answerer: an LLM writes, the application decides what may be shown.
 
-Retrieval (pseudonymized question, role filter inside the index) -> numbered context (injected chunks quarantined,
+Retrieval (pseudonymized question, also searched as translated into the documents' main languages, role filter
+inside the index) -> numbered context (injected chunks quarantined,
 documents fenced as data, character budget) -> one streamed generation -> every sentence checked as it completes
 (citations validated against the numbered blocks and repaired from sentence support, unsupported sentences
 dropped) -> answer language enforced (one retry with a stronger instruction, then the extractive answer) -> the
@@ -30,6 +31,7 @@ from assistant.answering.injection import echo_terms
 from assistant.answering.lexical import content_terms
 from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
 from assistant.answering.prompts import load_prompt
+from assistant.answering.translation import QueryTranslator, translated_wordings
 from assistant.answering.validation import AnswerValidator
 from assistant.domain import Answer
 from assistant.embeddings.memo import MemoEmbedder
@@ -53,9 +55,11 @@ class GroundedAnswerer:
         llm_settings: LlmSettings,
         languages: Sequence[str],
         *,
+        translator: QueryTranslator | None = None,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self._searcher = searcher
+        self._translator = translator
         self._chat = chat
         self._extractive = extractive
         self._answer = answer_settings
@@ -81,9 +85,14 @@ class GroundedAnswerer:
             run = GenerationRun(started, detect_language(question, self._languages), [], prompt, self._chat.model_name)
             yield AnswerDone(self._refusal(run, "empty_question"))
             return
-        hits = self._searcher.index.search(prepared.request)
-        run = GenerationRun(started, prepared.language, hits, prompt, self._chat.model_name, question=prepared.text)
-        run.timings["retrieve"] = self._ms(started)
+        run = GenerationRun(started, prepared.language, [], prompt, self._chat.model_name, question=prepared.text)
+        translated = (
+            translated_wordings(self._translator, self._searcher, prepared, self._llm.translate_queries_to, run)
+            if self._translator is not None
+            else []
+        )
+        hits = run.hits = self._searcher.retrieve(prepared, *translated)
+        run.timings["retrieve"] = self._ms(started) - run.timings.get("translate", 0.0)
         embedder = MemoEmbedder(self._searcher.embedder)  # focus and support checks embed the same sentences
         query = self._query(prepared)  # (vector, content words) of the pseudonymized question
         focus = QuestionFocus(embedder, query[0], prepared.text) if self._llm.focus_context else None
@@ -103,6 +112,7 @@ class GroundedAnswerer:
             embedder,
             threshold=self._llm.min_sentence_support,
             anchors=Anchors.of(prepared.text, run.language),
+            translated=[Anchors.of(wording.text, wording.language) for wording in translated],
         )
         chat = prompt.messages(run.language, context=context.render(), question=prepared.text)
         validator = AnswerValidator(

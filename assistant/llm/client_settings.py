@@ -79,6 +79,12 @@ class LlmSettings(BaseModel):
         description="Character budget of the numbered context (the model window is 4,096 tokens, ~3.5 chars per "
         "token in French, shared with the instructions and the answer).",
     )
+    translate_queries_to: list[str] = Field(
+        default_factory=lambda: ["fr"],
+        description="Main languages of the documents: a question in another language is also searched as translated "
+        "into each (one short generation each, ~3 s on the CPU default), and the rankings are fused. Its scope words "
+        "('in our French stores') then find the documents written in that language. [] searches as asked only.",
+    )
     min_sentence_support: float = Field(
         0.5,
         ge=0,

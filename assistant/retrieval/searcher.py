@@ -7,10 +7,20 @@ from dataclasses import dataclass
 
 from assistant.domain import SearchHit
 from assistant.embeddings.ports import Embedder
-from assistant.index.ports import Fusion, IndexQuery, LexicalBoost, SearchMode, SparseEncoder, VectorIndex
+from assistant.index.ports import (
+    AccessFilter,
+    Fusion,
+    IndexQuery,
+    LexicalBoost,
+    SearchMode,
+    SparseEncoder,
+    VectorIndex,
+)
 from assistant.observability.tracing import span
 from assistant.retrieval.access import AccessPolicy
 from assistant.text import detect_language
+
+RRF_K = 60  # reciprocal rank fusion constant (as in Qdrant and the literature)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,31 @@ class Searcher:
         if self._protect_query is not None:  # the question is pseudonymized like the documents were
             with span("pseudonymize", assistant__texts=1):
                 query = self._protect_query(query, language)
+        return self._encode(query, language, access, top_k, mode)
+
+    def rephrase(self, prepared: PreparedQuery, text: str, language: str) -> PreparedQuery:
+        """The same search (access filter, size, mode) for another wording of an already pseudonymized question:
+        its translation. ``text`` must come from ``prepared.text``, never from the raw question."""
+        request = prepared.request
+        return self._encode(text, language, request.access, request.top_k, request.mode)
+
+    def retrieve(self, first: PreparedQuery, *others: PreparedQuery) -> list[SearchHit]:
+        """The hits of ``first``; with other wordings, each is searched and the rankings are fused by reciprocal
+        rank (a chunk found by several wordings adds up its shares) into ``first``'s ``top_k``. The fused hits carry
+        their fused score."""
+        if not others:
+            return self._index.search(first.request)
+        fused: dict[str, float] = {}
+        chunks: dict[str, SearchHit] = {}
+        for prepared in (first, *others):
+            for rank, hit in enumerate(self._index.search(prepared.request), 1):
+                key = hit.chunk.chunk_id
+                fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
+                chunks.setdefault(key, hit)
+        ranked = sorted(fused, key=lambda key: -fused[key])[: first.request.top_k]
+        return [SearchHit(chunks[key].chunk, fused[key]) for key in ranked]
+
+    def _encode(self, query: str, language: str, access: AccessFilter, top_k: int, mode: SearchMode) -> PreparedQuery:
         with span("embed", assistant__texts=1, assistant__mode=mode):
             dense = self._embedder.embed_queries([query])[0].tolist() if mode != "sparse" else None
             sparse = self._sparse.encode_query(query, language) if mode != "dense" else None

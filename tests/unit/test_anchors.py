@@ -134,6 +134,57 @@ def test_support_scorer_drops_a_figure_described_as_something_else_and_reports_i
     assert english not in scorer.undescribed  # across languages no word is shared: the check does not apply
 
 
+PRICES = "Punto | Acuerdo\nPrecio por par (FOB) | 21,40 €\nPedido mínimo | 600 pares"
+OPENING = "Reunión del 14 de octubre de 2024 en las instalaciones del proveedor, polígono industrial de Elche."
+
+
+@pytest.mark.parametrize(
+    ("question", "scope", "expected"),
+    [
+        # the minutes' opening names the Elche factory: its price table, three sections later, is about it
+        ("¿Qué precio por par se acordó con el fabricante de Elche?", OPENING, True),
+        ("¿Qué precio por par se acordó con el fabricante de Elche?", "", False),
+        # another place stays unanchored; the opening's years do not vouch for a figure
+        ("¿Qué precio por par se acordó con el fabricante de Valencia?", OPENING, False),
+        ("¿Qué precio por par se acordó en 2024?", OPENING, False),
+    ],
+)
+def test_the_opening_of_a_document_vouches_for_its_names_not_its_years(
+    question: str, scope: str, expected: bool
+) -> None:
+    block = passages(PRICES, "Acta de negociación — 3. Resultados", scope)
+    assert anchored("Se acordó a 21,40 € [1].", Anchors.of(question, "es"), block, same_language=True) is expected
+
+
+FLOAT_FR = EvidenceBlock("Le fond de caisse standard est de 150 € par caisse.", "fr", "Procédure de caisse")
+FLOAT_BCN = EvidenceBlock("À Barcelona, le fond de caisse est de 200 € par caisse.", "fr", "Procédure de caisse")
+BARCELONA = "What is the cash float of the Barcelona store?"
+TRANSLATED = "Quel est le fond de caisse de la boutique de Barcelona ?"
+
+
+@pytest.mark.parametrize(
+    ("block", "sentence", "translation", "confirmed", "unanchored"),
+    [
+        # no translation: the English name is not required from a French block, nor does that block confirm anything
+        (FLOAT_FR, "It is 150 euros.", None, False, False),
+        (FLOAT_BCN, "It is 200 euros.", None, False, False),
+        # searched in French too: the block is held to the translation's anchors
+        (FLOAT_FR, "It is 150 euros.", TRANSLATED, False, True),
+        (FLOAT_BCN, "It is 200 euros.", TRANSLATED, True, False),
+    ],
+)
+def test_a_block_in_a_translations_language_is_held_to_the_translations_anchors(
+    block: EvidenceBlock, sentence: str, translation: str | None, confirmed: bool, unanchored: bool
+) -> None:
+    translated = [Anchors.of(translation, "fr")] if translation else []
+    scorer = SupportScorer(
+        [block], FakeEmbedder(), threshold=0.5, anchors=Anchors.of(BARCELONA, "en"), translated=translated
+    )
+    assert scorer.anchor_confirmed(sentence, [0]) is confirmed
+    scorer.best(sentence, "en")
+    assert (sentence in scorer.unanchored) is unanchored
+
+
 def test_names_are_not_required_across_languages_but_numbers_and_pseudonyms_are() -> None:
     english = Anchors.of("What is the cash float of the Barcelona store in 2025?", "en")
     block = passages("Le fond de caisse standard est de 150 € en 2025.", "Caisse")

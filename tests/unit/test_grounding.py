@@ -182,3 +182,39 @@ def test_evidence_in_another_language_is_judged_by_embedding_alone() -> None:
     assert (
         scorer.evidence_relevance("It lasts 5 working days at most.", [0], query, content_terms(english), "en") == 1.0
     )
+
+
+class AngleEmbedder:
+    """Puts each listed sentence at a chosen cosine from every other text (all other texts coincide)."""
+
+    model_name = "angle"
+    dimension = 2
+
+    def __init__(self, cosines: dict[str, float]) -> None:
+        self._cosines = cosines
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        rows = [[c, (1 - c * c) ** 0.5] for c in (self._cosines.get(t, 1.0) for t in texts)]
+        return np.array(rows, dtype=np.float32).reshape(len(texts), 2)
+
+    embed_queries = embed_passages
+
+
+@pytest.mark.parametrize(
+    ("cosine", "supported"),
+    [
+        (0.86, True),  # a faithful English restatement of the French line (multilingual-e5-small: 0.84-0.87)
+        (0.80, False),
+        (0.74, False),
+    ],
+)
+def test_across_languages_the_cosine_scale_starts_lower(cosine: float, supported: bool) -> None:
+    english = "The customer has 30 days to bring an item back with the receipt."
+    scorer = SupportScorer([RETOURS], AngleEmbedder({english: cosine}), threshold=0.5)
+    assert (scorer.best(english, "en").block == 0) is supported
+    # the lower scale is for other languages only: in French the same cosine never supports a sentence on its own
+    paraphrase = "Un mois maximum, justificatif exigé, 30."
+    assert (
+        SupportScorer([RETOURS], AngleEmbedder({paraphrase: cosine}), threshold=0.5).best(paraphrase, "fr").block
+        is None
+    )
