@@ -26,6 +26,11 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _UNITS = (
     r"€|\$|£|%|CHF\b|EUR\b|euros?\b|jours?\b|days?\b|d[ií]as?\b|tage?n?\b|heures?\b|hours?\b|horas?\b"
     r"|stunden?\b|mois\b|months?\b|mes(?:es)?\b|monate?n?\b|semaines?\b|weeks?\b|ans\b|years?\b|points?\b"
+    # a month after the marker: the day was replaced ("by [2] March", "avant le [1] mai", "el [3] de mayo")
+    r"|(?:de\s+)?(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre"
+    r"|january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+    r"|januar|februar|m[äa]rz|juni|juli|oktober|dezember)\b"
 )
 _MARKER_AS_VALUE = re.compile(rf"(?:{MARKER.pattern})\s*(?:{_UNITS})", re.IGNORECASE)
 _DANGLING = frozenset(

@@ -130,6 +130,12 @@ class GroundedAnswerer:
             ]
             validator = AnswerValidator(scorer, run.language, prompt.refusal_marker, validator.echo_terms)
             in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
+        follow_up = prompt.follow_up("value_retry", run.language)
+        if in_language and follow_up and self._value_missing(validator):  # nothing was shown: ask once more
+            run.flag("value_retry")
+            retry = [ChatMessage("assistant", validator.raw_text), ChatMessage("user", follow_up)]
+            validator = AnswerValidator(scorer, run.language, prompt.refusal_marker, validator.echo_terms)
+            in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
         if not in_language:
             yield AnswerDone(self._language_fallback(run, prepared, context))
             return
@@ -191,6 +197,13 @@ class GroundedAnswerer:
             run.timings.setdefault("first_sentence", self._ms(run.started))
             yield AnswerDelta("".join(pending), run.language)
         return verdict
+
+    @staticmethod
+    def _value_missing(validator: AnswerValidator) -> bool:
+        """A sentence lacked its value ("The request must be submitted by [2] March.") and none was supported or
+        shown; the model did not refuse."""
+        counts = validator.counts
+        return bool(counts.unfinished) and not (counts.supported or counts.neutral or validator.marker_seen)
 
     def _whole(self, chat: list[ChatMessage], run: GenerationRun) -> Iterator[str]:
         completion = self._chat.complete(chat, max_tokens=self._llm.max_tokens)

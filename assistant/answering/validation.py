@@ -30,6 +30,7 @@ class ValidationCounts:
     invalid_citations: int = 0
     injection_echoes: int = 0
     questions: int = 0  # sentences that ask instead of answer (dropped, not counted against grounding)
+    unfinished: int = 0  # of the unsupported: sentences whose value is missing ("est de [3] €", "is [2].")
 
     @property
     def checkable(self) -> int:
@@ -154,6 +155,7 @@ class AnswerValidator:
             self.counts.questions += 1
         elif piece.unfinished:
             self.counts.unsupported += 1
+            self.counts.unfinished += 1
         elif self.echo_terms and content_terms(piece.text) & self.echo_terms:
             self.counts.injection_echoes += 1
         else:

@@ -101,6 +101,10 @@ def test_cited_text_renumbers_blocks_in_order_of_first_use() -> None:
         ("Die Frist beträgt [2] Tage.", True),
         ("The opening hours of the Lille store are [1].", True),
         ("Le délai est de [1].", True),
+        ("The summer holiday request must be submitted by [2] March.", True),  # the day replaced
+        ("La demande est à déposer avant le [1] mai.", True),
+        ("Se cierra el [3] de diciembre.", True),
+        ("La demande est à déposer avant le 31 mars [1].", False),
         ("Le pack est [3] à 49,95 €.", False),  # a misplaced marker, the value is there
         ("Le fond de caisse est de 150 € [1].", False),
         ("Le client a 30 jours pour retourner un article [1].", False),

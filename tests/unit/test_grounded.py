@@ -163,7 +163,7 @@ def retours(text: str) -> Reply:
             retours("Le client a [{r}] jours pour retourner un article avec son ticket de caisse."),
             True,
             "Je n'ai pas trouvé",
-            ["ungrounded", "unsupported_dropped"],
+            ["ungrounded", "unsupported_dropped", "value_retry"],  # asked once more, same answer: refused
             id="marker-in-place-of-the-value",
         ),
         pytest.param(
@@ -206,7 +206,7 @@ def test_answers_are_validated_sentence_by_sentence(
     assert answer.answer.startswith(shown)
     assert set(flags) <= set(answer.flags)
     assert "injection_quarantined" in answer.flags  # the trap chunk is retrieved for every retours question
-    assert len(chat.calls) == 1
+    assert len(chat.calls) == (2 if "value_retry" in flags else 1)
     if refused:
         assert answer.citations == []
         assert "responsable" in answer.answer  # the escalation hint
@@ -270,6 +270,41 @@ def test_wrong_language_is_retried_once_with_a_stronger_instruction(make: Factor
     assert len(chat.calls) == 2
     assert chat.calls[1][-2].role == "assistant"
     assert "uniquement en français" in chat.calls[1][-1].content
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_an_answer_whose_value_is_a_citation_marker_is_asked_once_more(make: Factory, streamed: bool) -> None:
+    chat = ScriptedChatModel(
+        retours("Le client a [{r}] jours pour retourner un article avec son ticket."),
+        retours("Le client a 30 jours pour retourner un article avec son ticket [{r}]."),
+    )
+    answerer = make(chat)
+    if streamed:
+        events = list(answerer.stream(QUESTION, "store"))
+        shown = [e.text for e in events if isinstance(e, AnswerDelta)]
+        assert all("30 jours" in text for text in shown)  # the first answer was never shown
+        final = events[-1]
+        assert isinstance(final, AnswerDone)
+        answer = final.answer
+    else:
+        answer = answerer.ask(QUESTION, "store")
+    assert not answer.refused and answer.answer.startswith("Le client a 30 jours")
+    assert "value_retry" in answer.flags and len(chat.calls) == 2
+    assert chat.calls[1][-2].role == "assistant" and "la valeur elle-même" in chat.calls[1][-1].content
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Le client a 30 jours pour retourner un article avec son ticket [1].",  # the value is there
+        "Le client a [1] jours pour retourner un article. Il présente son ticket de caisse [1].",  # one kept
+        "NO_ANSWER",
+    ],
+)
+def test_no_value_retry_when_something_was_answered_or_refused(make: Factory, reply: str) -> None:
+    chat = ScriptedChatModel(reply, "Le client a 30 jours pour retourner un article avec son ticket [1].")
+    answer = make(chat).ask(QUESTION, "store")
+    assert "value_retry" not in answer.flags and len(chat.calls) == 1
 
 
 def test_wrong_language_twice_falls_back_to_the_extractive_answer(make: Factory) -> None:
