@@ -1,11 +1,12 @@
 """The generative answerer: an LLM writes, the application decides what may be shown.
 
 Retrieval (pseudonymized question, also searched as translated into the documents' main languages, role filter
-inside the index) -> numbered context (injected chunks quarantined,
-documents fenced as data, character budget) -> one streamed generation -> every sentence checked as it completes
-(citations validated against the numbered blocks and repaired from sentence support, unsupported sentences
-dropped) -> answer language enforced (one retry with a stronger instruction, then the extractive answer) -> the
-answer, or a refusal with the escalation hint when the model refused or too little of what it wrote is supported.
+inside the index) -> numbered context (injected chunks quarantined, documents fenced as data, character budget) ->
+one streamed generation -> every sentence checked as it completes (citations validated against the numbered blocks
+and repaired from sentence support, unsupported sentences dropped) -> answer language enforced (one retry with a
+stronger instruction, then the extractive answer) -> an answer that only lacked its value ("by [2] March") asked for
+once more -> the answer, or a refusal with the escalation hint when the model refused or too little of what it
+wrote is supported.
 
 Raises :class:`assistant.llm.ports.LlmUnavailableError` when the endpoint does not answer (see
 :class:`assistant.answering.fallback.FallbackAnswerer`).
