@@ -25,6 +25,11 @@ PSEUDONYM_KEY_FILE = "pseudonym.key"
 TOKEN_PATTERN = re.compile(rf"<([A-Z][A-Z_]*)_([0-9a-f]{{{TOKEN_HEX_CHARS}}})>")
 
 
+def tokens_in(text: str) -> set[str]:
+    """The pseudonym tokens written in ``text`` (``<PERSON_…>``), as written."""
+    return {m.group(0) for m in TOKEN_PATTERN.finditer(text)}
+
+
 def pseudonym_key(settings: PrivacySettings) -> Secret:
     """The HMAC key: the setting if given, else the generated ``secrets_dir/pseudonym.key``."""
     return resolve_key(settings.pseudonym_key, settings.secrets_dir, PSEUDONYM_KEY_FILE, "pseudonym_key")

@@ -33,16 +33,12 @@ from dataclasses import dataclass
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import content_terms
 from assistant.text import fold, split_sentences
-from privacy.pseudonymizer import TOKEN_PATTERN
+from privacy.pseudonymizer import TOKEN_PATTERN, tokens_in
 
 _MARKER = re.compile(r"\[\d+\]")
 _WORD = re.compile(TOKEN_PATTERN.pattern + r"|[^\W\d_][\w'’-]*|[.!?:;]")  # pseudonym, word or sentence stop
 _NO_NAMES = frozenset({"de"})  # languages that capitalise common nouns
 _YEAR = re.compile(r"(?:19|20)\d\d")
-
-
-def _tokens(text: str) -> set[str]:
-    return {m.group(0) for m in TOKEN_PATTERN.finditer(text)}
 
 
 def _plain(text: str) -> str:
@@ -81,7 +77,7 @@ def asks_for_figure(question: str) -> bool:
 
 
 def _names(question: str, language: str) -> frozenset[str]:
-    found = _tokens(question)
+    found = tokens_in(question)
     if language in _NO_NAMES:
         return frozenset(found)
     starts_sentence = True
@@ -176,7 +172,7 @@ def passages(text: str, title: str = "", scope: str = "") -> list[Passage]:
         else:
             around = [u[1] for u in units[max(0, index - 1) : index + 1]]
         window = " ".join([*around, title])
-        terms = frozenset(content_terms(window) | _tokens(window))
+        terms = frozenset(content_terms(window) | tokens_in(window))
         out.append(Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms, header, scope_terms))
     return out
 

@@ -88,7 +88,9 @@ class GroundedAnswerer:
             return
         run = GenerationRun(started, prepared.language, [], prompt, self._chat.model_name, question=prepared.text)
         translated = (
-            translated_wordings(self._translator, self._searcher, prepared, self._llm.translate_queries_to, run)
+            translated_wordings(
+                self._translator, self._searcher, prepared, self._llm.translate_queries_to, run, self._clock
+            )
             if self._translator is not None
             else []
         )

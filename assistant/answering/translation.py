@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,7 +25,7 @@ from assistant.llm.ports import ChatMessage, ChatModel, Completion, LlmRequestEr
 from assistant.observability.tracing import annotate, span
 from assistant.retrieval.searcher import PreparedQuery, Searcher
 from assistant.text import detect_language
-from privacy.pseudonymizer import TOKEN_PATTERN
+from privacy.pseudonymizer import tokens_in
 
 VERSION = "query_translation@1"
 _NAMES = {"fr": "French", "en": "English", "es": "Spanish", "de": "German", "it": "Italian", "nl": "Dutch"}
@@ -78,10 +78,6 @@ class LlmQueryTranslator:
         return checked(question, completion, target, self._languages)
 
 
-def _tokens(text: str) -> set[str]:
-    return {m.group(0) for m in TOKEN_PATTERN.finditer(text)}
-
-
 def checked(question: str, completion: Completion, target: str, languages: Sequence[str]) -> Translation:
     """``completion`` as a usable translation of ``question`` into ``target``, or the reason it is not one."""
     lines = [line for line in completion.text.strip().splitlines() if line.strip()]
@@ -90,7 +86,7 @@ def checked(question: str, completion: Completion, target: str, languages: Seque
         return Translation(None, target, completion, "empty")
     if len(text) > _MAX_GROWTH * len(question) + 40:
         return Translation(None, target, completion, "too long")
-    if not _tokens(question) <= _tokens(text):
+    if not tokens_in(question) <= tokens_in(text):
         return Translation(None, target, completion, "pseudonym token lost")
     if detect_language(text, languages, default="") != target:
         return Translation(None, target, completion, "not in the target language")
@@ -100,7 +96,12 @@ def checked(question: str, completion: Completion, target: str, languages: Seque
 
 
 def translated_wordings(
-    translator: QueryTranslator, searcher: Searcher, prepared: PreparedQuery, targets: Sequence[str], run: GenerationRun
+    translator: QueryTranslator,
+    searcher: Searcher,
+    prepared: PreparedQuery,
+    targets: Sequence[str],
+    run: GenerationRun,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> list[PreparedQuery]:
     """The question as translated into each of ``targets`` but its own language, encoded for search like
     ``prepared`` (flags ``question_translated`` / ``translation_unusable``; usage and time added to ``run``)."""
@@ -108,11 +109,11 @@ def translated_wordings(
     for target in targets:
         if target == prepared.language:
             continue
-        began = time.perf_counter()
+        began = clock()
         with span("translate_query", assistant__source=prepared.language, assistant__target=target) as current:
             translation = translator.translate(prepared.text, prepared.language, target)
             annotate(current, assistant__usable=translation.text is not None, assistant__problem=translation.problem)
-        run.timings["translate"] = run.timings.get("translate", 0.0) + (time.perf_counter() - began) * 1000
+        run.timings["translate"] = run.timings.get("translate", 0.0) + (clock() - began) * 1000
         if translation.completion is not None:
             run.add_usage(translation.completion)
         if translation.text is None:
