@@ -22,12 +22,17 @@ question did not give is supported only by a passage that also mentions every an
   ("The standard float is 150 EUR. In Barcelona it is 200 EUR."). Besides, the names (not the years, nor the
   pseudonyms) of its document's opening, when the context holds it: a document's first chunk says what the whole
   document is about.
+- Years in a table's header: where the header row dates its columns ("Salaire minimal 2024 | Salaire minimal
+  2025"), a figure of a row answers for the question's year only from that year's column, and a figure the
+  context's tables give only under other years' columns is taken from no passage (:func:`misdated`): an HR note
+  that repeats the 2024 minimum does not make it the 2025 one. In place of such a figure, its row is quoted under
+  its header (:func:`quotable`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.claims import numbers
@@ -139,9 +144,26 @@ class Passage:
     terms: frozenset[str]
     header: str = ""  # a table row's header row (what its columns are), to quote with it
     scope: frozenset[str] = frozenset()  # names of its document's opening: they vouch for names, not for figures
+    cells: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()  # a table row's (figures, header years) per column
 
     def quote(self) -> str:
         return f"{self.header}\n{self.text}" if self.header else self.text
+
+    def dated(self, figure: str, anchors: Anchors) -> bool | None:
+        """Whether ``figure`` stands in this table row under a column headed with the question's years (True) or
+        only under columns headed with other years (False: 1 985 EUR under "Salaire minimal 2024" when 2025 is
+        asked and the grid has a 2025 column); None when that does not apply (not its figure, no column headed
+        with a year of the question, the figure only in undated columns)."""
+        headed = frozenset().union(*(years for _, years in self.cells))
+        asked = anchors.numbers & headed
+        under = [years for cell, years in self.cells if figure in cell and years]
+        if figure not in self.own or not asked or not under:
+            return None
+        return any(asked <= years for years in under)
+
+    def states(self, found: set[str], anchors: Anchors) -> bool:
+        """Whether one of the figures ``found`` is this passage's own, and not only under another year's column."""
+        return any(f in self.own and self.dated(f, anchors) is not False for f in found)
 
     def holds(self, anchors: Anchors, same_language: bool) -> bool:
         if not anchors.numbers <= self.numbers:
@@ -173,8 +195,23 @@ def passages(text: str, title: str = "", scope: str = "") -> list[Passage]:
             around = [u[1] for u in units[max(0, index - 1) : index + 1]]
         window = " ".join([*around, title])
         terms = frozenset(content_terms(window) | tokens_in(window))
-        out.append(Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms, header, scope_terms))
+        cells = _columns(unit, header)
+        out.append(
+            Passage(unit, frozenset(figures(unit)), frozenset(figures(window)), terms, header, scope_terms, cells)
+        )
     return out
+
+
+def _columns(row: str, header: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """(figures of the cell, years of its header cell) for each column of a table row; () when the row has no
+    header row of as many cells."""
+    cells, heads = row.split(" | "), header.split(" | ")
+    if not header or len(cells) != len(heads):
+        return ()
+    return tuple(
+        (frozenset(figures(cell)), frozenset(n for n in figures(head) if _YEAR.fullmatch(n)))
+        for cell, head in zip(cells, heads, strict=True)
+    )
 
 
 def described(sentence: str, anchors: Anchors, block: Sequence[Passage]) -> bool:
@@ -189,10 +226,38 @@ def described(sentence: str, anchors: Anchors, block: Sequence[Passage]) -> bool
     return any(new & p.own and p.terms & said for p in block)
 
 
+def misdated(sentence: str, anchors: Anchors, context: Iterable[Passage]) -> set[str]:
+    """The new figures of ``sentence`` that the context's tables give only under columns of other years than the
+    question's, where they have a column of its year: whatever other passage repeats 1 985 EUR (an HR note:
+    "from 1 845 EUR to 1 985 EUR"), the salary grid says it is the 2024 minimum, not the 2025 one asked for."""
+    if not anchors.numbers:
+        return set()
+    context = list(context)
+    out = set()
+    for figure in anchors.new_figures(sentence):
+        verdicts = {p.dated(figure, anchors) for p in context} - {None}
+        if verdicts == {False}:
+            out.add(figure)
+    return out
+
+
+def quotable(passage: Passage, anchors: Anchors, context: Sequence[Passage], redated: set[str]) -> bool:
+    """Whether ``passage`` (of a block in the question's language) may be quoted in place of a misplaced figure: it
+    names every anchor of the question and does not state only figures the tables date to another year. When the
+    misplaced figures were such (``redated``), only a table row holding one of them under another year's column
+    is: the grid row, under its header, shows the question's year beside it."""
+    if not passage.holds(anchors, same_language=True):
+        return False
+    if redated:
+        return any(passage.dated(figure, anchors) is False for figure in redated)
+    new = anchors.new_figures(passage.text)
+    return not new or misdated(passage.text, anchors, context) != new
+
+
 def anchored(sentence: str, anchors: Anchors, block: Sequence[Passage], same_language: bool) -> bool:
     """True when ``sentence`` states no new figure, or when a passage of ``block`` holding one of its new figures
     also holds every anchor of the question."""
     new = anchors.new_figures(sentence) if anchors else set()
     if not new:
         return True
-    return any(new & p.own and p.holds(anchors, same_language) for p in block)
+    return any(p.states(new, anchors) and p.holds(anchors, same_language) for p in block)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.answering import messages
-from assistant.answering.grounding import passage_sentences, question_relevance
 from assistant.answering.lexical import content_terms, support
+from assistant.answering.relevance import passage_sentences, question_relevance
 from assistant.domain import Answer, Citation, SearchHit
 from assistant.retrieval.searcher import Searcher
 from assistant.settings import AnswerSettings

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answering.grounding import question_relevance
 from assistant.answering.lexical import content_terms, support
+from assistant.answering.relevance import question_relevance
 from assistant.embeddings.ports import Embedder, Vectors
 from assistant.text import split_sentences
 

@@ -25,42 +25,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.anchors import Anchors, Applied, Passage, anchored, described, figures, measures, passages
+from assistant.answering.anchors import (
+    Anchors,
+    Applied,
+    Passage,
+    anchored,
+    described,
+    figures,
+    measures,
+    misdated,
+    passages,
+    quotable,
+)
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import content_terms, support
+from assistant.answering.relevance import passage_sentences, question_relevance, rescale
 from assistant.embeddings.ports import Embedder, Vectors
-from assistant.text import split_sentences
 
 _MIN_UNIT_CHARS = 8  # table rows and short list items are evidence too
 _POLARITY = content_terms(
     "oui non possible impossible exact exactement correct bien sûr yes no not possible impossible exactly indeed "
     "sí no posible imposible ja nein möglich unmöglich genau sì possibile impossibile esatto"
 )
-
-
-def passage_sentences(texts: Sequence[str], min_chars: int) -> list[tuple[int, int, str]]:
-    """(text number, position, sentence) for every sentence of every text; lines (list items, table rows) are kept
-    apart; positions count every sentence, kept or not, so neighbours stay neighbours."""
-    out: list[tuple[int, int, str]] = []
-    for rank, text in enumerate(texts):
-        position = 0
-        for line in text.split("\n"):
-            for sentence in split_sentences(line):
-                if len(sentence) >= min_chars:
-                    out.append((rank, position, sentence))
-                position += 1
-    return out
-
-
-def rescale(cosine: float, floor: float, ceiling: float) -> float:
-    """Map an embedding cosine from the model's useful band [floor, ceiling] to 0-1 (0 below the band)."""
-    return max(0.0, (cosine - floor) / (ceiling - floor))
-
-
-def question_relevance(cosine: float, lexical_share: float) -> float:
-    """How well a sentence answers a question: 0.6 x the question-sentence cosine rescaled from e5's band
-    [0.70, 0.95] + 0.4 x the share of the question's content words it contains (the extractive answerer's score)."""
-    return 0.6 * rescale(cosine, 0.70, 0.95) + 0.4 * lexical_share
 
 
 @dataclass(frozen=True)
@@ -119,6 +105,7 @@ class SupportScorer:
             figure_passages = passages(b.text, b.title, b.scope) if anchors is not None else []  # for figure checks
             self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows, figure_passages))
         self._anchors = anchors
+        self._context = [p for block in self._blocks for p in block.passages]  # for dates across tables
         self._translated = tuple(translated)  # anchors of the question's translations (search wordings)
         self._anchor_misses: set[str] = set()
         self._undescribed: set[str] = set()
@@ -166,6 +153,7 @@ class SupportScorer:
         sentences stating another figure."""
         vectors = self._unit_vectors()
         wanted = set().union(*(measures(s) for s in self.unanchored)) if anchored_only else set()
+        redated = self._redated() if anchored_only else set()
         best: tuple[int, str, float] | None = None
         for row, (rank, _, sentence) in enumerate(self._unit_texts):
             if rank not in among or len(sentence) < min_chars:
@@ -175,21 +163,27 @@ class SupportScorer:
             quoted: str | None = sentence
             if anchored_only:
                 same_measure = not wanted or bool(measures(sentence) & wanted)
-                quoted = self._anchored_quote(rank, sentence) if same_measure else None
+                quoted = self._anchored_quote(rank, sentence, redated) if same_measure else None
             if quoted is not None:
                 score = question_relevance(float(vectors[row] @ query), support(query_terms, sentence))
                 if best is None or score > best[2]:
                     best = (rank, quoted, score)
         return best
 
-    def _anchored_quote(self, index: int, sentence: str) -> str | None:
+    def _anchored_quote(self, index: int, sentence: str, redated: set[str]) -> str | None:
         """``sentence`` as quoted in place of a misplaced figure (a table row with its header row), or None when
         its passage does not name the question's anchors or its block is in another language than the question."""
         anchors, block = self._anchors, self._blocks[index]
         if not anchors or not block.written_in(anchors.language):
             return None
-        held = (p for p in block.passages if p.text == sentence and p.holds(anchors, same_language=True))
+        held = (p for p in block.passages if p.text == sentence and quotable(p, anchors, self._context, redated))
         return next((p.quote() for p in held), None)
+
+    def _redated(self) -> set[str]:
+        """The figures of the unanchored sentences that the context's tables date to another year (see
+        :func:`misdated`): their rows are what to quote."""
+        anchors = self._anchors
+        return set().union(*(misdated(s, anchors, self._context) for s in self.unanchored)) if anchors else set()
 
     def evidence_relevance(
         self, sentence: str, blocks: Sequence[int], query: np.ndarray, query_terms: set[str], language: str
@@ -255,7 +249,9 @@ class SupportScorer:
         block = self._blocks[index]
         if not numbers(sentence) <= block.numbers:
             return 0.0
-        if self._anchors is not None and not self._anchored(sentence, block):
+        if self._anchors is not None and (
+            not self._anchored(sentence, block) or misdated(sentence, self._anchors, self._context)
+        ):
             self._anchor_misses.add(sentence)
             return 0.0
         if (

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answering.citations import CitedText, Piece, split_pieces, strip_markers
-from assistant.answering.grounding import SupportScorer, question_relevance
+from assistant.answering.grounding import SupportScorer
 from assistant.answering.lexical import content_terms, support
+from assistant.answering.relevance import question_relevance
 
 _PARTIAL_MARKER = re.compile(r"\[[^\]\n]{0,20}$")
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.anchors import Anchors, anchored, asks_for_figure, described, figures, measures, passages
+from assistant.answering.anchors import (
+    Anchors,
+    anchored,
+    asks_for_figure,
+    described,
+    figures,
+    measures,
+    misdated,
+    passages,
+    quotable,
+)
 from assistant.answering.grounding import EvidenceBlock, SupportScorer
 from assistant.answering.lexical import content_terms
 from tests.unit.test_grounding import FakeEmbedder
@@ -27,6 +37,23 @@ FUND = EvidenceBlock(
     "fr",
     "Procédure de caisse",
 )
+COLUMNS = EvidenceBlock(  # the real grid: one column per year
+    "Salaires minimaux mensuels bruts\n"
+    "Niveau | Coefficient | Fonction type | Salaire minimal 2024 | Salaire minimal 2025\n"
+    "2 | 160 | Conseiller de vente | 1 845 € | 1 875 €\n"
+    "3 | 175 | Conseiller de vente senior | 1 905 € | 1 936 €\n"
+    "4 | 190 | Responsable de rayon | 1 985 € | 2 017 €",
+    "fr",
+    "Accord salarial",
+)
+NOTE = EvidenceBlock(  # an HR note that repeats the 2024 figure, its number holding "2025"
+    "Promotion au poste de responsable de rayon, coefficient 190.\n"
+    "- Salaire de base mensuel brut : passage de 1 845 € à 1 985 €.",
+    "fr",
+    "Note individuelle RH n° 2025-017",
+)
+UNDATED = EvidenceBlock("Grille 2025\nFonction | Salaire | Prime\nResponsable de rayon | 2 017 € | 150 €", "fr", "")
+RAGGED = EvidenceBlock("Grille\nFonction | Salaire 2024 | Salaire 2025\nResponsable de rayon | 1 985 €", "fr", "")
 TICKET = EvidenceBlock("Le ticket de caisse 042-2-118734 a été annulé par le responsable.", "fr", "Incident")
 
 
@@ -74,6 +101,17 @@ def test_figures_ignore_citation_markers_and_pseudonym_digits() -> None:
         ("Quel est le fond de caisse standard ?", "Il est de 150 €.", FUND, True),
         ("Fond de caisse de la boutique de Barcelone ?", "Demandez au responsable.", FUND, True),
         ("Salaire 2025 d'un responsable ?", "En 2025, un responsable est payé 2 017 €.", GRID, True),
+        # a header that dates its columns: the figure must sit in a column of the question's year
+        ("Salaire minimal 2025 d'un responsable de rayon ?", "Il est de 2 017 € [1].", COLUMNS, True),
+        ("Salaire minimal 2025 d'un responsable de rayon ?", "Il est de 1 985 € [1].", COLUMNS, False),
+        ("Salaire minimal 2024 d'un responsable de rayon ?", "Il est de 1 985 € [1].", COLUMNS, True),
+        ("Salaire minimal 2025 d'un conseiller senior ?", "Il est de 1 936 €.", COLUMNS, True),
+        ("Salaire minimal 2025 d'un conseiller senior ?", "Il est de 1 905 €.", COLUMNS, False),
+        ("Salaire minimal d'un responsable de rayon ?", "Il est de 1 985 €.", COLUMNS, True),  # no year asked
+        ("Salaire minimal 2023 d'un responsable ?", "Il est de 1 985 €.", COLUMNS, False),  # no passage names 2023
+        # columns not dated (the year is the caption's), or a row of fewer cells than its header: the row decides
+        ("Prime 2025 d'un responsable de rayon ?", "Elle est de 150 €.", UNDATED, True),
+        ("Salaire 2025 d'un responsable de rayon ?", "Il est de 1 985 €.", RAGGED, True),
     ],
 )
 def test_a_new_figure_must_come_from_a_passage_about_the_question(
@@ -228,6 +266,59 @@ def test_the_quote_in_place_of_a_misplaced_figure_is_a_row_under_its_header() ->
     quote = scorer.best_quote(query, content_terms(question), [0], min_chars=8, anchored_only=True)
     assert quote is not None
     assert quote[:2] == (0, "Magasin | fond de caisse\nNantes | 200 €")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # the grid gives 1 985 € only under 2024: whichever passage repeats it, it is not the 2025 figure
+        ("Salaire minimal 2025 d'un responsable de rayon ?", "Il est de 1 985 €.", {"1985"}),
+        ("Salaire minimal 2025 d'un responsable de rayon ?", "Il passe de 1 845 € à 1 985 €.", {"1845", "1985"}),
+        ("Salaire minimal 2025 d'un responsable de rayon ?", "Il est de 2 017 €.", set()),
+        ("Salaire minimal 2024 d'un responsable de rayon ?", "Il est de 1 985 €.", set()),
+        # no year asked, a year no column has, or a figure no dated column holds: nothing to say
+        ("Salaire minimal d'un responsable de rayon ?", "Il est de 1 985 €.", set()),
+        ("Salaire minimal 2023 d'un responsable de rayon ?", "Il est de 1 985 €.", set()),
+        ("Salaire minimal 2025 au coefficient 175 ?", "Le niveau est 3.", set()),  # "Niveau" is no year column
+        ("Salaire minimal 2025 d'un responsable de rayon ?", "La prime est de 100 €.", set()),
+    ],
+)
+def test_figures_the_tables_date_to_another_year(question: str, sentence: str, expected: set[str]) -> None:
+    context = passages(COLUMNS.text, COLUMNS.title) + passages(NOTE.text, NOTE.title)
+    assert misdated(sentence, Anchors.of(question, "fr"), context) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "redated", "expected"),
+    [
+        ("4 | 190 | Responsable de rayon | 1 985 € | 2 017 €", set(), True),  # states the 2025 figure too
+        ("4 | 190 | Responsable de rayon | 1 985 € | 2 017 €", {"1985"}, True),  # the row of the misplaced figure
+        ("3 | 175 | Conseiller de vente senior | 1 905 € | 1 936 €", {"1985"}, False),  # another row
+        ("- Salaire de base mensuel brut : passage de 1 845 € à 1 985 €.", set(), False),  # only 2024 figures
+        ("- Salaire de base mensuel brut : passage de 1 845 € à 1 985 €.", {"1985"}, False),  # not a dated row
+    ],
+)
+def test_what_may_be_quoted_in_place_of_a_misplaced_figure(text: str, redated: set[str], expected: bool) -> None:
+    anchors = Anchors.of("Quel est le salaire minimal 2025 d'un responsable de rayon ?", "fr")
+    context = passages(COLUMNS.text, COLUMNS.title) + passages(NOTE.text, NOTE.title)
+    (passage,) = (p for p in context if p.text == text)
+    assert quotable(passage, anchors, context, redated) is expected
+
+
+def test_a_figure_from_the_wrong_year_column_is_dropped_and_its_row_quoted_under_its_header() -> None:
+    """Golden q41: the model gave the 2024 minimum, which an HR note (numbered 2025-017) repeats."""
+    question = "Quel est le salaire minimal 2025 d'un responsable de rayon (coefficient 190) ?"
+    embedder = FakeEmbedder()
+    scorer = SupportScorer([COLUMNS, NOTE], embedder, threshold=0.5, anchors=Anchors.of(question, "fr"))
+    wrong = "Le salaire minimal 2025 d'un responsable de rayon est de 1 985 €."
+    assert scorer.best(wrong, "fr").block is None
+    assert scorer.unanchored == {wrong}
+    assert scorer.best("Le salaire minimal 2025 d'un responsable de rayon est de 2 017 €.", "fr").block == 0
+    query = embedder.embed_queries([question])[0]
+    quote = scorer.best_quote(query, content_terms(question), [0, 1], min_chars=8, anchored_only=True)
+    assert quote is not None
+    header = "Niveau | Coefficient | Fonction type | Salaire minimal 2024 | Salaire minimal 2025"
+    assert quote[:2] == (0, f"{header}\n4 | 190 | Responsable de rayon | 1 985 € | 2 017 €")
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from assistant.answering.claims import concepts, numbers, unsupported_claims
-from assistant.answering.grounding import EvidenceBlock, SupportScorer, passage_sentences
+from assistant.answering.grounding import EvidenceBlock, SupportScorer
 from assistant.answering.lexical import content_terms
+from assistant.answering.relevance import passage_sentences
 from assistant.embeddings.ports import Vectors
 from tests.fakes import FakeEmbedder
 
