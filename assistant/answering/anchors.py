@@ -32,7 +32,7 @@ question did not give is supported only by a passage that also mentions every an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.claims import numbers
@@ -226,13 +226,12 @@ def described(sentence: str, anchors: Anchors, block: Sequence[Passage]) -> bool
     return any(new & p.own and p.terms & said for p in block)
 
 
-def misdated(sentence: str, anchors: Anchors, context: Iterable[Passage]) -> set[str]:
+def misdated(sentence: str, anchors: Anchors, context: Sequence[Passage]) -> set[str]:
     """The new figures of ``sentence`` that the context's tables give only under columns of other years than the
     question's, where they have a column of its year: whatever other passage repeats 1 985 EUR (an HR note:
     "from 1 845 EUR to 1 985 EUR"), the salary grid says it is the 2024 minimum, not the 2025 one asked for."""
     if not anchors.numbers:
         return set()
-    context = list(context)
     out = set()
     for figure in anchors.new_figures(sentence):
         verdicts = {p.dated(figure, anchors) for p in context} - {None}

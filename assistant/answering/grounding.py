@@ -106,6 +106,7 @@ class SupportScorer:
             self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows, figure_passages))
         self._anchors = anchors
         self._context = [p for block in self._blocks for p in block.passages]  # for dates across tables
+        self._misdated: dict[str, bool] = {}  # per sentence: a figure the tables date to another year
         self._translated = tuple(translated)  # anchors of the question's translations (search wordings)
         self._anchor_misses: set[str] = set()
         self._undescribed: set[str] = set()
@@ -185,6 +186,13 @@ class SupportScorer:
         anchors = self._anchors
         return set().union(*(misdated(s, anchors, self._context) for s in self.unanchored)) if anchors else set()
 
+    def _dated_elsewhere(self, sentence: str) -> bool:
+        """:func:`misdated` over the whole context, once per sentence (every block's score asks)."""
+        if sentence not in self._misdated:
+            assert self._anchors is not None
+            self._misdated[sentence] = bool(misdated(sentence, self._anchors, self._context))
+        return self._misdated[sentence]
+
     def evidence_relevance(
         self, sentence: str, blocks: Sequence[int], query: np.ndarray, query_terms: set[str], language: str
     ) -> float:
@@ -249,9 +257,7 @@ class SupportScorer:
         block = self._blocks[index]
         if not numbers(sentence) <= block.numbers:
             return 0.0
-        if self._anchors is not None and (
-            not self._anchored(sentence, block) or misdated(sentence, self._anchors, self._context)
-        ):
+        if self._anchors is not None and (not self._anchored(sentence, block) or self._dated_elsewhere(sentence)):
             self._anchor_misses.add(sentence)
             return 0.0
         if (
