@@ -27,7 +27,7 @@ from assistant.index.filters import (
     payload_of,
     required_vector,
 )
-from assistant.index.ports import IndexQuery, SparseVector
+from assistant.index.ports import RRF_K, IndexQuery, SparseVector
 
 _META = "assistant-index.json"
 
@@ -180,7 +180,7 @@ class EdgeIndex:
 
 def _fusion(query: IndexQuery) -> Any:
     if query.fusion == "rrf":
-        return qe.Fusion.Rrf(k=60)
+        return qe.Fusion.Rrf(k=RRF_K)
     if query.fusion == "dbsf":
         return qe.Fusion.Dbsf()
     b, e = query.boost, qe.Expression

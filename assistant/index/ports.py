@@ -11,6 +11,7 @@ from assistant.embeddings.ports import Vectors
 
 SearchMode = Literal["dense", "sparse", "hybrid"]
 Fusion = Literal["rrf", "dbsf", "boost"]
+RRF_K = 60  # reciprocal rank fusion constant: the engine's hybrid fusion and the fusion of search wordings
 SEARCH_MODES: tuple[SearchMode, ...] = ("dense", "sparse", "hybrid")
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from assistant.domain import SearchHit
 from assistant.embeddings.ports import Embedder
 from assistant.index.ports import (
+    RRF_K,
     AccessFilter,
     Fusion,
     IndexQuery,
@@ -19,8 +20,6 @@ from assistant.index.ports import (
 from assistant.observability.tracing import span
 from assistant.retrieval.access import AccessPolicy
 from assistant.text import detect_language
-
-RRF_K = 60  # reciprocal rank fusion constant (as in Qdrant and the literature)
 
 
 @dataclass(frozen=True)
