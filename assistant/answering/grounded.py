@@ -123,6 +123,7 @@ class GroundedAnswerer:
             run.language,
             prompt.refusal_marker,
             echo_terms([h.chunk.text for h, _ in context.quarantined], [b.text for b in context.blocks], prepared.text),
+            prepared.text,
         )
         in_language = yield from self._attempt(chat, validator, run, streaming)
         if not in_language:
@@ -131,13 +132,17 @@ class GroundedAnswerer:
                 ChatMessage("assistant", validator.raw_text),
                 ChatMessage("user", prompt.retry_instruction(run.language)),
             ]
-            validator = AnswerValidator(scorer, run.language, prompt.refusal_marker, validator.echo_terms)
+            validator = AnswerValidator(
+                scorer, run.language, prompt.refusal_marker, validator.echo_terms, prepared.text
+            )
             in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
         follow_up = prompt.follow_up("value_retry", run.language)
         if in_language and follow_up and self._value_missing(validator):  # nothing was shown: ask once more
             run.flag("value_retry")
             retry = [ChatMessage("assistant", validator.raw_text), ChatMessage("user", follow_up)]
-            validator = AnswerValidator(scorer, run.language, prompt.refusal_marker, validator.echo_terms)
+            validator = AnswerValidator(
+                scorer, run.language, prompt.refusal_marker, validator.echo_terms, prepared.text
+            )
             in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
         if not in_language:
             yield AnswerDone(self._language_fallback(run, prepared, context))
@@ -238,6 +243,7 @@ class GroundedAnswerer:
             ("unsupported_dropped", counts.unsupported),
             ("injection_echo_dropped", counts.injection_echoes),
             ("question_dropped", counts.questions),
+            ("restatement_dropped", counts.restated),
             ("unanchored_dropped", len(validator.scorer.unanchored)),
             ("undescribed_dropped", len(validator.scorer.undescribed)),
         ):
@@ -245,7 +251,7 @@ class GroundedAnswerer:
                 run.flag(flag)
         if validator.model_refused or (validator.marker_seen and counts.supported == 0):
             return self._refusal(run, "model_refused", counts.grounding)
-        said_nothing = counts.neutral or counts.questions  # "Oui, c'est possible." or the question echoed back
+        said_nothing = counts.neutral or counts.questions or counts.restated  # "Oui, c'est possible.", the question
         bare = counts.supported == 0 and said_nothing and not counts.unsupported and not validator.marker_seen
         beyond = frozenset(figures(run.question)) if asks_for_figure(run.question) else None
         if bare and validator.quote_evidence(*query, self._answer.min_sentence_support, beyond=beyond):

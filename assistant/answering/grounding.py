@@ -38,15 +38,11 @@ from assistant.answering.anchors import (
     quotable,
 )
 from assistant.answering.claims import numbers
-from assistant.answering.lexical import content_terms, support
+from assistant.answering.lexical import POLARITY, content_terms, support
 from assistant.answering.relevance import passage_sentences, question_relevance, rescale
 from assistant.embeddings.ports import Embedder, Vectors
 
 _MIN_UNIT_CHARS = 8  # table rows and short list items are evidence too
-_POLARITY = content_terms(
-    "oui non possible impossible exact exactement correct bien sûr yes no not possible impossible exactly indeed "
-    "sí no posible imposible ja nein möglich unmöglich genau sì possibile impossibile esatto"
-)
 
 
 @dataclass(frozen=True)
@@ -296,4 +292,4 @@ class SupportScorer:
     def is_neutral(sentence: str) -> bool:
         """A sentence with no number and at most one content word besides yes/no words ("Oui, c'est possible.")
         asserts nothing checkable: it is kept without a citation and counts neither for nor against grounding."""
-        return len(content_terms(sentence) - _POLARITY) <= 1 and not numbers(sentence)
+        return len(content_terms(sentence) - POLARITY) <= 1 and not numbers(sentence)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.answering.claims import numbers
 from assistant.text import words
 
 _STOPWORDS_BY_LANGUAGE = {
@@ -33,3 +34,22 @@ def support(question_terms: set[str], sentence: str) -> float:
     if not question_terms:
         return 0.0
     return len(question_terms & content_terms(sentence)) / len(question_terms)
+
+
+POLARITY = content_terms(
+    "oui non possible impossible exact exactement correct bien sûr yes no not possible impossible exactly indeed "
+    "sí no posible imposible ja nein möglich unmöglich genau sì possibile impossibile esatto"
+)  # what a yes/no answer says besides its subject
+_YES_NO = {"fr": {"oui", "non"}, "en": {"yes", "no"}, "es": {"si", "no"}, "de": {"ja", "nein"}, "it": {"si", "no"}}
+
+
+def restates(sentence: str, question: str, language: str) -> bool:
+    """Whether ``sentence`` opens with yes or no and otherwise only repeats the question's words ("Oui, un client
+    peut cumuler deux bons de réduction." to "Un client peut-il cumuler deux bons de réduction ?"): at least two of
+    the question's content words, none of its own and no number the question did not give. It asserts nothing but
+    the polarity, which a passage sharing the question's words seems to back whatever the passage says."""
+    said = words(sentence)
+    if not question or not said or said[0] not in _YES_NO.get(language, set()):
+        return False
+    terms = content_terms(sentence) - POLARITY
+    return len(terms) >= 2 and terms <= content_terms(question) and numbers(sentence) <= numbers(question)

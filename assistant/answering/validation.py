@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.answering.citations import CitedText, Piece, split_pieces, strip_markers
 from assistant.answering.grounding import SupportScorer
-from assistant.answering.lexical import content_terms, support
+from assistant.answering.lexical import content_terms, restates, support
 from assistant.answering.relevance import question_relevance
 
 _PARTIAL_MARKER = re.compile(r"\[[^\]\n]{0,20}$")
@@ -31,6 +31,7 @@ class ValidationCounts:
     invalid_citations: int = 0
     injection_echoes: int = 0
     questions: int = 0  # sentences that ask instead of answer (dropped, not counted against grounding)
+    restated: int = 0  # "Yes/No" + the question's own words: only the polarity is asserted (dropped, not counted)
     unfinished: int = 0  # of the unsupported: sentences whose value is missing ("est de [3] €", "is [2].")
 
     @property
@@ -48,6 +49,7 @@ class AnswerValidator:
     language: str
     refusal_marker: str
     echo_terms: frozenset[str] = frozenset()  # words of quarantined chunks absent from the clean context
+    question: str = ""  # the (pseudonymized) question, to recognise an answer that only restates it
     counts: ValidationCounts = field(default_factory=ValidationCounts)
     cited: CitedText = field(default_factory=CitedText)
     kept: list[Piece] = field(default_factory=list)  # sentences kept, as written (markers removed)
@@ -151,7 +153,7 @@ class AnswerValidator:
 
     def _rejected(self, piece: Piece) -> bool:
         """Dropped before any support check (and counted): a question, a sentence without its value, an echo of
-        an injected instruction."""
+        an injected instruction, a yes/no that restates the question."""
         if piece.text.rstrip().endswith("?"):  # the model asked (or echoed) a question: it answers nothing
             self.counts.questions += 1
         elif piece.unfinished:
@@ -159,6 +161,8 @@ class AnswerValidator:
             self.counts.unfinished += 1
         elif self.echo_terms and content_terms(piece.text) & self.echo_terms:
             self.counts.injection_echoes += 1
+        elif restates(piece.text, self.question, self.language):
+            self.counts.restated += 1
         else:
             return False
         return True

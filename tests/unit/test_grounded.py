@@ -386,6 +386,36 @@ def test_a_bare_yes_gets_the_best_sentence_of_its_cited_block_as_proof(make: Fac
 
 
 @pytest.mark.parametrize(
+    ("reply", "shown", "flags"),
+    [
+        pytest.param(  # the yes cannot be checked (any passage using the question's words seems to back it)
+            "Oui, un client peut retourner un article avec son ticket de caisse [{r}].",
+            "« Le client dispose de 30 jours pour retourner un article avec son ticket de caisse. » [1]",
+            {"restatement_dropped", "evidence_quoted"},
+            id="restated-yes-replaced-by-the-quote",
+        ),
+        pytest.param(
+            "Oui, un client peut retourner un article sous 30 jours avec son ticket de caisse [{r}].",
+            "Oui, un client peut retourner un article sous 30 jours avec son ticket de caisse [1].",
+            set(),
+            id="yes-with-its-own-figure-checked-and-kept",
+        ),
+    ],
+)
+def test_a_yes_that_only_restates_the_question_is_never_shown(
+    make: Factory, reply: str, shown: str, flags: set[str]
+) -> None:
+    question = "Un client peut-il retourner un article avec son ticket de caisse ?"
+    events = list(make(ScriptedChatModel(retours(reply))).stream(question, "store"))
+    streamed = "".join(e.text for e in events if isinstance(e, AnswerDelta))
+    answer = next(e.answer for e in events if isinstance(e, AnswerDone))
+    assert not answer.refused
+    assert answer.answer == shown
+    assert flags <= set(answer.flags)
+    assert ("Oui" in streamed) is ("Oui" in shown)  # nothing of the dropped yes reached the screen
+
+
+@pytest.mark.parametrize(
     ("reply", "shown"),
     [
         # the standard float given for Barcelona: dropped, the Barcelona line is quoted instead
