@@ -38,7 +38,7 @@ from assistant.answering.anchors import (
     quotable,
 )
 from assistant.answering.claims import numbers
-from assistant.answering.lexical import POLARITY, content_terms, support
+from assistant.answering.lexical import POLARITY, content_terms, share
 from assistant.answering.relevance import passage_sentences, question_relevance, rescale
 from assistant.embeddings.ports import Embedder, Vectors
 
@@ -143,7 +143,9 @@ class SupportScorer:
         anchored_only: bool = False,
         beyond: frozenset[str] | None = None,
     ) -> tuple[int, str, float] | None:
-        """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance); with
+        """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance; the
+        question's words count in the sentence, its neighbours and its block's title, as for an answer's evidence: a
+        rule rarely repeats its subject, "Produit exclu de l'opération" stands under "Cocotte en fonte"). With
         ``anchored_only``, only sentences of blocks in the question's language whose passage names every anchor of
         the question and that count what the unanchored sentences counted (euros for euros, days for days), a table
         row being returned under its header row. With ``beyond`` (the figures of a question asking for one), only
@@ -152,6 +154,7 @@ class SupportScorer:
         wanted = set().union(*(measures(s) for s in self.unanchored)) if anchored_only else set()
         redated = self._redated() if anchored_only else set()
         best: tuple[int, str, float] | None = None
+        windows = {row: w for b in self._blocks for row, w in zip(b.units, b.windows, strict=False)}
         for row, (rank, _, sentence) in enumerate(self._unit_texts):
             if rank not in among or len(sentence) < min_chars:
                 continue
@@ -162,7 +165,7 @@ class SupportScorer:
                 same_measure = not wanted or bool(measures(sentence) & wanted)
                 quoted = self._anchored_quote(rank, sentence, redated) if same_measure else None
             if quoted is not None:
-                score = question_relevance(float(vectors[row] @ query), support(query_terms, sentence))
+                score = question_relevance(float(vectors[row] @ query), share(query_terms, windows[row]))
                 if best is None or score > best[2]:
                     best = (rank, quoted, score)
         return best
@@ -213,8 +216,7 @@ class SupportScorer:
         cosine = float(units[row] @ query)
         if block_language and block_language != language:
             return min(1.0, rescale(cosine, 0.70, 0.95))
-        lexical = len(query_terms & window) / len(query_terms) if query_terms else 0.0
-        return question_relevance(cosine, lexical)
+        return question_relevance(cosine, share(query_terms, window))
 
     def anchor_confirmed(self, sentence: str, blocks: Sequence[int]) -> bool:
         """True when ``sentence`` states a figure the question did not give and a passage of ``blocks`` holding

@@ -21,19 +21,45 @@ _STOPWORDS_BY_LANGUAGE = {
 _STOPWORDS = frozenset(w for text in _STOPWORDS_BY_LANGUAGE.values() for w in text.split())
 
 
+# number words -> digits, so that "trois articles pour le prix de deux" meets "3 pour 2"; words that also mean
+# something else once accents are folded are left out ("un", "dos" (back), "très" -> "tres", "due", "sei")
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, names in {
+        2: "deux two zwei",
+        3: "trois three drei",
+        4: "quatre four cuatro vier quattro",
+        5: "cinq five cinco funf cinque",
+        6: "six seis sechs",
+        7: "sept seven siete sieben sette",
+        8: "huit eight ocho acht otto",
+        9: "neuf nine nueve neun nove",
+        10: "dix ten diez zehn dieci",
+        12: "douze twelve doce zwolf dodici",
+        15: "quinze fifteen quince funfzehn quindici",
+        20: "vingt twenty veinte zwanzig venti",
+        30: "trente thirty treinta dreissig trenta",
+    }.items()
+    for word in names.split()
+}
+
+
 def stem(word: str) -> str:
     return word[:6] if len(word) > 6 else word.rstrip("s")
 
 
 def content_terms(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
+    return {_NUMBER_WORDS.get(w) or stem(w) for w in words(text) if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
 
 
 def support(question_terms: set[str], sentence: str) -> float:
     """Share of the question's content terms that occur in the sentence (0..1)."""
-    if not question_terms:
-        return 0.0
-    return len(question_terms & content_terms(sentence)) / len(question_terms)
+    return share(question_terms, content_terms(sentence))
+
+
+def share(question_terms: set[str], terms: set[str]) -> float:
+    """Share of the question's content terms found among ``terms`` (0..1; 0 for a question without any)."""
+    return len(question_terms & terms) / len(question_terms) if question_terms else 0.0
 
 
 POLARITY = content_terms(

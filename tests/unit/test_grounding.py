@@ -219,3 +219,20 @@ def test_across_languages_the_cosine_scale_starts_lower(cosine: float, supported
         SupportScorer([RETOURS], AngleEmbedder({paraphrase: cosine}), threshold=0.5).best(paraphrase, "fr").block
         is None
     )
+
+
+def test_the_quote_is_the_sentence_whose_block_is_about_the_question() -> None:
+    """A rule line rarely repeats its subject: the cast-iron pot's sheet says "Produit exclu de l'opération « 3 pour
+    2 »" under the title "Cocotte en fonte", while the operation's sheet repeats the question's other words. The
+    words of the sentence, its neighbours and its block's title count, as for the evidence of an answer."""
+    question = "Est-ce que les cocottes en fonte profitent de l'offre trois articles pour le prix de deux ?"
+    fiche = EvidenceBlock(
+        "Produit exclu de l'opération « 3 pour 2 » et des coupons de réduction.", "fr", "Cocotte en fonte émaillée"
+    )
+    operation = EvidenceBlock(
+        "Pour 3 articles achetés parmi la sélection, le moins cher des trois est offert.", "fr", "Opération 3 pour 2"
+    )
+    scorer = SupportScorer([operation, fiche], AngleEmbedder({}), threshold=0.5)  # equal cosines: words decide
+    query = AngleEmbedder({}).embed_queries([question])[0]
+    quote = scorer.best_quote(query, content_terms(question), [0, 1])
+    assert quote is not None and quote[0] == 1 and quote[1].startswith("Produit exclu")

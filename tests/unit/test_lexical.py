@@ -1,10 +1,10 @@
-"""Lexical helpers of the support checks: a yes/no that only restates the question."""
+"""Lexical helpers of the support checks: number words, a yes/no that only restates the question."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.answering.lexical import restates
+from assistant.answering.lexical import content_terms, restates
 
 pytestmark = pytest.mark.unit
 
@@ -36,3 +36,20 @@ FONTE = "Est-ce que les cocottes en fonte profitent de l'offre trois articles po
 )
 def test_a_yes_or_no_restating_the_question(sentence: str, question: str, language: str, restated: bool) -> None:
     assert restates(sentence, question, language) is restated
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("l'offre trois articles pour le prix de deux", {"3", "2", "offre"}, {"troi", "deux"}),
+        ("« 3 pour 2 »", {"3", "2"}, set()),
+        ("within thirty days, twelve items", {"30", "12"}, set()),
+        ("zwölf Tage, catorce no, diez sí", {"12", "10"}, set()),
+        ("c'est très bien", {"tre"}, {"3"}),  # "très" folds to "tres", Spanish three: left out
+        ("un client a mal au dos", {"client"}, {"1", "2"}),  # "un", "dos" (back) are no numbers
+    ],
+)
+def test_number_words_count_as_their_digits(text: str, present: set[str], absent: set[str]) -> None:
+    terms = content_terms(text)
+    assert present <= terms
+    assert not absent & terms
