@@ -183,7 +183,12 @@ class Container:
         s = self.settings
         if not s.privacy.enabled:
             return QueryService(
-                self.pseudonymized_answerer, self.audit, self.access, s.costs, user_token=self.user_token
+                self.pseudonymized_answerer,
+                self.audit,
+                self.access,
+                s.costs,
+                user_token=self.user_token,
+                max_question_chars=s.answer.max_question_chars,
             )
         languages = s.ingestion.languages
 
@@ -199,6 +204,7 @@ class Container:
             protect=protect,
             reveal=self.privacy.reveal,
             may_reidentify=self.privacy.may_reidentify,
+            max_question_chars=s.answer.max_question_chars,
         )
 
     @cached_property

@@ -31,6 +31,12 @@ class UnknownRoleError(ConfigurationError):
         self.role = role
 
 
+class InvalidInputError(AssistantError):
+    """A question or document is unusable as given (too long, empty...); the message says why and what to do."""
+
+    exit_code = 2
+
+
 class SetupError(AssistantError):
     """Something the set-up command should have produced is missing."""
 

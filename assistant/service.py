@@ -16,10 +16,12 @@ from typing import Any
 from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerEvent, stream_answer
 from assistant.answering.revealing import Reveal, reveal_event
 from assistant.domain import Answer
+from assistant.errors import InvalidInputError
 from assistant.finops.pricing import estimate_cost
 from assistant.finops.settings import CostSettings
 from assistant.observability.tracing import activated, annotate, failed, start_span, trace_id
 from assistant.retrieval.access import AccessPolicy
+from assistant.text import valid_text
 from audit.entry import AuditEntry, AuditPayload, RetrievedChunk
 from audit.log import AuditLog
 
@@ -49,9 +51,11 @@ class QueryService:
         reveal: Reveal | None = None,
         may_reidentify: Callable[[str], bool] = lambda role: False,
         use_case: str = "store_qa",
+        max_question_chars: int | None = None,
     ) -> None:
         """``answerer`` returns pseudonymized answers (the privacy boundary is applied here, after recording);
-        ``protect`` pseudonymizes a question for the record when the answerer failed before doing it."""
+        ``protect`` pseudonymizes a question for the record when the answerer failed before doing it; a question
+        longer than ``max_question_chars`` is refused with :class:`InvalidInputError` (and recorded, cut)."""
         self._answerer = answerer
         self._audit = audit
         self._access = access
@@ -61,6 +65,7 @@ class QueryService:
         self._reveal = reveal
         self._may_reidentify = may_reidentify
         self._use_case = use_case
+        self._max_chars = max_question_chars
 
     def ask(self, question: str, asker: Asker) -> Answer:
         done: Answer | None = None
@@ -77,9 +82,13 @@ class QueryService:
         the chat UI pulls events from worker threads, and a context attached in one of them cannot be detached in
         another."""
         started = time.perf_counter()
+        question = valid_text(question)  # undecodable bytes arrive as lone surrogates, which nothing can store
         root = start_span("ask", assistant__role=asker.role, assistant__use_case=self._use_case)
         trace = trace_id(root)
+        shown: list[str] = []  # the sentences streamed, pseudonymized: what the asker saw before the final answer
+        recorded = False
         try:
+            self._check_length(question)
             with activated(root):
                 events = stream_answer(self._answerer, question, asker.role, store=asker.store)
             while True:
@@ -88,16 +97,19 @@ class QueryService:
                 if event is None:
                     return
                 if isinstance(event, AnswerDelta):
+                    shown.append(event.text)
                     yield self._shown(event, asker.role)
                     continue
                 answer = event.answer
                 with activated(root):
-                    seq = self._record(question, asker, answer, trace, (time.perf_counter() - started) * 1000)
+                    seq = self._record(question, asker, answer, trace, (time.perf_counter() - started) * 1000, shown)
+                recorded = True
                 annotate(root, assistant__refused=answer.refused, assistant__fallback=answer.fallback)
                 annotate(root, assistant__audit_seq=seq)
                 yield self._shown(AnswerDone(replace(answer, audit_seq=seq)), asker.role)
         except GeneratorExit:  # the reader went away (closed tab): still one record
-            self._record_failure(question, asker, "Abandoned", trace, started)
+            if not recorded:  # not when it went away after the final answer, already recorded
+                self._record_failure(question, asker, "Abandoned", trace, started)
             raise
         except Exception as exc:
             failed(root, exc)
@@ -110,6 +122,14 @@ class QueryService:
         """Link a rating (and an optional comment, pseudonymized) to the answer recorded as ``seq``."""
         text = self._protect(comment) if comment and self._protect else comment
         return self._audit.add_feedback(seq, rating, text, user=self._user(asker)).seq
+
+    def _check_length(self, question: str) -> None:
+        if self._max_chars is not None and len(question) > self._max_chars:
+            raise InvalidInputError(
+                f"the question is {len(question):,} characters long, more than the {self._max_chars:,} allowed "
+                "(ASSISTANT_ANSWER_MAX_QUESTION_CHARS): ask about one point at a time, without pasting whole "
+                "documents or e-mails"
+            )
 
     # -- the privacy boundary on the way out -------------------------------------------------------------------
     def _shown(self, event: AnswerEvent, role: str) -> AnswerEvent:
@@ -127,7 +147,13 @@ class QueryService:
             "stores": sorted(f.stores) if f.stores is not None else None,
         }
 
-    def _record(self, question: str, asker: Asker, answer: Answer, trace: str, total_ms: float) -> int:
+    def _record(
+        self, question: str, asker: Asker, answer: Answer, trace: str, total_ms: float, shown: list[str]
+    ) -> int:
+        """``shown``: the sentences streamed before ``answer``. When the answer was then refused (a check of the
+        whole answer failed), the asker still saw them, so they are recorded too and count as re-identified."""
+        withdrawn = "".join(shown) if answer.refused and shown else ""
+        reidentifying = self._reveal is not None and self._may_reidentify(asker.role)
         generate_ms = answer.timings_ms.get("generate", 0.0)
         entry = AuditEntry(
             operation="ask",
@@ -152,12 +178,13 @@ class QueryService:
                 "grounding": answer.grounding,
                 "relevance": answer.relevance,
                 "flags": list(answer.flags),
-                "reidentified": not answer.refused and self._reveal is not None and self._may_reidentify(asker.role),
+                "reidentified": reidentifying and (not answer.refused or bool(withdrawn)),
+                "streamed_then_refused": bool(withdrawn),
             },
             payload=AuditPayload(
                 user_id=self._user(asker),
                 question=answer.question or self._protected(question),
-                answer=answer.answer,
+                answer=f"{withdrawn.strip()}\n\n{answer.answer}" if withdrawn else answer.answer,
                 citations=tuple(c.title for c in answer.citations),
             ),
         )
@@ -185,6 +212,6 @@ class QueryService:
             error=error,
             latency_ms={"total": round((time.perf_counter() - started) * 1000, 1)},
             trace_id=trace or None,
-            payload=AuditPayload(user_id=self._user(asker), question=self._protected(question)),
+            payload=AuditPayload(user_id=self._user(asker), question=self._protected(question[: self._max_chars])),
         )
         self._audit.record(entry)

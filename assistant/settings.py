@@ -9,6 +9,7 @@ after the group name (``ASSISTANT_QDRANT_URL`` -> ``qdrant.url``, ``ASSISTANT_EM
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -181,6 +182,13 @@ class AnswerSettings(BaseModel):
         "Calibrated on eval/datasets/samples_golden.jsonl with multilingual-e5-small.",
     )
     max_sentences: int = Field(3, ge=1, le=10, description="Sentences quoted by the extractive answer.")
+    max_question_chars: int = Field(
+        2000,
+        ge=100,
+        le=20_000,
+        description="Longest question accepted (characters); a longer one is refused with a message, before any "
+        "search. It must leave room in the model's window (4,096 tokens by default) for the documents and the answer.",
+    )
 
 
 class UiSettings(BaseModel):
@@ -264,11 +272,25 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = ".".join(str(p) for p in err["loc"])
-            env = "ASSISTANT_" + "_".join(str(p) for p in err["loc"][:2]).upper()
-            shown = "" if "key" in field or "secret" in field else f" (got {err.get('input')!r})"
-            problems.append(f"{field} ({env}): {err['msg']}{shown}")
+            field = ".".join(str(p) for p in err["loc"]) or "settings"
+            env = "ASSISTANT_" + ("_".join(str(p) for p in err["loc"][:2]).upper() or "*")
+            problems.append(f"{field} ({env}): {err['msg']}{_shown_input(field, err.get('input'))}")
         raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None
+
+
+_SECRET_WORDS = ("key", "secret", "password", "dsn", "token")  # words of a field name (max_tokens is no secret)
+
+
+def _shown_input(field: str, value: object) -> str:
+    """The bad value, for the error message; never a secret's, and never a whole section's (a validator of a section
+    or of the whole settings receives every value of it, secrets included)."""
+    if set(re.split(r"[._]", field.lower())) & set(_SECRET_WORDS):
+        return ""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return f" (got {value!r})"
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float, bool)) for v in value):
+        return f" (got {list(value)!r})"
+    return ""
 
 
 def child_environment(**extra: str) -> dict[str, str]:

@@ -16,6 +16,15 @@ _ABBREVIATION = re.compile(
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with each lone surrogate (how Python carries bytes that were not UTF-8, from a shell argument or a
+    JSON escape) replaced by U+FFFD, so that it can be encoded, hashed and stored."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def split_sentences(text: str) -> list[str]:
     """Split on sentence punctuation followed by a capital/digit; keeps list items and table rows whole."""
     sentences: list[str] = []

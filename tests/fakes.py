@@ -197,9 +197,10 @@ class ScriptedChatModel:
 
     model_name = "scripted-model"
 
-    def __init__(self, *replies: Reply, fragment: int = 7) -> None:
+    def __init__(self, *replies: Reply, fragment: int = 7, finish_reason: str = "stop") -> None:
         self.replies = list(replies)
         self.fragment = fragment
+        self.finish_reason = finish_reason
         self.calls: list[list[ChatMessage]] = []
         self.fragments_sent = 0
 
@@ -214,7 +215,7 @@ class ScriptedChatModel:
 
     def _completion(self, messages: Sequence[ChatMessage], text: str) -> Completion:
         prompt = sum(len(m.content.split()) for m in messages)
-        return Completion(text, self.model_name, prompt, len(text.split()), "stop")
+        return Completion(text, self.model_name, prompt, len(text.split()), self.finish_reason)
 
     def complete(
         self, messages: Sequence[ChatMessage], *, max_tokens: int | None = None, temperature: float | None = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.answering import messages
+from assistant.answering.injection import quarantine
 from assistant.answering.lexical import content_terms, support
 from assistant.answering.relevance import passage_sentences, question_relevance
 from assistant.domain import Answer, Citation, SearchHit
@@ -69,13 +70,16 @@ class ExtractiveAnswerer:
         """Answer from already retrieved hits. ``question`` is the pseudonymized question and ``query_vector`` its
         query embedding when the search computed one (it is not computed twice).
 
-        Hit scores are not used (they may be cosines or fused ranks): support is measured per sentence here."""
-        candidates = self._candidates(question, hits[:_SENTENCE_POOL], query_vector)
+        Hit scores are not used (they may be cosines or fused ranks): support is measured per sentence here. Chunks
+        carrying instructions (:func:`~assistant.answering.injection.quarantine`) are never quoted."""
+        clean, quarantined = quarantine(hits)
+        flags = ["injection_quarantined"] if quarantined else []
+        candidates = self._candidates(question, clean[:_SENTENCE_POOL], query_vector)
         if not candidates:
-            return self.refusal(language, hits)
+            return replace(self.refusal(language, hits), flags=flags)
         best = max(candidates, key=lambda c: c.score)
         if best.cosine < self._settings.min_relevance or best.score < self._settings.min_sentence_support:
-            return self.refusal(language, hits)
+            return replace(self.refusal(language, hits), flags=flags)
         chosen = [best]
         same_chunk_next = [c for c in candidates if c.hit_rank == best.hit_rank and c.position == best.position + 1]
         others = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)
@@ -85,7 +89,7 @@ class ExtractiveAnswerer:
             if cand not in chosen and (cand in same_chunk_next or cand.score >= 0.85 * best.score):
                 chosen.append(cand)
         chosen.sort(key=lambda c: (c.hit_rank, c.position))
-        return self._compose(language, hits, chosen)
+        return replace(self._compose(language, clean, chosen), hits=list(hits), flags=flags)
 
     def _candidates(
         self, question: str, hits: Sequence[SearchHit], query_vector: Sequence[float] | None

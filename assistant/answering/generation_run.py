@@ -27,11 +27,13 @@ class GenerationRun:
     completion_tokens: int = 0
     relevance: float | None = None
     question: str = ""  # pseudonymized, for the audit log
+    finish_reason: str = ""  # of the last completion ("length": cut by max_tokens)
 
     def add_usage(self, completion: Completion) -> None:
         self.prompt_tokens += completion.prompt_tokens
         self.completion_tokens += completion.completion_tokens
         self.model = completion.model or self.model
+        self.finish_reason = completion.finish_reason
         if not completion.usage_reported:
             self.flag("usage_estimated")  # the endpoint reports no usage for streams: fragments were counted
 

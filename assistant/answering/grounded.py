@@ -145,7 +145,7 @@ class GroundedAnswerer:
             )
             in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
         if not in_language:
-            yield AnswerDone(self._language_fallback(run, prepared, context))
+            yield AnswerDone(self._language_fallback(run, prepared))
             return
         with span("validate", assistant__blocks=len(context.blocks)) as current:  # no yield inside: safe to attach
             final = self._final(run, validator, context, query)
@@ -172,6 +172,7 @@ class GroundedAnswerer:
         else:
             stream = self._whole(chat, run)
         fragments = 0
+        run.finish_reason = ""
         try:
             for fragment in stream:
                 fragments += 1
@@ -180,9 +181,10 @@ class GroundedAnswerer:
                 validating += self._clock() - tick
                 if verdict is None and len(words(self._language_sample(validator))) >= _WORDS_TO_JUDGE_LANGUAGE:
                     verdict = self._in_language(validator, run.language)
-                    if not verdict:  # cancelled: the endpoint reports no usage, count what was streamed
-                        run.flag("usage_estimated")
-                        run.completion_tokens += fragments
+                    if not verdict:
+                        if streaming:  # cancelled: the endpoint reports no usage, count what was streamed
+                            run.flag("usage_estimated")
+                            run.completion_tokens += fragments
                         break
                 if verdict and pending:
                     run.timings.setdefault("first_sentence", self._ms(run.started))
@@ -196,7 +198,7 @@ class GroundedAnswerer:
         if verdict is False:
             return False
         tick = self._clock()
-        pending += validator.finish()
+        pending += validator.finish(cut=run.finish_reason == "length")
         validating += self._clock() - tick
         run.timings["validate"] = run.timings.get("validate", 0.0) + validating * 1000
         if verdict is None:
@@ -237,18 +239,8 @@ class GroundedAnswerer:
         self, run: GenerationRun, validator: AnswerValidator, context: Context, query: tuple[np.ndarray, set[str]]
     ) -> Answer:
         counts = validator.counts
-        for flag, count in (
-            ("citation_repaired", counts.repaired),
-            ("invalid_citation", counts.invalid_citations),
-            ("unsupported_dropped", counts.unsupported),
-            ("injection_echo_dropped", counts.injection_echoes),
-            ("question_dropped", counts.questions),
-            ("restatement_dropped", counts.restated),
-            ("unanchored_dropped", len(validator.scorer.unanchored)),
-            ("undescribed_dropped", len(validator.scorer.undescribed)),
-        ):
-            if count:
-                run.flag(flag)
+        for flag in validator.repair_flags():
+            run.flag(flag)
         if validator.model_refused or (validator.marker_seen and counts.supported == 0):
             return self._refusal(run, "model_refused", counts.grounding)
         said_nothing = counts.neutral or counts.questions or counts.restated  # "Oui, c'est possible.", the question
@@ -280,12 +272,10 @@ class GroundedAnswerer:
         run.flag(reason)
         return self._stopped(run).answer(texts.text("refusal", run.language), refused=True, grounding=grounding)
 
-    def _language_fallback(self, run: GenerationRun, prepared: PreparedQuery, context: Context) -> Answer:
+    def _language_fallback(self, run: GenerationRun, prepared: PreparedQuery) -> Answer:
         run.flag("language_fallback")
-        quarantined = {hit.chunk.chunk_id for hit, _ in context.quarantined}
-        clean = [h for h in run.hits if h.chunk.chunk_id not in quarantined]
-        extractive = self._extractive.answer_from_hits(
-            prepared.text, run.language, clean, query_vector=prepared.request.dense
+        extractive = self._extractive.answer_from_hits(  # it never quotes quarantined chunks
+            prepared.text, run.language, run.hits, query_vector=prepared.request.dense
         )
         stopped = self._stopped(run)
         answer = stopped.answer(extractive.answer, refused=extractive.refused, citations=extractive.citations)

@@ -20,6 +20,7 @@ from assistant.answering.lexical import content_terms, restates, support
 from assistant.answering.relevance import question_relevance
 
 _PARTIAL_MARKER = re.compile(r"\[[^\]\n]{0,20}$")
+_CLOSED = re.compile(r"[.!?…»\")]\s*$")  # a sentence that ends as written
 
 
 @dataclass
@@ -33,6 +34,7 @@ class ValidationCounts:
     questions: int = 0  # sentences that ask instead of answer (dropped, not counted against grounding)
     restated: int = 0  # "Yes/No" + the question's own words: only the polarity is asserted (dropped, not counted)
     unfinished: int = 0  # of the unsupported: sentences whose value is missing ("est de [3] €", "is [2].")
+    truncated: int = 0  # a last sentence cut by the token limit ("Les articles soldés peuvent être"): dropped
 
     @property
     def checkable(self) -> int:
@@ -80,9 +82,33 @@ class AnswerValidator:
                 complete -= 1  # "…jours. [1" or "…jours. L": the sentence before may still take a marker
         return self._judge(pieces[self._done : complete]) if complete > self._done else []
 
-    def finish(self) -> list[str]:
-        """The stream ended: judge what remains."""
-        return self._judge(split_pieces(self._buffer)[self._done :])
+    def repair_flags(self) -> list[str]:
+        """What the checks repaired or dropped, as the answer's flags."""
+        counts, scorer = self.counts, self.scorer
+        return [
+            flag
+            for flag, count in (
+                ("citation_repaired", counts.repaired),
+                ("invalid_citation", counts.invalid_citations),
+                ("unsupported_dropped", counts.unsupported),
+                ("injection_echo_dropped", counts.injection_echoes),
+                ("question_dropped", counts.questions),
+                ("restatement_dropped", counts.restated),
+                ("truncated_sentence_dropped", counts.truncated),
+                ("unanchored_dropped", len(scorer.unanchored)),
+                ("undescribed_dropped", len(scorer.undescribed)),
+            )
+            if count
+        ]
+
+    def finish(self, cut: bool = False) -> list[str]:
+        """The stream ended: judge what remains. ``cut``: it ended on the token limit, so a last sentence with
+        neither closing punctuation nor a citation was cut short and is dropped (its truth is unknown)."""
+        pieces = split_pieces(self._buffer)[self._done :]
+        if cut and pieces and not pieces[-1].cited and not _CLOSED.search(pieces[-1].text):
+            pieces.pop()
+            self.counts.truncated += 1
+        return self._judge(pieces)
 
     def _judge(self, pieces: Iterable[Piece]) -> list[str]:
         shown = []

@@ -264,6 +264,7 @@ def test_wrong_language_is_retried_once_with_a_stronger_instruction(make: Factor
         assert len(chat.calls[1][-2].content) < 100
     else:
         answer = answerer.ask(QUESTION, "store")
+        assert "usage_estimated" not in answer.flags  # the whole completion reported its usage
     assert not answer.refused
     assert answer.answer.startswith("Le client a 30 jours")
     assert "language_retry" in answer.flags
@@ -492,3 +493,61 @@ def test_a_question_echoed_back_gets_a_quote_that_answers_what_it_asks(
     assert not answer.refused
     assert {"question_dropped", "evidence_quoted"} <= set(answer.flags)
     assert answer.answer == f"« {quoted} » [1]"
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+@pytest.mark.parametrize(
+    ("reply", "finish_reason", "shown", "dropped"),
+    [
+        pytest.param(
+            "Le client a 30 jours pour retourner un article avec son ticket [{r}]. "
+            "Les articles soldés peuvent être retournés",
+            "length",
+            "Le client a 30 jours pour retourner un article avec son ticket [1].",
+            True,
+            id="cut-mid-sentence",
+        ),
+        pytest.param(
+            "Le client a 30 jours pour retourner un article avec son ticket [{r}]. "
+            "Les articles soldés peuvent être retournés sous 14 jours [{r}]",
+            "length",
+            "Le client a 30 jours pour retourner un article avec son ticket [1]. "
+            "Les articles soldés peuvent être retournés sous 14 jours [1]",
+            False,
+            id="cut-after-a-citation",
+        ),
+        pytest.param(
+            "Le client a 30 jours pour retourner un article avec son ticket [{r}]. "
+            "Les articles soldés peuvent être retournés sous 14 jours.",
+            "length",
+            "Le client a 30 jours pour retourner un article avec son ticket [1]. "
+            "Les articles soldés peuvent être retournés sous 14 jours [1].",
+            False,
+            id="cut-after-a-full-stop",
+        ),
+    ],
+)
+def test_a_last_sentence_cut_by_the_token_limit_is_never_shown(
+    make: Factory, streamed: bool, reply: str, finish_reason: str, shown: str, dropped: bool
+) -> None:
+    answerer = make(ScriptedChatModel(retours(reply), finish_reason=finish_reason))
+    if streamed:
+        events = list(answerer.stream(QUESTION, "store"))
+        final = events[-1]
+        assert isinstance(final, AnswerDone)
+        answer = final.answer
+        assert "".join(e.text for e in events if isinstance(e, AnswerDelta)) == answer.answer
+    else:
+        answer = answerer.ask(QUESTION, "store")
+    assert (answer.refused, answer.answer) == (False, shown)
+    assert ("truncated_sentence_dropped" in answer.flags) is dropped
+
+
+def test_a_sentence_ending_without_punctuation_is_judged_when_the_model_stopped_by_itself(make: Factory) -> None:
+    reply = retours(
+        "Le client a 30 jours pour retourner un article avec son ticket [{r}]. "
+        "Les articles soldés peuvent être retournés sous 14 jours"
+    )
+    answer = make(ScriptedChatModel(reply)).ask(QUESTION, "store")
+    assert "truncated_sentence_dropped" not in answer.flags
+    assert answer.answer.endswith("sous 14 jours [1]")  # supported, its citation repaired

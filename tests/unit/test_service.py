@@ -10,7 +10,7 @@ import pytest
 
 from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
 from assistant.domain import Answer, Chunk, Citation, SearchHit
-from assistant.errors import UnknownRoleError
+from assistant.errors import InvalidInputError, UnknownRoleError
 from assistant.finops.settings import CostSettings
 from assistant.retrieval.access import AccessPolicy
 from assistant.service import Asker, QueryService
@@ -34,6 +34,7 @@ class ScriptedAnswerer:
 
     def __init__(self, *, fail: Exception | None = None, refused: bool = False, fallback: bool = False) -> None:
         self.fail, self.refused, self.fallback = fail, refused, fallback
+        self.questions: list[str] = []
 
     def _answer(self, role: str) -> Answer:
         ACCESS.filter_for(role)
@@ -61,9 +62,19 @@ class ScriptedAnswerer:
 
     def stream(self, question: str, role: str, *, store: str | None = None) -> Iterator[AnswerEvent]:
         answer = self.ask(question, role, store=store)
+        self.questions.append(question)
         yield AnswerDelta(f"{TOKEN} valide les retours [1].", "fr")
         yield AnswerDelta(" Sous 30 jours [1].", "fr")
         yield AnswerDone(answer)
+
+
+class StreamedThenRefused(ScriptedAnswerer):
+    """Streams a validated sentence, then refuses the whole answer (a check of the whole failed)."""
+
+    def stream(self, question: str, role: str, *, store: str | None = None) -> Iterator[AnswerEvent]:
+        yield AnswerDelta(f"{TOKEN} valide les retours [1].", "fr")
+        answer = self._answer(role)
+        yield AnswerDone(Answer(**{**answer.__dict__, "answer": "Je n'ai pas trouvé.", "refused": True}))
 
 
 @pytest.fixture
@@ -203,3 +214,64 @@ def test_forgetting_the_asker_makes_their_questions_unreadable(log: AuditLog) ->
     states = sorted(v.state for v in log.query(AuditFilters(operation="ask")))
     assert states == ["readable", "shredded"]
     assert log.verify().ok
+
+
+def test_a_reader_leaving_after_the_final_answer_leaves_no_second_record(log: AuditLog) -> None:
+    stream = service(log, ScriptedAnswerer()).stream("Qui valide ?", Asker("store", "jdupont"))
+    for event in stream:
+        if isinstance(event, AnswerDone):
+            break
+    stream.close()
+    (rec,) = records(log)
+    assert rec["error"] is None
+
+
+@pytest.mark.parametrize(
+    ("role", "reidentified"),
+    [("hr", True), ("store", False)],
+)
+def test_sentences_streamed_before_a_refusal_are_recorded_as_shown(
+    log: AuditLog, role: str, reidentified: bool
+) -> None:
+    events = list(service(log, StreamedThenRefused()).stream("Qui valide ?", Asker(role, "jdupont")))
+    assert (RAW_NAME in events[0].text) is reidentified  # type: ignore[union-attr]
+    (rec,) = records(log)
+    assert rec["refused"] is True
+    assert rec["extra"]["reidentified"] is reidentified  # type: ignore[index]
+    assert rec["extra"]["streamed_then_refused"] is True  # type: ignore[index]
+    assert rec["payload"]["answer"] == f"{TOKEN} valide les retours [1].\n\nJe n'ai pas trouvé."  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("question", "recorded"),
+    [
+        ("Qui valide \udcff les retours ?", "Qui valide \ufffd les retours ?"),  # a byte that was not UTF-8
+        ("Qui valide \ud800 ?", "Qui valide \ufffd ?"),  # a lone surrogate from a JSON escape
+        ("Qui valide les retours ?", "Qui valide les retours ?"),
+    ],
+)
+def test_undecodable_characters_are_replaced_before_anything_uses_the_question(
+    log: AuditLog, question: str, recorded: str
+) -> None:
+    answerer = ScriptedAnswerer(fail=RuntimeError("index down"))
+    with pytest.raises(RuntimeError):
+        service(log, answerer).ask(question, Asker("store", "jdupont"))
+    (rec,) = records(log)
+    assert rec["payload"]["question"] == recorded  # type: ignore[index]
+    ok = ScriptedAnswerer()
+    service(log, ok).ask(question, Asker("store", "jdupont"))
+    assert ok.questions == [recorded]
+
+
+def test_a_question_over_the_limit_is_refused_with_the_setting_to_change_and_recorded_cut(log: AuditLog) -> None:
+    answerer = ScriptedAnswerer()
+    question = f"Qui valide les retours, {RAW_NAME} ? " + "détail " * 400
+    too_long = r"2,842 characters.*2,000 allowed.*ASSISTANT_ANSWER_MAX_QUESTION_CHARS"
+    with pytest.raises(InvalidInputError, match=too_long):
+        service(log, answerer, max_question_chars=2000).ask(question, Asker("store", "jdupont"))
+    assert answerer.questions == []  # never searched nor sent to the model
+    (rec,) = records(log)
+    assert rec["error"] == "InvalidInputError"
+    assert rec["payload"]["question"] == question[:2000].replace(RAW_NAME, TOKEN)  # type: ignore[index]
+    service(log, answerer, max_question_chars=2000).ask(question[:2000], Asker("store", "jdupont"))
+    assert len(answerer.questions) == 1
