@@ -1,4 +1,6 @@
-"""Answer quality on a golden question set, through the answerer exactly as staff use it.
+"""Answer quality on a golden question set, through the answerer exactly as staff use it: streamed (the language of
+a streamed answer is judged on its first words, and a wrong one is cut and retried there), pseudonymized (the report
+holds no personal data, so an expected keyword must not be a person's name).
 
 Every question is asked with its own ``role``. Reported rates:
 
@@ -9,7 +11,8 @@ Every question is asked with its own ``role``. Reported rates:
 - ``citations_valid``: answers whose every citation is a chunk retrieved for that question and whose every [n]
   marker has a citation (must be 1.0);
 - ``language_match``: answers whose text is in the question's language (detected);
-plus latency p50/p95, token counts, and how many answers came from the fallback or carry each flag.
+plus latency p50/p95 (whole answer, and first sentence shown), token counts, and how many answers came from the
+fallback or carry each flag.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answering.citations import cited_numbers, strip_markers
-from assistant.answering.ports import Answerer
+from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, stream_answer
 from assistant.domain import Answer
 from assistant.text import detect_language, fold
 from eval.golden import GoldenQuestion
@@ -71,6 +74,7 @@ class QuestionResult:
     language_match: bool
     latency_ms: float
     answer: Answer
+    first_sentence_ms: float | None = None  # when the first sentence was shown (None: nothing was streamed)
 
     def as_json(self) -> dict[str, Any]:
         a = self.answer
@@ -82,6 +86,7 @@ class QuestionResult:
             "citations_valid": self.citations_valid,
             "language_match": self.language_match,
             "latency_ms": round(self.latency_ms, 1),
+            "first_sentence_ms": None if self.first_sentence_ms is None else round(self.first_sentence_ms, 1),
             "mode": a.mode,
             "fallback": a.fallback,
             "flags": a.flags,
@@ -102,6 +107,7 @@ class GenerationReport:
 
     def summary(self) -> dict[str, Any]:
         latencies = sorted(r.latency_ms for r in self.results)
+        firsts = sorted(r.first_sentence_ms for r in self.results if r.first_sentence_ms is not None)
         answers = [r.answer for r in self.results]
         models = Counter(a.model for a in answers if a.model)
         rates = {
@@ -118,6 +124,7 @@ class GenerationReport:
             "targets_met": {k: _met(rates[k], v) for k, v in TARGETS.items()},
             "latency_p50_ms": round(_percentile(latencies, 50), 1),
             "latency_p95_ms": round(_percentile(latencies, 95), 1),
+            "first_sentence_p50_ms": round(_percentile(firsts, 50), 1) if firsts else None,
             "prompt_tokens_total": sum(a.prompt_tokens for a in answers),
             "completion_tokens_total": sum(a.completion_tokens for a in answers),
             "prompt_tokens_mean": round(statistics.mean(a.prompt_tokens for a in answers), 1) if answers else 0.0,
@@ -155,7 +162,14 @@ def evaluate_generation(
     report = GenerationReport()
     for number, q in enumerate(questions, 1):
         started = clock()
-        answer = answerer.ask(q.question, role or q.role)
+        first: float | None = None
+        answer: Answer | None = None
+        for event in stream_answer(answerer, q.question, role or q.role):
+            if isinstance(event, AnswerDelta) and event.text.strip() and first is None:
+                first = (clock() - started) * 1000
+            elif isinstance(event, AnswerDone):
+                answer = event.answer
+        assert answer is not None  # the answerer contract: exactly one AnswerDone
         latency = (clock() - started) * 1000
         kind = _kind(q)
         if kind == "answerable":
@@ -165,7 +179,8 @@ def evaluate_generation(
         text = strip_markers(answer.answer)
         expected = q.language or answer.language
         matched = detect_language(text, languages, default=expected) == expected
-        result = QuestionResult(q.id, kind, ok, answer.refused, citations_valid(answer), matched, latency, answer)
+        valid = citations_valid(answer)
+        result = QuestionResult(q.id, kind, ok, answer.refused, valid, matched, latency, answer, first)
         report.results.append(result)
         if progress is not None:
             progress(number, result)

@@ -131,8 +131,10 @@ def generation(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout (summary and every answer).")] = False,
 ) -> None:
-    """Answers through the configured answerer: correct answers, refusals (unanswerable, ACL-denied), citation
-    validity, answer language, latency p50/p95 and tokens, against the targets of the Generation issue."""
+    """Answers through the configured answerer, streamed and pseudonymized as the chat gets them (before
+    re-identification: the report holds no personal data): correct answers, refusals (unanswerable, ACL-denied),
+    citation validity, answer language, latency p50/p95, first sentence p50 and tokens, against the targets of the
+    Generation issue."""
     from eval.generation import TARGETS, QuestionResult, evaluate_generation
     from eval.golden import SAMPLES_GOLDEN
 
@@ -157,7 +159,7 @@ def generation(
                 err.print(f"[dim]{number}/{len(questions)}[/] {result.id} {result.kind} ok={result.ok}")
 
             report = evaluate_generation(
-                c.answerer, questions, c.settings.ingestion.languages, role=role, progress=progress
+                c.pseudonymized_answerer, questions, c.settings.ingestion.languages, role=role, progress=progress
             )
     if as_json:
         emit_json(report.as_json())

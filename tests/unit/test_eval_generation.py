@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
 from assistant.domain import Answer, Chunk, Citation, SearchHit
 from eval.generation import citations_valid, evaluate_generation, has_keyword
 from eval.golden import GoldenQuestion
@@ -94,3 +97,40 @@ def test_report_rates_per_kind() -> None:
     assert summary["language_match"] == 1.0
     assert summary["by_kind"] == {"answerable": 2, "unanswerable": 2, "acl_denied": 1}
     assert summary["targets_met"]["acl_denied_refused"] is False
+
+
+class StreamingAnswerer(CannedAnswerer):
+    """Streams two sentences, the clock moving 2 s before each event; ``ask`` is not what staff use."""
+
+    def __init__(self, answers: dict[str, Answer], clock: list[float]) -> None:
+        super().__init__(answers)
+        self.clock = clock
+
+    def ask(self, question: str, role: str, *, store: str | None = None) -> Answer:
+        raise AssertionError("the evaluation must take the streamed path, as the chat and `assistant ask` do")
+
+    def stream(self, question: str, role: str, *, store: str | None = None) -> Iterator[AnswerEvent]:
+        answer = self.answers[question]
+        for sentence in answer.answer.split(" | "):
+            self.clock[0] += 2.0
+            yield AnswerDelta(sentence, answer.language)
+        self.clock[0] += 2.0
+        yield AnswerDone(answer)
+
+
+def test_questions_are_asked_through_the_stream_and_the_first_sentence_is_timed() -> None:
+    hits = [SearchHit(_chunk("a"), 1.0)]
+    streamed = Answer("Le client a 30 jours [1]. | Sous 14 jours en soldes [1].", [Citation("/d.md", "a", "T")],
+                      False, "fr", "generative", hits=hits)  # fmt: skip
+    refusal = Answer("Je n'ai pas trouvé la réponse dans les documents.", [], True, "fr", "generative")
+    clock = [0.0]
+    answerer = StreamingAnswerer({"Combien de jours ?": streamed, "Le wifi ?": refusal}, clock)
+    questions = [
+        GoldenQuestion("q1", "Combien de jours ?", "fr", ("r",), True, "store", ("30 jours",)),
+        GoldenQuestion("q2", "Le wifi ?", "fr", (), False),
+    ]
+    report = evaluate_generation(answerer, questions, ["fr", "en"], clock=lambda: clock[0])
+    first, second = report.results
+    assert (first.ok, first.first_sentence_ms, first.latency_ms) == (True, 2000.0, 6000.0)
+    assert (second.ok, second.first_sentence_ms, second.latency_ms) == (True, 2000.0, 4000.0)
+    assert report.summary()["first_sentence_p50_ms"] == 2000.0
