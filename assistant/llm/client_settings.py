@@ -51,6 +51,12 @@ class LlmSettings(BaseModel):
         description="Read timeout of one request, seconds. CPU inference of a 1.5B model needs ~20 s of prefill "
         "for 1,400 prompt tokens; a GPU vLLM answers in 1-3 s.",
     )
+    deadline_s: float = Field(
+        180.0,
+        gt=0,
+        description="Longest a streamed generation may run, seconds; past it the answer is abandoned (the extractive "
+        "fallback answers). The read timeout bounds each wait for a byte, not a server that trickles tokens.",
+    )
     connect_timeout_s: float = Field(
         2.0, gt=0, description="Connection timeout, seconds: a dead endpoint is detected this fast."
     )

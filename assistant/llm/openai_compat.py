@@ -6,6 +6,7 @@ langchain-openai and httpx are imported on the first call, not at import time. T
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -82,13 +83,23 @@ class OpenAiCompatibleChatModel:
     ) -> Iterator[str]:
         payload, kwargs = self._request(messages, max_tokens, temperature)
         acc = _Accumulator(self._settings.model)
+        deadline = time.monotonic() + self._settings.deadline_s
+        chunks = self._client().stream(payload, **kwargs)
         try:
-            for chunk in self._client().stream(payload, **kwargs):
+            for chunk in chunks:
                 piece = acc.add(chunk)
+                if time.monotonic() > deadline:
+                    break
                 if piece:
                     yield piece
         except Exception as exc:
             raise translate_error(exc, self._settings) from exc
+        finally:
+            close = getattr(chunks, "close", None)  # a generator: stop reading the response now
+            if callable(close):
+                close()
+        if time.monotonic() > deadline:
+            raise self._overdue()
         self._finished(acc, on_complete)
 
     async def astream(
@@ -101,14 +112,31 @@ class OpenAiCompatibleChatModel:
     ) -> AsyncIterator[str]:
         payload, kwargs = self._request(messages, max_tokens, temperature)
         acc = _Accumulator(self._settings.model)
+        deadline = time.monotonic() + self._settings.deadline_s
+        chunks = self._client().astream(payload, **kwargs)
         try:
-            async for chunk in self._client().astream(payload, **kwargs):
+            async for chunk in chunks:
                 piece = acc.add(chunk)
+                if time.monotonic() > deadline:
+                    break
                 if piece:
                     yield piece
         except Exception as exc:
             raise translate_error(exc, self._settings) from exc
+        finally:
+            aclose = getattr(chunks, "aclose", None)
+            if callable(aclose):
+                await aclose()
+        if time.monotonic() > deadline:
+            raise self._overdue()
         self._finished(acc, on_complete)
+
+    def _overdue(self) -> LlmUnavailableError:
+        s = self._settings
+        return LlmUnavailableError(
+            f"LLM endpoint {s.base_url} (model {s.model!r}) was still generating after {s.deadline_s:g} s; raise "
+            "ASSISTANT_LLM_DEADLINE_S or check the server load"
+        )
 
     def _finished(self, acc: _Accumulator, on_complete: OnComplete | None) -> None:
         if not acc.finish_reason:  # every OpenAI-compatible server ends a stream with one: the endpoint died

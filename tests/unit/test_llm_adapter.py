@@ -69,7 +69,10 @@ class Endpoint(BaseHTTPRequestHandler):
             return
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        for piece in ("Bon", "jour", " !"):
+        pieces = ["Bon", "jour", " !"] if behaviour != "trickles" else ["mot "] * 40
+        for piece in pieces:
+            if behaviour == "trickles":  # a token every 0.1 s: each read is quick, the whole never ends in time
+                time.sleep(0.1)
             self.wfile.write(_chunk({"content": piece}))
             self.wfile.flush()
         if behaviour == "dies-mid-stream":
@@ -125,6 +128,29 @@ def test_astream_matches_stream(endpoint: str) -> None:
 
     assert asyncio.run(collect()) == ["Bon", "jour", " !"]
     assert finished[0].completion_tokens == 3
+
+
+@pytest.mark.parametrize("streaming", ["sync", "async"])
+def test_a_generation_past_its_deadline_is_abandoned_though_every_read_was_quick(endpoint: str, streaming: str) -> None:
+    chat = model(endpoint, "trickles", timeout_s=0.5, deadline_s=0.6)
+    got: list[str] = []
+    finished: list[Completion] = []
+
+    async def collect() -> None:
+        async for piece in chat.astream(MESSAGES, on_complete=finished.append):
+            got.append(piece)
+
+    def run() -> None:
+        if streaming == "sync":
+            got.extend(chat.stream(MESSAGES, on_complete=finished.append))
+        else:
+            asyncio.run(collect())
+
+    started = time.monotonic()
+    with pytest.raises(LlmUnavailableError, match=r"still generating after 0\.6 s.*ASSISTANT_LLM_DEADLINE_S"):
+        run()
+    assert time.monotonic() - started < 2.0  # not the 4 s the server would take
+    assert 2 <= len(got) < 40 and finished == []
 
 
 @pytest.mark.parametrize(
