@@ -26,6 +26,8 @@ from ingestion.registry import SqliteDocumentRegistry
 
 if TYPE_CHECKING:
     from assistant.answering.copywriter import Copywriter
+    from assistant.drafting import DraftService
+    from assistant.recording import Recorder
     from assistant.service import QueryService
     from audit.log import AuditLog
     from privacy.boundary import PrivacyBoundary
@@ -175,45 +177,49 @@ class Container:
         return make_token(self.pseudonym_key, "USER", user.strip().lower())
 
     @cached_property
-    def service(self) -> QueryService:
-        """The front door for questions: answer, trace, one audit record each, privacy boundary on the way out."""
-        from assistant.service import QueryService
-        from assistant.text import detect_language
+    def recorder(self) -> Recorder:
+        """What the front doors record with: audit log, access policy, costs, and the privacy functions."""
+        from assistant.recording import Recorder
 
         s = self.settings
         if not s.privacy.enabled:
-            return QueryService(
-                self.pseudonymized_answerer,
-                self.audit,
-                self.access,
-                s.costs,
-                user_token=self.user_token,
-                max_question_chars=s.answer.max_question_chars,
-            )
-        languages = s.ingestion.languages
+            return Recorder(self.audit, self.access, s.costs, self.user_token)
+        return Recorder(self.audit, self.access, s.costs, self.user_token, self.protect_text, self.privacy.reveal)
 
-        def protect(text: str) -> str:
-            return self.privacy.protect_query(text, detect_language(text, languages))
+    @cached_property
+    def service(self) -> QueryService:
+        """The front door for questions: answer, trace, one audit record each, privacy boundary on the way out."""
+        from assistant.service import QueryService
 
+        s = self.settings
+        may_reidentify = self.privacy.may_reidentify if s.privacy.enabled else (lambda role: False)
         return QueryService(
             self.pseudonymized_answerer,
-            self.audit,
-            self.access,
-            s.costs,
-            user_token=self.user_token,
-            protect=protect,
-            reveal=self.privacy.reveal,
-            may_reidentify=self.privacy.may_reidentify,
+            self.recorder,
+            may_reidentify=may_reidentify,
             max_question_chars=s.answer.max_question_chars,
         )
 
     @cached_property
     def copywriter(self) -> Copywriter:
+        """Drafts from pseudonymized sources, not revealed and NOT audited: front doors use :attr:`drafts`."""
         from assistant.answering.copywriter import Copywriter
 
         s = self.settings
-        reveal = self.privacy.reveal if s.privacy.enabled else None
-        return Copywriter(self.searcher, self.chat_model, s.llm, s.ingestion.languages, reveal=reveal)
+        return Copywriter(self.searcher, self.chat_model, s.llm, s.ingestion.languages)
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        """The front door for marketing drafts: traced, one audit record each, output guard on the way out."""
+        from assistant.drafting import DraftService
+
+        return DraftService(self.copywriter, self.recorder)
+
+    def protect_text(self, text: str) -> str:
+        """Free text a user typed, pseudonymized in its detected language (for an audit record)."""
+        from assistant.text import detect_language
+
+        return self.privacy.protect_query(text, detect_language(text, self.settings.ingestion.languages))
 
     @cached_property
     def ingestor(self) -> Ingestor:

@@ -1,68 +1,46 @@
 """The one way a question is asked: answer, trace, and exactly one audit record, whatever happens.
 
-Every front door (CLI ``ask``, the chat UI, the marketing drafts) goes through :class:`QueryService`. It runs the
-pseudonymized answerer inside an ``ask`` span, records the outcome — answered, refused, fallback or failed — in the
-audit log with the pseudonymized question and answer, then passes the answer through the privacy boundary
-(re-identification for authorised roles, output guard for everyone) before anyone sees it.
+Every question (CLI ``ask``, the chat UI) goes through :class:`QueryService`. It runs the pseudonymized answerer
+inside an ``ask`` span, records the outcome — answered, refused, fallback or failed — in the audit log with the
+pseudonymized question and answer, then passes the answer through the privacy boundary (re-identification for
+authorised roles, output guard for everyone) before anyone sees it. Marketing drafts keep the same discipline
+through :class:`assistant.drafting.DraftService`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerEvent, stream_answer
-from assistant.answering.revealing import Reveal, reveal_event
+from assistant.answering.revealing import reveal_event
 from assistant.domain import Answer
 from assistant.errors import InvalidInputError
 from assistant.finops.pricing import estimate_cost
-from assistant.finops.settings import CostSettings
 from assistant.observability.tracing import activated, annotate, failed, start_span, trace_id
-from assistant.retrieval.access import AccessPolicy
+from assistant.recording import Asker, Recorder
 from assistant.text import valid_text
 from audit.entry import AuditEntry, AuditPayload, RetrievedChunk
-from audit.log import AuditLog
 
-Protect = Callable[[str], str]  # raw text -> pseudonymized text
-
-
-@dataclass(frozen=True)
-class Asker:
-    """Who asks: the role decides what they may read; ``user`` (a login or employee id) is pseudonymized before
-    it is recorded; ``store`` scopes store roles."""
-
-    role: str
-    user: str | None = None
-    store: str | None = None
+__all__ = ["Asker", "QueryService"]
 
 
 class QueryService:
     def __init__(
         self,
         answerer: Answerer,
-        audit: AuditLog,
-        access: AccessPolicy,
-        costs: CostSettings,
+        recorder: Recorder,
         *,
-        user_token: Protect,
-        protect: Protect | None = None,
-        reveal: Reveal | None = None,
         may_reidentify: Callable[[str], bool] = lambda role: False,
         use_case: str = "store_qa",
         max_question_chars: int | None = None,
     ) -> None:
         """``answerer`` returns pseudonymized answers (the privacy boundary is applied here, after recording);
-        ``protect`` pseudonymizes a question for the record when the answerer failed before doing it; a question
-        longer than ``max_question_chars`` is refused with :class:`InvalidInputError` (and recorded, cut)."""
+        ``recorder.protect`` pseudonymizes a question for the record when the answerer failed before doing it; a
+        question longer than ``max_question_chars`` is refused with :class:`InvalidInputError` (and recorded, cut)."""
         self._answerer = answerer
-        self._audit = audit
-        self._access = access
-        self._costs = costs
-        self._user_token = user_token
-        self._protect = protect
-        self._reveal = reveal
+        self._rec = recorder
         self._may_reidentify = may_reidentify
         self._use_case = use_case
         self._max_chars = max_question_chars
@@ -120,8 +98,9 @@ class QueryService:
 
     def feedback(self, seq: int, rating: int, asker: Asker, comment: str | None = None) -> int:
         """Link a rating (and an optional comment, pseudonymized) to the answer recorded as ``seq``."""
-        text = self._protect(comment) if comment and self._protect else comment
-        return self._audit.add_feedback(seq, rating, text, user=self._user(asker)).seq
+        rec = self._rec
+        text = rec.protect(comment) if comment and rec.protect else comment
+        return rec.audit.add_feedback(seq, rating, text, user=rec.user(asker)).seq
 
     def _check_length(self, question: str) -> None:
         if self._max_chars is not None and len(question) > self._max_chars:
@@ -133,27 +112,18 @@ class QueryService:
 
     # -- the privacy boundary on the way out -------------------------------------------------------------------
     def _shown(self, event: AnswerEvent, role: str) -> AnswerEvent:
-        return event if self._reveal is None else reveal_event(event, role, self._reveal)
+        reveal = self._rec.reveal
+        return event if reveal is None else reveal_event(event, role, reveal)
 
     # -- the audit record ----------------------------------------------------------------------------------------
-    def _user(self, asker: Asker) -> str | None:
-        return self._user_token(asker.user) if asker.user else None
-
-    def _acl(self, asker: Asker) -> dict[str, Any]:
-        f = self._access.filter_for(asker.role, asker.store)
-        return {
-            "audiences": sorted(f.audiences),
-            "max_confidentiality": f.max_confidentiality,
-            "stores": sorted(f.stores) if f.stores is not None else None,
-        }
-
     def _record(
         self, question: str, asker: Asker, answer: Answer, trace: str, total_ms: float, shown: list[str]
     ) -> int:
         """``shown``: the sentences streamed before ``answer``. When the answer was then refused (a check of the
         whole answer failed), the asker still saw them, so they are recorded too and count as re-identified."""
         withdrawn = "".join(shown) if answer.refused and shown else ""
-        reidentifying = self._reveal is not None and self._may_reidentify(asker.role)
+        rec = self._rec
+        reidentifying = rec.reveal is not None and self._may_reidentify(asker.role)
         generate_ms = answer.timings_ms.get("generate", 0.0)
         entry = AuditEntry(
             operation="ask",
@@ -161,7 +131,7 @@ class QueryService:
             store=asker.store,
             use_case=answer.use_case or self._use_case,
             retrieved=tuple(RetrievedChunk(h.chunk.chunk_id, h.chunk.doc_id, round(h.score, 4)) for h in answer.hits),
-            acl_filter=self._acl(asker),
+            acl_filter=rec.acl(asker),
             model=answer.model or "extractive",
             prompt_version=answer.prompt_version or None,
             cited_chunks=tuple(c.chunk_id for c in answer.citations),
@@ -170,7 +140,7 @@ class QueryService:
             fallback=answer.fallback,
             latency_ms={**{k: round(v, 1) for k, v in answer.timings_ms.items()}, "total": round(total_ms, 1)},
             tokens={"prompt": answer.prompt_tokens, "completion": answer.completion_tokens},
-            cost_eur=round(estimate_cost(self._costs, answer.prompt_tokens, answer.completion_tokens, generate_ms), 6),
+            cost_eur=round(estimate_cost(rec.costs, answer.prompt_tokens, answer.completion_tokens, generate_ms), 6),
             trace_id=trace or None,
             extra={
                 "mode": answer.mode,
@@ -182,36 +152,25 @@ class QueryService:
                 "streamed_then_refused": bool(withdrawn),
             },
             payload=AuditPayload(
-                user_id=self._user(asker),
-                question=answer.question or self._protected(question),
+                user_id=rec.user(asker),
+                question=answer.question or rec.protected(question),
                 answer=f"{withdrawn.strip()}\n\n{answer.answer}" if withdrawn else answer.answer,
                 citations=tuple(c.title for c in answer.citations),
             ),
         )
-        return self._audit.record(entry).seq
-
-    def _protected(self, question: str) -> str | None:
-        if self._protect is None:
-            return question
-        try:
-            return self._protect(question)
-        except Exception:  # the record must still be written; without a safe question it holds none
-            return None
+        return rec.audit.record(entry).seq
 
     def _record_failure(self, question: str, asker: Asker, error: str, trace: str, started: float) -> None:
-        try:
-            acl = self._acl(asker)
-        except Exception:
-            acl = {}
+        rec = self._rec
         entry = AuditEntry(
             operation="ask",
             role=asker.role,
             store=asker.store,
             use_case=self._use_case,
-            acl_filter=acl,
+            acl_filter=rec.acl_if_known(asker),
             error=error,
             latency_ms={"total": round((time.perf_counter() - started) * 1000, 1)},
             trace_id=trace or None,
-            payload=AuditPayload(user_id=self._user(asker), question=self._protected(question[: self._max_chars])),
+            payload=AuditPayload(user_id=rec.user(asker), question=rec.protected(question[: self._max_chars])),
         )
-        self._audit.record(entry)
+        rec.audit.record(entry)

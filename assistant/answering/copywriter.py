@@ -4,7 +4,8 @@ Sources come from the index under the asker's role (``marketing`` by default): e
 product reference, widened to its whole document when that document is a product sheet (a few chunks), plus the
 brand guidelines' most relevant chunks. The copy is then checked: every number, material and claim (organic, made
 in, guarantee, superlatives...) must be stated by the product sources, no personal data, the requested language.
-A failing copy is regenerated once with the problems named; failing again, the draft is refused with them.
+A failing copy is regenerated once with the problems named; failing again, the draft is refused with them. The text
+returned is not yet revealed nor audited: front doors go through :class:`assistant.drafting.DraftService`.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class CopyDraft:
     attempts: int = 0
     flags: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    source_chunks: tuple[tuple[str, str], ...] = ()  # (chunk id, document id) of each source, for the audit log
+    audit_seq: int | None = None  # the draft's audit record, once recorded
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +86,7 @@ class CopyDraft:
             "flags": self.flags,
             "tokens": {"prompt": self.prompt_tokens, "completion": self.completion_tokens},
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "audit_seq": self.audit_seq,
         }
 
 
@@ -100,14 +104,12 @@ class Copywriter:
         settings: LlmSettings,
         languages: Sequence[str],
         *,
-        reveal: Callable[[str, str, str], str] | None = None,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self._searcher = searcher
         self._chat = chat
         self._settings = settings
         self._languages = list(languages)
-        self._reveal = reveal
         self._clock = clock
 
     def sources(self, product: str, role: str) -> tuple[list[Chunk], list[Chunk]]:
@@ -185,8 +187,6 @@ class Copywriter:
         refused = bool(issues)
         if refused:
             flags.append("copy_refused")
-        elif self._reveal is not None:
-            text = self._reveal(text, role, request.language)  # the output guard masks any raw personal data
         timings["total"] = (self._clock() - started) * 1000
         return CopyDraft(
             request=request,
@@ -201,6 +201,7 @@ class Copywriter:
             attempts=len(usage),
             flags=flags,
             timings_ms=timings,
+            source_chunks=tuple((b.chunk.chunk_id, b.chunk.doc_id) for b in blocks),
         )
 
     def _issues(self, text: str, facts: str, language: str, marker: str) -> list[str]:

@@ -24,19 +24,25 @@ def copy(
     role: Annotated[
         str, typer.Option(help="Role whose documents are used (the sheet must be readable).")
     ] = "marketing",
+    user: Annotated[
+        str | None,
+        typer.Option(help="Login or employee id of the author; the audit log records a keyed pseudonym of it."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Write sales copy for one product from its sheet only: every number, material or claim is checked against
-    the sheet; a copy that invents one is regenerated once, then refused with the reasons."""
+    the sheet; a copy that invents one is regenerated once, then refused with the reasons. Each draft is audited
+    (operation "draft"); --json returns its audit_seq."""
     from assistant.answering.copywriter import Channel, CopyRequest
     from assistant.errors import ConfigurationError
+    from assistant.recording import Asker
 
     with container(as_json) as c:
         languages = c.settings.ingestion.languages
         if language not in languages:
             raise ConfigurationError(f"--language {language!r}: use one of {', '.join(languages)}")
         request = CopyRequest(product.strip(), cast(Channel, channel.value), language, tone.strip())
-        draft = c.copywriter.draft(request, role=role)
+        draft = c.drafts.draft(request, Asker(role, user))
     if as_json:
         emit_json(draft.as_json())
         return
@@ -46,4 +52,6 @@ def copy(
         out.print(draft.text, markup=False, soft_wrap=True)
     for i, source in enumerate(draft.sources, 1):
         out.print(f"[dim][{i}] {source.title} — {Path(source.source).name}[/]", soft_wrap=True)
-    out.print(f"[dim]{draft.model} · {draft.prompt_version} · {draft.attempts} attempt(s)[/]")
+    out.print(
+        f"[dim]{draft.model} · {draft.prompt_version} · {draft.attempts} attempt(s) · audit #{draft.audit_seq}[/]"
+    )

@@ -14,6 +14,8 @@ from assistant.container import Container
 from assistant.embeddings.ports import Embedder
 from assistant.index.ports import SparseEncoder, VectorIndex
 from assistant.llm.ports import ChatModel, LlmUnavailableError
+from assistant.settings import load_settings
+from audit.views import AuditFilters, AuditView
 from tests.fakes import FakeEmbedder, FakeSparseEncoder, InMemoryIndex, Reply, ScriptedChatModel
 
 pytestmark = pytest.mark.unit
@@ -135,12 +137,32 @@ def test_draft_copy_json() -> None:
         "marketing_copy",
     )
     assert draft["sources"][0]["source"].endswith("fiche-cocotte.md")
+    (record,) = drafts_recorded()
+    assert record.seq == draft["audit_seq"]
+    assert record.header is not None and record.payload is not None
+    assert (record.header["use_case"], record.header["refused"], record.header["model"]) == (
+        "marketing_copy",
+        False,
+        "scripted-model",
+    )
+    assert record.header["extra"]["product"] == "MC-COC-24"
+    assert record.payload["answer"] == copy
 
 
-def test_draft_copy_of_an_unknown_product_is_exit_2() -> None:
+def test_draft_copy_of_an_unknown_product_is_exit_2_and_recorded() -> None:
     code, text = run("draft", "copy", "--product", "XX-000", "--channel", "web", "--json")
     assert code == 2
     assert json.loads(text)["error"]["type"] == "ProductNotFoundError"
+    (record,) = drafts_recorded()
+    assert record.header is not None and record.header["error"] == "ProductNotFoundError"
+
+
+def drafts_recorded() -> list[AuditView]:
+    container = ScriptedContainer(load_settings())
+    try:
+        return list(container.audit.query(AuditFilters(operation="draft")))
+    finally:
+        container.audit.close()
 
 
 def test_eval_generation_reports_rates(tmp_path: Path) -> None:

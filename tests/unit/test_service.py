@@ -12,6 +12,7 @@ from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
 from assistant.domain import Answer, Chunk, Citation, SearchHit
 from assistant.errors import InvalidInputError, UnknownRoleError
 from assistant.finops.settings import CostSettings
+from assistant.recording import Recorder
 from assistant.retrieval.access import AccessPolicy
 from assistant.service import Asker, QueryService
 from audit.factory import build_audit_log
@@ -85,14 +86,17 @@ def log(tmp_path: Path) -> Iterator[AuditLog]:
 
 
 def service(log: AuditLog, answerer: object, **kw: object) -> QueryService:
-    return QueryService(
-        answerer,  # type: ignore[arg-type]
+    recorder = Recorder(
         log,
         ACCESS,
         CostSettings(method="gpu_hour", gpu_hour=3.6, concurrency=1.0),
         user_token=lambda user: f"<USER_{'a' * 16}>" if user == "jdupont" else "<USER_bbbbbbbbbbbbbbbb>",
         protect=lambda text: text.replace(RAW_NAME, TOKEN),
         reveal=lambda text, role, language: text.replace(TOKEN, RAW_NAME) if role == "hr" else text,
+    )
+    return QueryService(
+        answerer,  # type: ignore[arg-type]
+        recorder,
         may_reidentify=lambda role: role == "hr",
         **kw,  # type: ignore[arg-type]
     )

@@ -174,6 +174,7 @@ def test_service_nests_every_step_under_one_ask_trace_even_across_threads(
 
     from assistant.answering.extractive import ExtractiveAnswerer
     from assistant.finops.settings import CostSettings
+    from assistant.recording import Recorder
     from assistant.service import Asker, QueryService
     from assistant.settings import AnswerSettings
     from audit.factory import build_audit_log
@@ -187,13 +188,8 @@ def test_service_nests_every_step_under_one_ask_trace_even_across_threads(
     ingestor.ingest([docs])
     log = build_audit_log(AuditSettings(sqlite_path=tmp_path / "a.sqlite3"), tmp_path, tmp_path / "secrets")
     answerer = ExtractiveAnswerer(searcher, AnswerSettings(min_relevance=0.0, min_sentence_support=0.0), ["fr"])
-    service = QueryService(
-        answerer,
-        log,
-        AccessPolicy({"store": ["store"]}),
-        CostSettings(),
-        user_token=lambda u: "<USER_0000000000000000>",
-    )
+    recorder = Recorder(log, AccessPolicy({"store": ["store"]}), CostSettings(), lambda u: "<USER_0000000000000000>")
+    service = QueryService(answerer, recorder)
     spans.clear()
     events = service.stream("Combien de jours pour rendre un article ?", Asker("store", "u"))
     with ThreadPoolExecutor(max_workers=3) as pool:  # each step pulled by whichever worker is free, as in the UI
