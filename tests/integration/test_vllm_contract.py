@@ -45,15 +45,15 @@ def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     key_file.write_text(KEY + "\n")
     key_file.chmod(0o400)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "VLLM_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "VLLM_", "RA_VLLM_"))}
     env |= {
-        "VLLM_PYTHON": str(VENV / "bin" / "python"),
-        "VLLM_MODEL_PATH": str(MODEL),
-        "VLLM_API_KEY_FILE": str(key_file),
-        "VLLM_SERVED_MODEL_NAME": SERVED_NAME,
-        "VLLM_HOST": "127.0.0.1",
-        "VLLM_PORT": str(port),
-        "VLLM_MAX_MODEL_LEN": "512",
+        "RA_VLLM_PYTHON": str(VENV / "bin" / "python"),
+        "RA_VLLM_MODEL_PATH": str(MODEL),
+        "RA_VLLM_API_KEY_FILE": str(key_file),
+        "RA_VLLM_SERVED_MODEL_NAME": SERVED_NAME,
+        "RA_VLLM_HOST": "127.0.0.1",
+        "RA_VLLM_PORT": str(port),
+        "RA_VLLM_MAX_MODEL_LEN": "512",
         "VLLM_CPU_KVCACHE_SPACE": "1",  # GiB of KV cache on CPU (the GPU memory share does not apply)
     }
     log = tmp / "vllm.log"
