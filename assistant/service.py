@@ -10,7 +10,7 @@ through :class:`assistant.drafting.DraftService`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import replace
 
 from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerEvent, stream_answer
@@ -53,7 +53,7 @@ class QueryService:
         assert done is not None  # the answerer contract: exactly one AnswerDone
         return done
 
-    def stream(self, question: str, asker: Asker) -> Iterator[AnswerEvent]:
+    def stream(self, question: str, asker: Asker) -> Generator[AnswerEvent, None, None]:
         """Validated sentences as they come, then the final answer carrying its ``audit_seq``.
 
         The ``ask`` span is made current only while the answerer works (each ``next``), never across a ``yield``:
@@ -85,13 +85,14 @@ class QueryService:
                 annotate(root, assistant__refused=answer.refused, assistant__fallback=answer.fallback)
                 annotate(root, assistant__audit_seq=seq)
                 yield self._shown(AnswerDone(replace(answer, audit_seq=seq)), asker.role)
-        except GeneratorExit:  # the reader went away (closed tab): still one record
+        except GeneratorExit:  # the reader went away (closed tab, `| head`): still one record
             if not recorded:  # not when it went away after the final answer, already recorded
                 self._record_failure(question, asker, "Abandoned", trace, started)
             raise
-        except Exception as exc:
+        except BaseException as exc:  # a failure, or Ctrl-C / SystemExit while the answerer worked
             failed(root, exc)
-            self._record_failure(question, asker, type(exc).__name__, trace, started)
+            if not recorded:
+                self._record_failure(question, asker, type(exc).__name__, trace, started)
             raise
         finally:
             root.end()

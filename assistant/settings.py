@@ -18,6 +18,7 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -269,6 +270,12 @@ def load_settings(**overrides: object) -> Settings:
     """Build the settings once; turn validation failures into a message naming field and fix."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except SettingsError as exc:  # a value that is not the JSON a list or table setting needs
+        cause = f": {exc.__cause__}" if isinstance(exc.__cause__, ValueError) else ""
+        raise ConfigurationError(
+            f"invalid configuration: {exc}{cause}. List and table settings (ASSISTANT_ACCESS_ROLES, "
+            'ASSISTANT_INGESTION_LANGUAGES...) take JSON: ["fr", "en"], {"store": ["store", "public"]}'
+        ) from None
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

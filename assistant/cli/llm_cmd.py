@@ -134,6 +134,13 @@ def _probe(url: str, api_key: str, timeout_s: float) -> tuple[dict[str, Any], in
             return report, 2
         report["error"] = f"HTTP {http}: the endpoint failed"
         return report, 4
+    except httpx.DecodingError:
+        report |= {
+            "answering": True,
+            "error": "answered, but not with an OpenAI model list: ASSISTANT_LLM_BASE_URL points at another "
+            "service (it must be the LLM server's URL, ending with /v1)",
+        }
+        return report, 2
     except httpx.HTTPError as exc:
         report["error"] = (
             f"not answering ({type(exc).__name__}); start the local server with `assistant llm serve` "

@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from assistant.container import Container
 from assistant.errors import AssistantError
@@ -27,18 +28,24 @@ def emit_json(payload: Any) -> None:
 
 
 @contextmanager
-def container(as_json: bool, adjust: Callable[[Settings], Settings] | None = None) -> Iterator[Container]:
+def container(
+    as_json: bool, adjust: Callable[[Settings], Settings] | None = None, *, json_lines: bool = False
+) -> Iterator[Container]:
     """Load settings once (``adjust`` applies command-line overrides), build the container, report errors with
-    their exit code, always close."""
+    their exit code, always close. ``json_lines``: the command prints one JSON object per line, so an error is one
+    line too (``{"event": "error", "error": {...}}``)."""
     built: Container | None = None
     try:
         settings = load_settings()
         built = container_factory(adjust(settings) if adjust else settings)
         yield built
     except AssistantError as exc:
-        if as_json:
-            emit_json({"error": {"type": type(exc).__name__, "message": str(exc)}})
-        err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        error = {"type": type(exc).__name__, "message": str(exc)}
+        if as_json and json_lines:
+            sys.stdout.write(json.dumps({"event": "error", "error": error}, ensure_ascii=False) + "\n")
+        elif as_json:
+            emit_json({"error": error})
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     finally:
         if built is not None:

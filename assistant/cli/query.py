@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import closing
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from assistant.answering.ports import AnswerDone
 from assistant.cli.output import container, emit_json, out
@@ -49,7 +51,7 @@ def search(
         out.print("no results")
     for i, h in enumerate(hits, 1):
         where = " — ".join(p for p in (h.chunk.title, h.chunk.section) if p)
-        out.print(f"[bold]{i}. {h.score:.3f}[/] {where} [dim]({h.chunk.source})[/]", soft_wrap=True)
+        out.print(f"[bold]{i}. {h.score:.3f}[/] {escape(where)} [dim]({escape(h.chunk.source)})[/]", soft_wrap=True)
         out.print(f"   {h.chunk.text[:300]}", soft_wrap=True, markup=False)
 
 
@@ -87,26 +89,28 @@ def _print_answer(answer: Answer, text: str | None) -> None:
     if text is not None:
         out.print(text, markup=False, soft_wrap=True)
     for i, cit in enumerate(answer.citations, 1):
-        out.print(f"[dim][{i}] {cit.title} — {Path(cit.source).name}[/]", soft_wrap=True)
+        out.print(f"[dim][{i}] {escape(cit.title)} — {escape(Path(cit.source).name)}[/]", soft_wrap=True)
     if answer.notice:
-        out.print(f"[italic dim]{answer.notice}[/]", soft_wrap=True)
+        out.print(f"[italic dim]{escape(answer.notice)}[/]", soft_wrap=True)
 
 
 def _ask_streaming(question: str, role: str | None, user: str | None, store: str | None, as_json: bool) -> None:
     shown = ""
     final: Answer | None = None
-    with container(as_json) as c:
-        events = c.service.stream(question, Asker(role or c.settings.access.default_role, user, store))
-        for event in events:
-            if isinstance(event, AnswerDone):
-                final = event.answer
-            elif as_json:
-                sys.stdout.write(json.dumps({"event": "delta", "text": event.text}, ensure_ascii=False) + "\n")
-                sys.stdout.flush()
-            else:
-                sys.stdout.write(event.text)
-                sys.stdout.flush()
-                shown += event.text
+    with container(as_json, json_lines=True) as c:
+        asker = Asker(role or c.settings.access.default_role, user, store)
+        # closed while the container (and its audit log) is open: a reader gone (Ctrl-C, `| head`) is recorded
+        with closing(c.service.stream(question, asker)) as events:
+            for event in events:
+                if isinstance(event, AnswerDone):
+                    final = event.answer
+                elif as_json:
+                    sys.stdout.write(json.dumps({"event": "delta", "text": event.text}, ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+                else:
+                    sys.stdout.write(event.text)
+                    sys.stdout.flush()
+                    shown += event.text
     if final is None:  # pragma: no cover - every stream ends with its final event
         return
     if as_json:

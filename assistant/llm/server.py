@@ -48,13 +48,18 @@ class ModelList:
 
 
 def list_models(base_url: str, *, api_key: str | None = None, timeout_s: float = 2.0) -> ModelList:
-    """``GET {base_url}/models`` (base_url ends with /v1). Raises ``httpx.HTTPError`` when nothing valid answers."""
+    """``GET {base_url}/models`` (base_url ends with /v1). Raises ``httpx.HTTPError`` when nothing valid answers:
+    ``httpx.DecodingError`` when something answers, but not with an OpenAI model list (another web service)."""
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     started = time.perf_counter()
     response = httpx.get(f"{base_url.rstrip('/')}/models", headers=headers, timeout=timeout_s)
     response.raise_for_status()
-    data = response.json().get("data", [])
-    return ModelList([str(m.get("id")) for m in data], time.perf_counter() - started)
+    try:
+        data = response.json()["data"]
+        models = [str(m["id"]) for m in data]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise httpx.DecodingError("not an OpenAI model list", request=response.request) from exc
+    return ModelList(models, time.perf_counter() - started)
 
 
 def port_is_open(host: str, port: int) -> bool:

@@ -183,3 +183,23 @@ def test_eval_generation_reports_rates(tmp_path: Path) -> None:
         1.0,
     )
     assert summary["questions"] == 2
+
+
+def test_ask_stream_json_reports_an_error_on_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_ANSWER_MAX_QUESTION_CHARS", "100")
+    code, text = run("ask", "Combien de jours pour retourner un article ? " * 5, "--stream", "--json")
+    assert code == 2
+    (line,) = text.splitlines()
+    event = json.loads(line)
+    assert event["event"] == "error" and event["error"]["type"] == "InvalidInputError"
+
+
+def test_titles_with_brackets_are_printed_whole(tmp_path: Path) -> None:
+    docs = tmp_path / "more"
+    docs.mkdir()
+    (docs / "echanges.md").write_text(
+        "---\naudience: store\n---\n# Échanges [interne]\n\nUn échange se fait sous 30 jours avec le ticket.\n"
+    )
+    assert run("ingest", str(docs))[0] == 0
+    code, text = run("search", "échange sous 30 jours avec le ticket")
+    assert code == 0 and "Échanges [interne]" in text

@@ -91,10 +91,10 @@ def test_cli_serve_without_set_up_exits_3(tmp_path: Path, monkeypatch: pytest.Mo
     assert "deploy/llm.sh" in result.output
 
 
-def reply_with(status: int, body: dict[str, object]) -> type[BaseHTTPRequestHandler]:
+def reply_with(status: int, body: dict[str, object] | bytes) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            payload = json.dumps(body).encode()
+            payload = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -125,6 +125,9 @@ def endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
         ((401, {"error": "unauthorized"}), 2, True, "ASSISTANT_LLM_API_KEY"),
         ((404, {"detail": "not found"}), 2, True, "must end with /v1"),
         ((503, {"detail": "overloaded"}), 4, False, "HTTP 503"),
+        ((200, b"<!doctype html><title>Chainlit</title>"), 2, True, "points at another service"),  # the chat UI
+        ((200, {"object": "list"}), 2, True, "points at another service"),
+        ((200, {"data": ["not-a-model"]}), 2, True, "points at another service"),
     ],
     indirect=["endpoint"],
 )

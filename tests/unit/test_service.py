@@ -279,3 +279,10 @@ def test_a_question_over_the_limit_is_refused_with_the_setting_to_change_and_rec
     assert rec["payload"]["question"] == question[:2000].replace(RAW_NAME, TOKEN)  # type: ignore[index]
     service(log, answerer, max_question_chars=2000).ask(question[:2000], Asker("store", "jdupont"))
     assert len(answerer.questions) == 1
+
+
+def test_ctrl_c_while_the_answerer_works_still_leaves_one_record(log: AuditLog) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        service(log, ScriptedAnswerer(fail=KeyboardInterrupt())).ask("Qui valide ?", Asker("store", "jdupont"))
+    (rec,) = records(log)
+    assert rec["error"] == "KeyboardInterrupt"

@@ -43,3 +43,19 @@ def test_configuration_errors_name_the_field_and_never_print_a_secret(
     message = _error(**overrides)
     assert named in message and shown in message
     assert not [leak for leak in LEAKS if leak in message], message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "field"),
+    [
+        ("ASSISTANT_ACCESS_ROLES", '{"store": ["public"],}', '"access"'),
+        ("ASSISTANT_INGESTION_LANGUAGES", "[fr,xx]", '"ingestion"'),
+    ],
+)
+def test_a_value_that_is_not_json_is_a_configuration_error_naming_the_field(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, field: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=f"{field}.*take JSON") as caught:
+        load_settings()
+    assert caught.value.exit_code == 2
