@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import statistics
 import time
 from dataclasses import asdict, dataclass
@@ -13,6 +12,7 @@ import typer
 
 from assistant.cli.output import container, emit_json, out
 from assistant.errors import BackendError
+from assistant.processes import interrupt_on_signals
 
 if TYPE_CHECKING:
     from langchain_openai import ChatOpenAI
@@ -40,10 +40,6 @@ BENCH_PROMPTS = (
 )
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 @app.command("serve")
 def serve(
     model: Annotated[
@@ -57,10 +53,7 @@ def serve(
     """Run the local OpenAI-compatible LLM server (llama.cpp) in the foreground on 127.0.0.1; Ctrl-C stops it."""
     from assistant.llm.server import LocalLlmServer, LocalLlmStartError
 
-    signal.signal(signal.SIGTERM, _interrupt)  # systemd / docker stop / timeout: stop the child server too
-    # Ctrl-C too, even when this process was started with SIGINT ignored (a script's `&` job): else a later kill
-    # of this CLI would leave the llama.cpp server running on its own
-    signal.signal(signal.SIGINT, _interrupt)
+    interrupt_on_signals()  # systemd / docker stop / timeout / Ctrl-C: stop the child server too
     with container(False) as c:
         server = LocalLlmServer(c.settings.local_llm, model_path=model, port=port)
         out.print(f"starting the LLM server with {server.model_path} ...", soft_wrap=True)

@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.output import container
+from assistant import processes
+from assistant.cli.output import container, out
+from assistant.errors import ConfigurationError
 from assistant.settings import child_environment
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
@@ -17,22 +19,29 @@ UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default from ASSISTANT_UI_HOST: 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default from ASSISTANT_UI_PORT: 8000).")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port (default from ASSISTANT_UI_PORT: 8000).")
+    ] = None,
 ) -> None:
-    """Start the chat UI (Chainlit) for store staff."""
+    """Start the chat UI (Chainlit) for store staff, in the foreground; Ctrl-C or SIGTERM stops it."""
     with container(False) as c:
         ui = c.settings.ui
-        args = [
-            sys.executable,
-            "-m",
-            "chainlit",
-            "run",
-            str(UI_DIR / "app.py"),
-            "--headless",
-            "--host",
-            host or ui.host,
-            "--port",
-            str(port or ui.port),
-        ]
+        host, port = host or ui.host, port or ui.port
+        if processes.port_is_open(host, port):  # Chainlit would only log the bind error, and exit 0
+            raise ConfigurationError(
+                f"port {port} on {host} is already in use (another chat UI?): stop it, or choose another port "
+                "with --port / ASSISTANT_UI_PORT"
+            )
+    args = [sys.executable, "-m", "chainlit", "run", str(UI_DIR / "app.py"), "--headless"]
+    args += ["--host", host, "--port", str(port)]
+    processes.interrupt_on_signals()
     # Chainlit reads its config (telemetry off) from the app root; the app itself loads the settings.
-    raise typer.Exit(subprocess.call(args, env=child_environment(CHAINLIT_APP_ROOT=str(UI_DIR))))
+    child = subprocess.Popen(args, env=child_environment(CHAINLIT_APP_ROOT=str(UI_DIR)), start_new_session=True)
+    try:
+        code = processes.wait(child)
+    except KeyboardInterrupt:
+        out.print("stopping the chat UI")
+        code = 0
+    finally:
+        processes.stop(child)
+    raise typer.Exit(code)

@@ -7,8 +7,6 @@ production the same client talks to vLLM instead (see deploy/vllm/).
 
 from __future__ import annotations
 
-import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -18,8 +16,10 @@ from typing import IO
 
 import httpx
 
+from assistant import processes
 from assistant.errors import BackendError, ConfigurationError, SetupError
 from assistant.llm.settings import LocalLlmSettings
+from assistant.processes import port_is_open
 from assistant.settings import child_environment
 
 SMOLLM_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -60,12 +60,6 @@ def list_models(base_url: str, *, api_key: str | None = None, timeout_s: float =
     except (ValueError, KeyError, TypeError) as exc:
         raise httpx.DecodingError("not an OpenAI model list", request=response.request) from exc
     return ModelList(models, time.perf_counter() - started)
-
-
-def port_is_open(host: str, port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
 
 
 class LocalLlmServer:
@@ -180,25 +174,19 @@ class LocalLlmServer:
         Polls instead of blocking in waitpid: a Ctrl-C delivered to another thread of this process does not
         interrupt a blocking waitpid, and the KeyboardInterrupt would wait for the server to exit on its own."""
         assert self._process is not None, "start() first"
-        while True:
-            try:
-                return self._process.wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                continue
+        return processes.wait(self._process)
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        """SIGTERM (uvicorn shuts down cleanly), SIGKILL after ``timeout_s``. Safe to call twice."""
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout_s)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
+        """SIGTERM (uvicorn shuts down cleanly), SIGKILL after ``timeout_s`` or at a second Ctrl-C. Safe to call
+        twice."""
+        try:
+            if self._process is not None:
+                processes.stop(self._process, timeout_s)
+        finally:
+            self._process = None
+            if self._log_file is not None:
+                self._log_file.close()
+                self._log_file = None
 
     def __enter__(self) -> LocalLlmServer:
         return self.start()
