@@ -100,6 +100,7 @@ class QueryService:
     def feedback(self, seq: int, rating: int, asker: Asker, comment: str | None = None) -> int:
         """Link a rating (and an optional comment, pseudonymized) to the answer recorded as ``seq``."""
         rec = self._rec
+        rec.acl(asker)  # an unknown role rates nothing (UnknownRoleError)
         text = rec.protect(comment) if comment and rec.protect else comment
         return rec.audit.add_feedback(seq, rating, text, user=rec.user(asker)).seq
 

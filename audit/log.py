@@ -117,7 +117,7 @@ class AuditLog:
     def add_feedback(self, seq: int, rating: int, comment: str | None = None, user: str | None = None) -> AppendResult:
         """Link feedback to record ``seq`` (a new ``feedback`` record; nothing is rewritten). The feedback is
         erased with the subjects of the record it is about, and with ``user`` and tokens in ``comment``."""
-        if not -1 <= rating <= 5:
+        if rating == 0 or not -1 <= rating <= 5:  # 0 is neither a thumb nor a star
             raise AuditConfigurationError(f"rating {rating} is out of range: use -1/+1 (thumbs) or 1..5 (stars)")
         if next(iter(self.store.records(seq, seq)), None) is None:
             raise AuditConfigurationError(

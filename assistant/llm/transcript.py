@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import re
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -27,6 +29,7 @@ from assistant.llm.ports import ChatMessage, ChatModel, Completion, LlmRequestEr
 
 _FRAGMENT = re.compile(r"\s*\S+|\s+")  # replayed streams come word by word (a real server streams tokens)
 CANCELLED = "cancelled"  # finish reason of a stream the caller closed early (recorded as far as it went)
+log = logging.getLogger(__name__)
 
 
 def prompt_key(messages: Sequence[ChatMessage], max_tokens: int | None, temperature: float | None) -> str:
@@ -42,7 +45,7 @@ class RecordingChatModel:
         self._path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch()
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))  # owner only
         except OSError as exc:
             problem = f"cannot record completions to {path}: {exc.strerror}"
             raise ConfigurationError(f"{problem}; pick a writable path") from None
@@ -52,9 +55,14 @@ class RecordingChatModel:
         return self._inner.model_name
 
     def write(self, key: str, completion: Completion) -> None:
-        """Append ``completion`` under ``key``."""
-        with self._path.open("a", encoding="utf-8") as sink:
-            sink.write(json.dumps({"key": key, **asdict(completion)}, ensure_ascii=False) + "\n")
+        """Append ``completion`` under ``key``: one line, in one write to a file opened for appending, so that a run
+        killed mid-way leaves whole lines (at worst a torn last one, which replay skips)."""
+        line = (json.dumps({"key": key, **asdict(completion)}, ensure_ascii=False) + "\n").encode()
+        fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
 
     def complete(
         self, messages: Sequence[ChatMessage], *, max_tokens: int | None = None, temperature: float | None = None
@@ -139,7 +147,9 @@ class ReplayChatModel:
         self._path = path
         self._missing = missing
         self._completions: dict[str, Completion] = {}
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
@@ -147,6 +157,9 @@ class ReplayChatModel:
                 key = row.pop("key")  # before Completion(**row): the right-hand side is evaluated first
                 self._completions[key] = Completion(**row)
             except (ValueError, TypeError, KeyError) as exc:
+                if number == len(lines) and not text.endswith("\n"):  # the recording was killed while writing it
+                    log.warning("%s: its last line was cut off while it was written; replaying the others", path)
+                    continue
                 raise ConfigurationError(
                     f"{path} line {number} is not a recorded completion ({exc}); record the transcript again"
                 ) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import cast
@@ -18,14 +19,20 @@ from assistant.service import Asker
 from assistant.settings import load_settings
 
 _container: Container | None = None
+_building = threading.Lock()
 # AI Act art. 50: users are told at first contact that they talk to an AI.
 AI_NOTICE = f"{messages.text('ai_notice', 'fr')}\n\n_{messages.text('ai_notice', 'en')}_"
 
 
 def _get_container() -> Container:
-    global _container  # noqa: PLW0603 - one container per server process, built on first use
-    if _container is None:
-        _container = Container(load_settings())
+    """One container per server process, built on first use with its question service (models, index, audit log:
+    seconds of blocking work, so callers run this in a worker thread, never on the event loop)."""
+    global _container  # noqa: PLW0603
+    with _building:  # two sessions starting at once build it once
+        if _container is None:
+            built = Container(load_settings())
+            _ = built.service
+            _container = built
     return _container
 
 
@@ -43,6 +50,7 @@ def render(answer: Answer) -> str:
 @cl.on_chat_start
 async def start() -> None:
     await cl.Message(content=AI_NOTICE).send()
+    await asyncio.to_thread(_get_container)  # ready before the first question, off the event loop
 
 
 async def answer_events(
@@ -58,7 +66,7 @@ async def answer_events(
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
-    container = _get_container()
+    container = await asyncio.to_thread(_get_container)
     role = container.settings.access.default_role
     reply = cl.Message(content="")
     answer: Answer | None = None
@@ -70,6 +78,8 @@ async def on_message(message: cl.Message) -> None:
             else:
                 answer = event.answer
     except AssistantError as exc:
+        if reply.content:  # sentences streamed before the failure are not an answer: take them back
+            await reply.remove()
         await cl.Message(content=f"⚠️ {exc}").send()
         return
     if answer is not None:

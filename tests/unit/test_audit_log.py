@@ -116,7 +116,10 @@ def test_feedback_is_a_linked_record(log: AuditLog) -> None:
     assert first.header["rating"] is None
 
 
-@pytest.mark.parametrize(("seq", "rating", "message"), [(1, 9, "out of range"), (99, 1, "no audit record 99")])
+@pytest.mark.parametrize(
+    ("seq", "rating", "message"),
+    [(1, 9, "out of range"), (1, 0, "out of range"), (1, -2, "out of range"), (99, 1, "no audit record 99")],
+)
 def test_feedback_is_validated(log: AuditLog, seq: int, rating: int, message: str) -> None:
     log.record(ask(0))
     with pytest.raises(AuditError, match=message):

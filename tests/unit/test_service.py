@@ -286,3 +286,12 @@ def test_ctrl_c_while_the_answerer_works_still_leaves_one_record(log: AuditLog) 
         service(log, ScriptedAnswerer(fail=KeyboardInterrupt())).ask("Qui valide ?", Asker("store", "jdupont"))
     (rec,) = records(log)
     assert rec["error"] == "KeyboardInterrupt"
+
+
+def test_feedback_from_an_unknown_role_is_refused(log: AuditLog) -> None:
+    svc = service(log, ScriptedAnswerer())
+    answer = svc.ask("Qui valide ?", Asker("store", "jdupont"))
+    assert answer.audit_seq is not None
+    with pytest.raises(UnknownRoleError):
+        svc.feedback(answer.audit_seq, 1, Asker("stagiaire", "jdupont"))
+    assert list(log.query(AuditFilters(operation="feedback"))) == []

@@ -186,3 +186,23 @@ def test_the_container_wires_replay_and_recording_by_name(tmp_path: Path) -> Non
     both = replaying.model_copy(update={"llm": replaying.llm.model_copy(update={"record_to": recorded_again})})
     assert Container(both).chat_model.complete(ASK).text == ANSWER
     assert json.loads(recorded_again.read_text(encoding="utf-8"))["key"] == prompt_key(ASK, None, None)
+
+
+@pytest.mark.parametrize(
+    ("cut", "replayed"),
+    [
+        (0, 2),  # whole
+        (25, 1),  # killed while its last line was written: the others replay
+    ],
+)
+def test_a_last_line_cut_off_mid_write_is_skipped_not_the_whole_run(tmp_path: Path, cut: int, replayed: int) -> None:
+    path = tmp_path / "t.jsonl"
+    recorder = RecordingChatModel(ScriptedChatModel(ANSWER, "Autre réponse."), path)
+    recorder.complete(ASK)
+    recorder.complete([ChatMessage("user", "Autre question ?")])
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - cut] if cut else data)
+    replay = ReplayChatModel(path)
+    assert len(replay) == replayed
+    assert replay.complete(ASK).text == ANSWER
+    assert oct(path.stat().st_mode & 0o777) == oct(0o600)  # model output over pseudonymized documents: owner only
