@@ -53,11 +53,18 @@ class DraftService:
         text = reveal(draft.text, asker.role, request.language) if reveal and draft.text else draft.text
         return replace(draft, text=text, audit_seq=seq)
 
-    def _request_text(self, request: CopyRequest) -> str:
-        tone = self._rec.protected(request.tone) if request.tone else request.tone
-        return f"{request.product} · {request.channel} · {request.language} · {tone or '-'}"
+    def _request_text(self, request: CopyRequest) -> str | None:
+        """The request as typed (free text: the product and tone fields may hold anything), pseudonymized."""
+        return self._rec.protected(
+            f"{request.product} · {request.channel} · {request.language} · {request.tone or '-'}"
+        )
 
-    def _header(self, request: CopyRequest, asker: Asker, trace: str, started: float) -> AuditEntry:
+    def _header(
+        self, request: CopyRequest, asker: Asker, trace: str, started: float, *, found: bool = False
+    ) -> AuditEntry:
+        """``found``: the product reference matched product sheets, so it is a catalogue reference and may stand in
+        the hashed header (which erasure cannot reach); a reference nobody found could be anything the user typed."""
+        product = {"product": request.product} if found else {}
         return AuditEntry(
             operation="draft",
             role=asker.role,
@@ -65,12 +72,12 @@ class DraftService:
             use_case=USE_CASE,
             latency_ms={"total": round((time.perf_counter() - started) * 1000, 1)},
             trace_id=trace or None,
-            extra={"product": request.product, "channel": request.channel, "language": request.language},
+            extra={**product, "channel": request.channel, "language": request.language},
         )
 
     def _record(self, draft: CopyDraft, asker: Asker, acl: dict[str, object], trace: str, started: float) -> int:
         request = draft.request
-        header = self._header(request, asker, trace, started)
+        header = self._header(request, asker, trace, started, found=bool(draft.source_chunks))
         generate_ms = draft.timings_ms.get("generate", 0.0)
         cost = estimate_cost(self._rec.costs, draft.prompt_tokens, draft.completion_tokens, generate_ms)
         entry = replace(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -135,8 +135,17 @@ class SqliteAuditStore:
     def _fail(self, what: str, exc: sqlite3.Error) -> AuditStoreError:
         return AuditStoreError(
             f"audit log {self.path}: {what} failed ({exc}); if it says 'locked', another writer held the lock "
-            "longer than audit.busy_timeout_s"
+            "longer than audit.busy_timeout_s; if 'malformed' or 'not a database', the file is damaged: restore it "
+            "from a backup, then run `assistant audit verify` against the exported checkpoints"
         )
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of a query; a damaged or unreadable file becomes :class:`AuditStoreError` naming it."""
+        try:
+            with self._lock:
+                return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise self._fail("reading", exc) from None
 
     def append(self, record: NewRecord) -> tuple[int, str]:
         try:
@@ -158,9 +167,8 @@ class SqliteAuditStore:
         return seq + 1, entry_hash
 
     def head(self) -> tuple[int, str]:
-        with self._lock:
-            row = self._db.execute("SELECT seq, entry_hash FROM audit_records ORDER BY seq DESC LIMIT 1").fetchone()
-        return (int(row[0]), row[1]) if row else (0, GENESIS_HASH)
+        rows = self._read("SELECT seq, entry_hash FROM audit_records ORDER BY seq DESC LIMIT 1")
+        return (int(rows[0][0]), rows[0][1]) if rows else (0, GENESIS_HASH)
 
     def records(
         self, start: int = 1, stop: int | None = None, where: RecordFilter | None = None
@@ -169,37 +177,28 @@ class SqliteAuditStore:
         last = stop if stop is not None else 2**62
         batch = 500
         while True:
-            with self._lock:
-                rows = self._db.execute(
-                    f"SELECT {COLUMNS} FROM audit_records WHERE seq >= ? AND seq <= ?{conditions} ORDER BY seq LIMIT ?",
-                    [start, last, *params, batch],
-                ).fetchall()
+            rows = self._read(
+                f"SELECT {COLUMNS} FROM audit_records WHERE seq >= ? AND seq <= ?{conditions} ORDER BY seq LIMIT ?",
+                [start, last, *params, batch],
+            )
             yield from (stored_record(r) for r in rows)
             if len(rows) < batch:
                 return
             start = int(rows[-1][0]) + 1
 
     def tags(self, seq: int) -> list[str]:
-        with self._lock:
-            rows = self._db.execute("SELECT tag FROM audit_links WHERE seq = ? ORDER BY tag", (seq,)).fetchall()
-        return [r[0] for r in rows]
+        return [r[0] for r in self._read("SELECT tag FROM audit_links WHERE seq = ? ORDER BY tag", (seq,))]
 
     def seqs_for_tag(self, tag: str) -> list[int]:
-        with self._lock:
-            rows = self._db.execute("SELECT seq FROM audit_links WHERE tag = ? ORDER BY seq", (tag,)).fetchall()
-        return [int(r[0]) for r in rows]
+        return [int(r[0]) for r in self._read("SELECT seq FROM audit_links WHERE tag = ? ORDER BY seq", (tag,))]
 
     def first_seq_since(self, ts: str) -> int | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT MIN(seq) FROM audit_records WHERE header IS NOT NULL AND ts >= ?", (ts,)
-            ).fetchone()
+        (row,) = self._read("SELECT MIN(seq) FROM audit_records WHERE header IS NOT NULL AND ts >= ?", (ts,))
         return None if row[0] is None else int(row[0])
 
     def subject_key(self, tag: str) -> bytes | None:
-        with self._lock:
-            row = self._db.execute("SELECT wrapped FROM audit_subject_keys WHERE tag = ?", (tag,)).fetchone()
-        return None if row is None else bytes(row[0])
+        rows = self._read("SELECT wrapped FROM audit_subject_keys WHERE tag = ?", (tag,))
+        return bytes(rows[0][0]) if rows else None
 
     def put_subject_key(self, tag: str, wrapped: bytes) -> bytes:
         try:
@@ -258,8 +257,7 @@ class SqliteAuditStore:
             raise self._fail("saving a checkpoint", exc) from None
 
     def checkpoints(self) -> list[str]:
-        with self._lock:
-            return [r[0] for r in self._db.execute("SELECT note FROM audit_checkpoints ORDER BY size")]
+        return [r[0] for r in self._read("SELECT note FROM audit_checkpoints ORDER BY size")]
 
     def scrub(self) -> None:
         with self._lock:

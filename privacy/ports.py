@@ -71,7 +71,8 @@ class Vault(Protocol):
 
     Contract: ``put`` is idempotent (same token, same value: no change) and refuses (returns False) a value
     whose subject was forgotten; ``get`` returns None for an unknown or forgotten token; ``find`` looks a value
-    up through a keyed blind index (never by decrypting everything) and returns the tokens, possibly none;
+    up through a keyed blind index (never by decrypting everything) and returns the tokens, possibly none (with
+    ``include_forgotten``, the tokens of forgotten subjects too: an erasure that failed half-way can be run again);
     ``forget`` crypto-shreds the subject's data key and keeps a tombstone (``is_forgotten`` is then True for the
     token and for the value); ``rotate`` re-wraps every data key under a new key-encryption key. Raises
     :class:`privacy.errors.VaultError` when the file cannot be read or decrypted.
@@ -81,7 +82,7 @@ class Vault(Protocol):
 
     def get(self, token: str) -> str | None: ...
 
-    def find(self, value: str, entity_type: str | None = None) -> list[str]: ...
+    def find(self, value: str, entity_type: str | None = None, *, include_forgotten: bool = False) -> list[str]: ...
 
     def forget(self, token: str) -> bool: ...
 

@@ -70,8 +70,12 @@ class SubjectRights:
         }
 
     def forget(self, subject: str, entity_type: str | None = None) -> dict[str, Any]:
-        """Right to erasure (GDPR art. 17); returns a receipt of what was removed where."""
-        tokens = self._vault.find(subject, entity_type)
+        """Right to erasure (GDPR art. 17); returns a receipt of what was removed where.
+
+        The vault is shredded first (re-indexing then writes ``<TYPE_REDACTED>``), so the subject's tokens are also
+        looked up among forgotten ones: when re-indexing or the audit step failed, running ``forget`` again
+        finishes the erasure instead of finding nobody."""
+        tokens = self._vault.find(subject, entity_type, include_forgotten=True)
         records = self._registry.mentioning(set(tokens))
         shredded = sum(1 for t in tokens if self._vault.forget(t))
         existing = [Path(r.source) for r in records if Path(r.source).is_file()]

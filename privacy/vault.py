@@ -166,14 +166,14 @@ class SqliteVault:
             self._on_get(token, row["entity_type"])
         return value
 
-    def find(self, value: str, entity_type: str | None = None) -> list[str]:
+    def find(self, value: str, entity_type: str | None = None, *, include_forgotten: bool = False) -> list[str]:
         types = [entity_type] if entity_type else list(PSEUDONYMIZED_ENTITIES)
         indexes = [self.blind_index(t, value) for t in types]
         marks = ",".join("?" * len(indexes))
+        live = "" if include_forgotten else "forgotten_at IS NULL AND "
         with self._lock:
             rows = self._db.execute(
-                f"SELECT token FROM subjects WHERE forgotten_at IS NULL AND blind_index IN ({marks}) ORDER BY token",
-                indexes,
+                f"SELECT token FROM subjects WHERE {live}blind_index IN ({marks}) ORDER BY token", indexes
             ).fetchall()
         return [r[0] for r in rows]
 

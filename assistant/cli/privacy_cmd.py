@@ -37,7 +37,8 @@ class _AuditTrail:
         return [v.as_json() for v in self._c.audit.query(AuditFilters(user=subject)) if v.state == "readable"]
 
     def forget(self, subject: str) -> int:
-        return self._c.audit.forget(subject)
+        who, role = _officer(self._c)  # the audit.forget record says who asked
+        return self._c.audit.forget(subject, requested_by=who, role=role)
 
 
 def _rights(c: Container) -> SubjectRights:

@@ -103,3 +103,25 @@ def test_forget_across_more_records_than_one_sql_batch(tmp_path: Path) -> None:
     assert all(v.state == "shredded" for v in log.query() if v.header and v.header["operation"] == "ask")
     assert log.verify().ok
     log.close()
+
+
+def test_a_damaged_file_is_an_audit_store_error_naming_it(tmp_path: Path) -> None:
+
+    from audit.errors import AuditStoreError
+    from tests.contracts.audit_support import ask, make_log
+
+    path = tmp_path / "audit.sqlite3"
+    log = make_log(SqliteAuditStore(path))
+    for i in range(400):
+        log.record(ask(i, user=f"user-{i % 7}"))
+    log.store.scrub()
+    log.close()
+    with path.open("r+b") as damaged:
+        damaged.seek(path.stat().st_size // 2)
+        damaged.write(b"\xff" * 8192)  # pages of the records table
+    log = make_log(SqliteAuditStore(path))
+    try:
+        with pytest.raises(AuditStoreError, match=r"audit\.sqlite3: reading failed .*restore it from a backup"):
+            log.verify()
+    finally:
+        log.close()

@@ -129,9 +129,13 @@ def test_a_refused_draft_is_recorded_with_its_reasons_and_nothing_is_guarded(log
 def test_a_failed_draft_is_recorded_with_its_error_type_only(
     log: AuditLog, drafter: ScriptedDrafter, role: str, error: type[Exception]
 ) -> None:
+    typed = CopyRequest(f"{RAW} 06 12 34 56 78", "web", "fr", f"comme {RAW}")  # a product field holding anything
     with pytest.raises(error):
-        drafts(log, drafter, []).draft(CopyRequest("XX-000", "web", "fr", f"comme {RAW}"), Asker(role, "jdupont"))
+        drafts(log, drafter, []).draft(typed, Asker(role, "jdupont"))
     view = recorded(log)
     assert view.header is not None and view.header["error"] == error.__name__
-    assert view.payload is not None and view.payload["question"] == f"XX-000 · web · fr · comme {TOKEN}"
+    assert "product" not in view.header["extra"]  # the hashed header, which erasure cannot reach
+    assert RAW not in str(view.header)
+    assert view.payload is not None
+    assert view.payload["question"] == f"{TOKEN} 06 12 34 56 78 · web · fr · comme {TOKEN}"
     assert drafter.roles == ([] if error is UnknownRoleError else [role])  # an unknown role drafts nothing
