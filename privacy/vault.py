@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS subjects (
     forgotten_at TEXT
 );
 CREATE INDEX IF NOT EXISTS subjects_blind_index ON subjects (blind_index);
+CREATE TABLE IF NOT EXISTS vault_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -90,8 +91,38 @@ class SqliteVault:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA secure_delete = ON")
             self._db.executescript(_SCHEMA)
+            try:
+                self._check_keys()
+            except VaultError:
+                self._db.close()
+                raise
         except (OSError, sqlite3.Error) as exc:
             raise VaultError(f"cannot open the vault {path} ({exc}): check privacy.vault_path and its folder") from None
+
+    def _check_keys(self) -> None:
+        """Refuse keys other than those the vault was written with, before anything is written with them.
+
+        A new pseudonym key (a lost ``secrets_dir``, a changed setting) gives the same people new tokens and a new
+        blind index: erasure would miss their old entries and tombstones would stop re-ingestion from nothing. A
+        new key-encryption key would wrap new entries beside old ones it cannot open. The vault keeps a keyed check
+        value of the blind-index key (written on first use) and the KEK id of its entries."""
+        check = hmac.new(self._index_key.reveal(), b"retail-assistant vault index check", hashlib.sha256).hexdigest()
+        self._db.execute("INSERT OR IGNORE INTO vault_meta VALUES ('index_check', ?)", (check[:16],))
+        (stored,) = self._db.execute("SELECT value FROM vault_meta WHERE name = 'index_check'").fetchone()
+        if stored != check[:16]:
+            raise VaultError(
+                f"the vault {self.path} was written with another pseudonym key than the one configured: set "
+                "privacy.pseudonym_key (ASSISTANT_PRIVACY_PSEUDONYM_KEY, or the pseudonym.key file of "
+                "privacy.secrets_dir) back to that key. With a new key the same people would get new pseudonyms, "
+                "and erasure would miss the old ones"
+            )
+        row = self._db.execute("SELECT kek_id FROM subjects WHERE kek_id IS NOT NULL LIMIT 1").fetchone()
+        if row is not None and row[0] != self._kek_id:
+            raise VaultError(
+                f"the vault {self.path} holds data keys wrapped by key id {row[0]}, the configured vault key has id "
+                f"{self._kek_id}: set privacy.vault_key (ASSISTANT_PRIVACY_VAULT_KEY, or the vault.key file of "
+                "privacy.secrets_dir) back to the key the vault was written with, or rotate to the new one"
+            )
 
     @classmethod
     def from_settings(cls, settings: PrivacySettings, data_dir: Path, on_get: AccessHook | None = None) -> SqliteVault:

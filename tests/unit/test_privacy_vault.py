@@ -116,3 +116,30 @@ def test_from_settings_default_path_and_generated_keys(tmp_path: Path) -> None:
     assert v.put(NAME_TOKEN, "PERSON", NAME)
     assert SqliteVault.from_settings(settings, tmp_path / "data").get(NAME_TOKEN) == NAME
     assert "Fontaine" not in repr(v)
+
+
+@pytest.mark.parametrize(
+    ("kek", "index", "problem"),
+    [
+        (KEK, Secret(b"J" * 32), "another pseudonym key.*ASSISTANT_PRIVACY_PSEUDONYM_KEY"),  # a lost secrets_dir
+        (Secret(b"W" * 32), INDEX, "key id.*ASSISTANT_PRIVACY_VAULT_KEY"),
+        (KEK, INDEX, None),
+    ],
+)
+def test_the_vault_refuses_keys_it_was_not_written_with_before_writing_anything(
+    vault: SqliteVault, kek: Secret, index: Secret, problem: str | None
+) -> None:
+    vault.close()
+    if problem is None:
+        assert SqliteVault(vault.path, kek, index).find(NAME) == [NAME_TOKEN]
+        return
+    with pytest.raises(VaultError, match=problem):
+        SqliteVault(vault.path, kek, index)
+    reopened = SqliteVault(vault.path, KEK, INDEX)  # nothing was written with the wrong keys
+    assert reopened.find(NAME) == [NAME_TOKEN] and reopened.stats()["active"] == 2
+
+
+def test_an_empty_vault_remembers_its_pseudonym_key_from_the_first_start(tmp_path: Path) -> None:
+    SqliteVault(tmp_path / "v.sqlite", KEK, INDEX).close()
+    with pytest.raises(VaultError, match="another pseudonym key"):
+        SqliteVault(tmp_path / "v.sqlite", KEK, Secret(b"J" * 32))
