@@ -148,23 +148,31 @@ class SqliteVault:
 
     def put(self, token: str, entity_type: str, value: str) -> bool:
         index = self.blind_index(entity_type, value)
-        with self._lock:
-            row = self._row(token)
-            if row is not None:
-                return row["forgotten_at"] is None
-            if self._db.execute(
-                "SELECT 1 FROM subjects WHERE blind_index = ? AND forgotten_at IS NOT NULL", (index,)
-            ).fetchone():
-                return False
-            data_key = AESGCM.generate_key(bit_length=256)
-            nonce, key_nonce = os.urandom(12), os.urandom(12)
-            ciphertext = AESGCM(data_key).encrypt(nonce, value.encode(), token.encode())
-            wrapped = AESGCM(self._kek.reveal()).encrypt(key_nonce, data_key, (token + self._kek_id).encode())
-            self._db.execute(
-                "INSERT INTO subjects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                (token, entity_type, index, self._kek_id, key_nonce, wrapped, nonce, ciphertext, _now()),
-            )
-            return True
+        data_key = AESGCM.generate_key(bit_length=256)
+        nonce, key_nonce = os.urandom(12), os.urandom(12)
+        ciphertext = AESGCM(data_key).encrypt(nonce, value.encode(), token.encode())
+        wrapped = AESGCM(self._kek.reveal()).encrypt(key_nonce, data_key, (token + self._kek_id).encode())
+        with self._lock:  # threads of this process; BEGIN IMMEDIATE: other processes (ingestion beside the chat)
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._row(token)
+                if row is not None:
+                    stored = row["forgotten_at"] is None
+                elif self._db.execute(
+                    "SELECT 1 FROM subjects WHERE blind_index = ? AND forgotten_at IS NOT NULL", (index,)
+                ).fetchone():
+                    stored = False  # a forgotten subject never comes back
+                else:
+                    self._db.execute(
+                        "INSERT INTO subjects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                        (token, entity_type, index, self._kek_id, key_nonce, wrapped, nonce, ciphertext, _now()),
+                    )
+                    stored = True
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            return stored
 
     def _unwrap(self, row: sqlite3.Row, kek: Secret) -> bytes:
         if row["kek_id"] != key_id(kek):

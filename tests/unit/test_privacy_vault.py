@@ -143,3 +143,22 @@ def test_an_empty_vault_remembers_its_pseudonym_key_from_the_first_start(tmp_pat
     SqliteVault(tmp_path / "v.sqlite", KEK, INDEX).close()
     with pytest.raises(VaultError, match="another pseudonym key"):
         SqliteVault(tmp_path / "v.sqlite", KEK, Secret(b"J" * 32))
+
+
+def _put_many(path: str, start: int) -> int:
+    vault = SqliteVault(Path(path), KEK, INDEX)
+    tokens = [f"<PERSON_{i:016x}>" for i in range(40)]
+    stored = sum(vault.put(t, "PERSON", f"Personne {i}") for i, t in enumerate(tokens[start:] + tokens[:start]))
+    vault.close()
+    return stored
+
+
+def test_processes_putting_the_same_subjects_at_once_never_fail(tmp_path: Path) -> None:
+    import multiprocessing
+
+    path = tmp_path / "v.sqlite"
+    SqliteVault(path, KEK, INDEX).close()
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        results = pool.starmap(_put_many, [(str(path), start) for start in (0, 10, 20, 30)])
+    assert results == [40, 40, 40, 40]  # each put is True: stored, or already there with the same value
+    assert SqliteVault(path, KEK, INDEX).stats()["active"] == 40
