@@ -35,8 +35,8 @@ from audit.checkpoint import (
 )
 from audit.crypto import AuditKeys, UnreadableError
 from audit.entry import SCHEMA_VERSION, AuditEntry, AuditPayload, subjects_of
-from audit.errors import AuditConfigurationError, AuditError
-from audit.ports import AuditStore, NewRecord, RecordFilter, RecordIndex, StoredRecord
+from audit.errors import AuditConfigurationError, AuditError, AuditStoreError
+from audit.ports import AuditStore, NewRecord, RecordFilter, RecordIndex, StoredRecord, SubjectKeyGoneError
 from audit.settings import AuditSettings
 from audit.verify import verify_store
 from audit.views import AppendResult, AuditFilters, AuditView, PurgeReport, VerifyReport, format_ts
@@ -99,13 +99,22 @@ class AuditLog:
         tags = sorted({*(self._keys.tag(s) for s in subjects_of(entry.payload)), *extra_tags})
         if not tags:
             tags = [self._keys.tag(SYSTEM_SUBJECT)]
-        data_key = self._keys.data_key({t: self._subject_key(t) for t in tags}, uid)
-        sealed = self._keys.seal_payload(canonical_json(entry.payload.to_json()), data_key, uid)
-        header = canonical_json(
-            {"v": SCHEMA_VERSION, "uid": uid, "ts": ts, "payload_hash": sha256_hex(sealed), **header_fields}
-        )
         index = RecordIndex(ts, entry.operation, entry.role, entry.use_case, entry.refused)
-        seq, entry_hash = self.store.append(NewRecord(header, sha256_hex(header), index, sealed, tuple(tags)))
+        for attempt in range(3):  # a purge or erasure may delete a subject key between fetching it and appending
+            data_key = self._keys.data_key({t: self._subject_key(t) for t in tags}, uid)
+            sealed = self._keys.seal_payload(canonical_json(entry.payload.to_json()), data_key, uid)
+            header = canonical_json(
+                {"v": SCHEMA_VERSION, "uid": uid, "ts": ts, "payload_hash": sha256_hex(sealed), **header_fields}
+            )
+            try:
+                seq, entry_hash = self.store.append(NewRecord(header, sha256_hex(header), index, sealed, tuple(tags)))
+                break
+            except SubjectKeyGoneError:
+                if attempt == 2:
+                    raise AuditStoreError(
+                        "a subject key kept disappearing while a record was appended (purges or erasures running "
+                        "in a loop?); retry when they are done"
+                    ) from None
         every = self.settings.checkpoint_every
         if every and seq % every == 0:
             try:

@@ -59,6 +59,10 @@ class RecordFilter:
     tag: str | None = None
 
 
+class SubjectKeyGoneError(Exception):
+    """``append``: a tag's subject key was deleted (purge, erasure) after the caller fetched it; fetch and retry."""
+
+
 @runtime_checkable
 class AuditStore(Protocol):
     """Append-only, hash-chained storage of audit records. Contract (``tests/contracts/audit_store.py``):
@@ -66,7 +70,9 @@ class AuditStore(Protocol):
     - ``append`` is atomic and serialised across threads, processes and (postgres) hosts: it reads the head
       ``(seq, entry_hash)`` (``(0, GENESIS_HASH)`` when empty), stores the record as ``seq + 1`` with
       ``entry_hash = chain_hash(head hash, record.content_hash)`` and its tag links, in one transaction, and
-      returns ``(seq, entry_hash)``. N concurrent appends give seqs 1..N, no gap, no duplicate.
+      returns ``(seq, entry_hash)``. N concurrent appends give seqs 1..N, no gap, no duplicate. It raises
+      :class:`SubjectKeyGoneError` (storing nothing) when the subject key of one of its tags is no longer stored: a
+      purge or an erasure deleted it after the caller fetched it, and the payload would be unreadable from birth.
     - ``records`` yields stored records by ascending seq, skeletons included when no filter is given (they match
       none); it reads committed data only and never decrypts.
     - ``subject_key``/``put_subject_key``: one wrapped key per tag; ``put_subject_key`` keeps the first one

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from audit.canonical import GENESIS_HASH, chain_hash
 from audit.errors import AuditSetupError, AuditStoreError
-from audit.ports import NewRecord, RecordFilter, StoredRecord
+from audit.ports import NewRecord, RecordFilter, StoredRecord, SubjectKeyGoneError
 from audit.sqlite_store import COLUMNS, stored_record, where_clause
 
 if TYPE_CHECKING:
@@ -97,6 +97,9 @@ class PostgresAuditStore:
     def append(self, record: NewRecord) -> tuple[int, str]:
         def work(db: psycopg.Connection[tuple[Any, ...]]) -> tuple[int, str]:
             db.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))
+            for tag in record.tags:  # purge and shred take the same lock: no key disappears until this commits
+                if db.execute("SELECT 1 FROM audit_subject_keys WHERE tag = %s", (tag,)).fetchone() is None:
+                    raise SubjectKeyGoneError(tag)
             row = db.execute("SELECT seq, entry_hash FROM audit_records ORDER BY seq DESC LIMIT 1").fetchone()
             seq, prev = (int(row[0]), row[1]) if row else (0, GENESIS_HASH)
             entry_hash = chain_hash(prev, record.content_hash)
@@ -186,6 +189,7 @@ class PostgresAuditStore:
 
     def shred(self, tag: str, seqs: list[int]) -> list[int]:
         def work(db: psycopg.Connection[tuple[Any, ...]]) -> list[int]:
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))  # serialised with appends
             db.execute("DELETE FROM audit_subject_keys WHERE tag = %s", (tag,))
             db.execute("DELETE FROM audit_links WHERE seq = ANY(%s)", (seqs,))
             rows = db.execute(
@@ -199,6 +203,7 @@ class PostgresAuditStore:
 
     def purge(self, through_seq: int) -> int:
         def work(db: psycopg.Connection[tuple[Any, ...]]) -> int:
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))  # serialised with appends
             done = db.execute(
                 "UPDATE audit_records SET header = NULL, ts = NULL, operation = NULL, role = NULL, use_case = NULL, "
                 "refused = NULL, payload = NULL WHERE seq <= %s AND header IS NOT NULL",

@@ -17,7 +17,7 @@ from typing import Any
 
 from audit.canonical import GENESIS_HASH, chain_hash
 from audit.errors import AuditStoreError
-from audit.ports import NewRecord, RecordFilter, RecordIndex, StoredRecord
+from audit.ports import NewRecord, RecordFilter, RecordIndex, StoredRecord, SubjectKeyGoneError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -150,6 +150,9 @@ class SqliteAuditStore:
     def append(self, record: NewRecord) -> tuple[int, str]:
         try:
             with self._transaction() as db:
+                for tag in record.tags:
+                    if db.execute("SELECT 1 FROM audit_subject_keys WHERE tag = ?", (tag,)).fetchone() is None:
+                        raise SubjectKeyGoneError(tag)
                 row = db.execute("SELECT seq, entry_hash FROM audit_records ORDER BY seq DESC LIMIT 1").fetchone()
                 seq, prev = (int(row[0]), row[1]) if row else (0, GENESIS_HASH)
                 entry_hash = chain_hash(prev, record.content_hash)

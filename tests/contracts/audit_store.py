@@ -20,7 +20,7 @@ from audit.checkpoint import NoteSigner
 from audit.crypto import UnreadableError
 from audit.entry import AuditEntry, AuditPayload
 from audit.log import AuditLog
-from audit.ports import AuditStore
+from audit.ports import AuditStore, NewRecord, RecordIndex, SubjectKeyGoneError
 from audit.views import AuditFilters
 from tests.contracts.audit_support import (
     KEYS,
@@ -281,6 +281,32 @@ class AuditStoreContract:
             assert seed.encode() not in on_disk
         with pytest.raises(ValueError, match="pseudonym token"):
             log.record(AuditEntry(extra={"note": f"about {PERSON}"}))
+
+    def test_an_append_whose_subject_key_was_purged_meanwhile_stores_nothing(self, store: AuditStore) -> None:
+        store.put_subject_key("fresh", b"wrapped")  # fetched by an append in flight, no record links it yet
+        store.purge(0)  # a purge deletes the keys no link uses: this one
+        index = RecordIndex("2025-01-01T09:00:00.000000Z", "ask", None, None, False)
+        record = NewRecord(b'{"v":1}', sha256_hex(b'{"v":1}'), index, b"sealed", ("fresh",))
+        with pytest.raises(SubjectKeyGoneError):
+            store.append(record)
+        assert store.head() == (0, GENESIS_HASH)
+
+    def test_a_record_racing_a_purge_stays_readable(self, log: AuditLog, store: AuditStore) -> None:
+        fetch = log._subject_key
+        raced: list[str] = []
+
+        def fetch_then_purge(tag: str) -> bytes:  # the purge commits between the key fetch and the append
+            key = fetch(tag)
+            if not raced:
+                raced.append(tag)
+                store.purge(0)
+            return key
+
+        log._subject_key = fetch_then_purge  # type: ignore[method-assign]
+        seq = log.record(ask(1, user="alice")).seq
+        view = log.get(seq)
+        assert raced and view is not None and view.state == "readable"
+        assert log.verify().ok
 
     def test_subject_key_first_writer_wins(self, store: AuditStore) -> None:
         assert store.subject_key("t") is None
