@@ -85,10 +85,12 @@ class OpenAiCompatibleChatModel:
         acc = _Accumulator(self._settings.model)
         deadline = time.monotonic() + self._settings.deadline_s
         chunks = self._client().stream(payload, **kwargs)
+        overdue = False
         try:
             for chunk in chunks:
                 piece = acc.add(chunk)
-                if time.monotonic() > deadline:
+                overdue = time.monotonic() > deadline
+                if overdue:
                     break
                 if piece:
                     yield piece
@@ -98,7 +100,7 @@ class OpenAiCompatibleChatModel:
             close = getattr(chunks, "close", None)  # a generator: stop reading the response now
             if callable(close):
                 close()
-        if time.monotonic() > deadline:
+        if overdue:
             raise self._overdue()
         self._finished(acc, on_complete)
 
@@ -114,10 +116,12 @@ class OpenAiCompatibleChatModel:
         acc = _Accumulator(self._settings.model)
         deadline = time.monotonic() + self._settings.deadline_s
         chunks = self._client().astream(payload, **kwargs)
+        overdue = False
         try:
             async for chunk in chunks:
                 piece = acc.add(chunk)
-                if time.monotonic() > deadline:
+                overdue = time.monotonic() > deadline
+                if overdue:
                     break
                 if piece:
                     yield piece
@@ -127,7 +131,7 @@ class OpenAiCompatibleChatModel:
             aclose = getattr(chunks, "aclose", None)
             if callable(aclose):
                 await aclose()
-        if time.monotonic() > deadline:
+        if overdue:
             raise self._overdue()
         self._finished(acc, on_complete)
 
