@@ -19,7 +19,6 @@ import httpx
 from assistant import processes
 from assistant.errors import BackendError, ConfigurationError, SetupError
 from assistant.llm.settings import LocalLlmSettings
-from assistant.processes import port_is_open
 from assistant.settings import child_environment
 
 SMOLLM_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -123,7 +122,7 @@ class LocalLlmServer:
     def start(self) -> LocalLlmServer:
         """Start the server and block until it answers; raise a typed error otherwise (the process is then gone)."""
         self.check_setup()
-        if port_is_open(self.settings.host, self.port):
+        if processes.port_is_open(self.settings.host, self.port):
             raise ConfigurationError(
                 f"port {self.port} on {self.settings.host} is already in use (another LLM server?): stop it, "
                 "or choose another port with --port / ASSISTANT_LOCAL_LLM_PORT"

@@ -17,8 +17,9 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
 from assistant.errors import ConfigurationError
-from assistant.llm.server import SMOLLM_FILE, LocalLlmServer, LocalLlmSetupError, list_models, port_is_open
+from assistant.llm.server import SMOLLM_FILE, LocalLlmServer, LocalLlmSetupError, list_models
 from assistant.llm.settings import LocalLlmSettings
+from assistant.processes import port_is_open
 from tests.integration.conftest import ASSISTANT, SMOLLM_ALIAS, cli_json, free_port
 
 pytestmark = pytest.mark.integration
