@@ -1,9 +1,9 @@
 """Marketing drafts, with the discipline of questions: traced, exactly one audit record each, privacy on the way out.
 
 The copywriter works on pseudonymized sources and refuses a copy carrying personal data; the draft is recorded as
-written (operation ``draft``, use case ``marketing_copy``: product, channel, language, sources, model, prompt
-version, tokens, refusal and its reasons), then passed through the output guard before anyone sees it. A draft
-that fails (unknown product or role, LLM down) is recorded with its error type.
+written (operation ``draft``, use case ``marketing_copy``: channel, language, sources, model, prompt version, tokens,
+refusal and its reasons, and the product reference when it matched product sheets), then passed through the output
+guard before anyone sees it. A draft that fails (unknown product or role, LLM down) is recorded with its error type.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ class Drafter(Protocol):
 
 class DraftService:
     def __init__(self, drafter: Drafter, recorder: Recorder) -> None:
-        """``recorder.protect`` pseudonymizes the free-text tone for the record; ``recorder.reveal`` is the output
-        guard (a copy carrying a pseudonym is refused by the drafter, so nothing is re-identified)."""
+        """``recorder.protect`` pseudonymizes the typed request (product, tone) for the record; ``recorder.reveal``
+        is the output guard (a copy carrying a pseudonym is refused by the drafter, so nothing is re-identified)."""
         self._drafter = drafter
         self._rec = recorder
 
