@@ -11,17 +11,19 @@ from typing import TYPE_CHECKING
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.ports import Answerer
 from assistant.answering.revealing import RevealingAnswerer
-from assistant.embeddings.ports import Embedder
-from assistant.errors import ConfigurationError
-from assistant.index.ports import LexicalBoost, SparseEncoder, VectorIndex
+from assistant.core.embedding import Embedder
+from assistant.core.environment import apply_offline_mode
+from assistant.core.errors import ConfigurationError
+from assistant.core.fusion import LexicalBoost
+from assistant.core.index import SparseEncoder, VectorIndex
+from assistant.core.protection import NoProtection, TextProtector
+from assistant.core.tracing import configure as configure_tracing
 from assistant.index.traced import TracedIndex
 from assistant.llm.ports import ChatModel
-from assistant.observability.tracing import configure as configure_tracing
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.searcher import Searcher
-from assistant.settings import Settings, apply_offline_mode
+from assistant.settings import Settings
 from ingestion.pipeline import Ingestor
-from ingestion.ports import NoProtection, TextProtector
 from ingestion.registry import SqliteDocumentRegistry
 
 if TYPE_CHECKING:
@@ -217,7 +219,7 @@ class Container:
 
     def protect_text(self, text: str) -> str:
         """Free text a user typed, pseudonymized in its detected language (for an audit record)."""
-        from assistant.text import detect_language
+        from assistant.core.text import detect_language
 
         return self.privacy.protect_query(text, detect_language(text, self.settings.ingestion.languages))
 

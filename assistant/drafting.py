@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import Protocol
 
 from assistant.answering.copywriter import USE_CASE, CopyDraft, CopyRequest
+from assistant.core.tracing import activated, annotate, failed, start_span, trace_id
 from assistant.finops.pricing import estimate_cost
-from assistant.observability.tracing import activated, annotate, failed, start_span, trace_id
 from assistant.recording import Asker, Recorder
 from audit.entry import AuditEntry, AuditPayload, RetrievedChunk
 

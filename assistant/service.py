@@ -15,12 +15,12 @@ from dataclasses import replace
 
 from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerEvent, stream_answer
 from assistant.answering.revealing import reveal_event
-from assistant.domain import Answer
-from assistant.errors import InvalidInputError
+from assistant.core.domain import Answer
+from assistant.core.errors import InvalidInputError
+from assistant.core.text import valid_text
+from assistant.core.tracing import activated, annotate, failed, start_span, trace_id
 from assistant.finops.pricing import estimate_cost
-from assistant.observability.tracing import activated, annotate, failed, start_span, trace_id
 from assistant.recording import Asker, Recorder
-from assistant.text import valid_text
 from audit.entry import AuditEntry, AuditPayload, RetrievedChunk
 
 __all__ = ["Asker", "QueryService"]

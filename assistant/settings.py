@@ -1,4 +1,5 @@
-"""The one settings tree. This is the only module that reads the process environment.
+"""The one settings tree. With :mod:`assistant.core.environment` (the cache folder, child processes, offline mode),
+this is the only module that reads the process environment.
 
 Every field is set from an ``ASSISTANT_``-prefixed variable; nested groups use one underscore
 after the group name (``ASSISTANT_QDRANT_URL`` -> ``qdrant.url``, ``ASSISTANT_EMBEDDING_MODEL_PATH``
@@ -8,7 +9,6 @@ after the group name (``ASSISTANT_QDRANT_URL`` -> ``qdrant.url``, ``ASSISTANT_EM
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -22,26 +22,17 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from assistant.domain import CONFIDENTIALITY_LEVELS
-from assistant.errors import ConfigurationError
+from assistant.core.domain import CONFIDENTIALITY_LEVELS
+from assistant.core.environment import default_cache_dir
+from assistant.core.errors import ConfigurationError
+from assistant.core.tracing import TelemetrySettings
 from assistant.finops.settings import CostSettings
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.settings import LocalLlmSettings
-from assistant.observability.settings import TelemetrySettings
 from audit.settings import AuditSettings
 from privacy.settings import PrivacySettings
 
 AUDIENCES_HELP = "audience tags a document may carry (e.g. public, store, hq, hr, marketing)"
-
-
-def _cache_home() -> Path:
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg) if xdg else Path.home() / ".cache"
-
-
-def default_cache_dir() -> Path:
-    """Where set-up keeps downloaded wheels and built models (outside the data dir, survives resets)."""
-    return _cache_home() / "retail-assistant"
 
 
 class EmbeddingSettings(BaseModel):
@@ -298,15 +289,3 @@ def _shown_input(field: str, value: object) -> str:
     if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float, bool)) for v in value):
         return f" (got {list(value)!r})"
     return ""
-
-
-def child_environment(**extra: str) -> dict[str, str]:
-    """The environment for a child process (e.g. the Chainlit server): ours plus ``extra``."""
-    return {**os.environ, **extra}
-
-
-def apply_offline_mode() -> None:
-    """Forbid model hubs for every library in this process (weights come from set-up only)."""
-    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-        os.environ[var] = "1"
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from privacy.pseudonymizer import TOKEN_PATTERN
+from assistant.core.tokens import TOKEN_PATTERN
 
 SCHEMA_VERSION = 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.errors import AssistantError, BackendError, ConfigurationError, SetupError
+from assistant.core.errors import AssistantError, BackendError, ConfigurationError, SetupError
 
 
 class AuditError(AssistantError):

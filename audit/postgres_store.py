@@ -16,10 +16,10 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from audit.canonical import GENESIS_HASH, chain_hash
+from audit.canonical import GENESIS_HASH
 from audit.errors import AuditSetupError, AuditStoreError
-from audit.ports import NewRecord, RecordFilter, StoredRecord, SubjectKeyGoneError
-from audit.sqlite_store import COLUMNS, stored_record, where_clause
+from audit.ports import NewRecord, RecordFilter, StoredRecord
+from audit.sql import COLUMNS, append_chained, stored_record, where_clause
 
 if TYPE_CHECKING:
     import psycopg
@@ -96,24 +96,9 @@ class PostgresAuditStore:
 
     def append(self, record: NewRecord) -> tuple[int, str]:
         def work(db: psycopg.Connection[tuple[Any, ...]]) -> tuple[int, str]:
-            db.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))
-            for tag in record.tags:  # purge and shred take the same lock: no key disappears until this commits
-                if db.execute("SELECT 1 FROM audit_subject_keys WHERE tag = %s", (tag,)).fetchone() is None:
-                    raise SubjectKeyGoneError(tag)
-            row = db.execute("SELECT seq, entry_hash FROM audit_records ORDER BY seq DESC LIMIT 1").fetchone()
-            seq, prev = (int(row[0]), row[1]) if row else (0, GENESIS_HASH)
-            entry_hash = chain_hash(prev, record.content_hash)
-            i = record.index
-            db.execute(
-                f"INSERT INTO audit_records ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (seq + 1, record.content_hash, entry_hash, record.header, i.ts, i.operation, i.role, i.use_case,
-                 i.refused, record.payload),
-            )  # fmt: skip
-            with db.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO audit_links (seq, tag) VALUES (%s, %s)", [(seq + 1, tag) for tag in record.tags]
-                )
-            return seq + 1, entry_hash
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))  # purge and shred take it too
+            with db.cursor() as cursor:
+                return append_chained(cursor, record, "%s")
 
         result: tuple[int, str] = self._run("append", work)
         return result

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from audit.canonical import GENESIS_HASH, chain_hash
+from audit.canonical import GENESIS_HASH
 from audit.errors import AuditStoreError
-from audit.ports import NewRecord, RecordFilter, RecordIndex, StoredRecord, SubjectKeyGoneError
+from audit.ports import NewRecord, RecordFilter, StoredRecord
+from audit.sql import COLUMNS, append_chained, stored_record, where_clause
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -38,49 +39,10 @@ CREATE INDEX IF NOT EXISTS audit_links_tag ON audit_links (tag);
 CREATE TABLE IF NOT EXISTS audit_subject_keys (tag TEXT PRIMARY KEY, wrapped BLOB NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, created_at TEXT NOT NULL);
 """
-COLUMNS = "seq, content_hash, entry_hash, header, ts, operation, role, use_case, refused, payload"
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def where_clause(where: RecordFilter | None, mark: str) -> tuple[str, list[Any]]:
-    """SQL conditions (joined with AND, each prefixed by ' AND ') and parameters for a filter."""
-    if where is None:
-        return "", []
-    parts: list[str] = []
-    params: list[Any] = []
-    for column, op, value in (
-        ("ts", ">=", where.since),
-        ("ts", "<", where.until),
-        ("operation", "=", where.operation),
-        ("role", "=", where.role),
-        ("use_case", "=", where.use_case),
-    ):
-        if value is not None:
-            parts.append(f"{column} {op} {mark}")
-            params.append(value)
-    if where.refused is not None:
-        parts.append(f"refused = {mark}")
-        params.append(where.refused)
-    if where.tag is not None:
-        parts.append(f"seq IN (SELECT seq FROM audit_links WHERE tag = {mark})")
-        params.append(where.tag)
-    return "".join(f" AND {p}" for p in parts), params
-
-
-def stored_record(row: tuple[Any, ...]) -> StoredRecord:
-    seq, content_hash, entry_hash, header, ts, operation, role, use_case, refused, payload = row
-    index = None if header is None else RecordIndex(ts, operation, role, use_case, bool(refused))
-    return StoredRecord(
-        int(seq),
-        content_hash,
-        entry_hash,
-        None if header is None else bytes(header),
-        index,
-        None if payload is None else bytes(payload),
-    )
 
 
 class SqliteAuditStore:
@@ -150,24 +112,9 @@ class SqliteAuditStore:
     def append(self, record: NewRecord) -> tuple[int, str]:
         try:
             with self._transaction() as db:
-                for tag in record.tags:
-                    if db.execute("SELECT 1 FROM audit_subject_keys WHERE tag = ?", (tag,)).fetchone() is None:
-                        raise SubjectKeyGoneError(tag)
-                row = db.execute("SELECT seq, entry_hash FROM audit_records ORDER BY seq DESC LIMIT 1").fetchone()
-                seq, prev = (int(row[0]), row[1]) if row else (0, GENESIS_HASH)
-                entry_hash = chain_hash(prev, record.content_hash)
-                i = record.index
-                db.execute(
-                    f"INSERT INTO audit_records ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (seq + 1, record.content_hash, entry_hash, record.header, i.ts, i.operation, i.role,
-                     i.use_case, int(i.refused), record.payload),
-                )  # fmt: skip
-                db.executemany(
-                    "INSERT INTO audit_links (seq, tag) VALUES (?, ?)", [(seq + 1, tag) for tag in record.tags]
-                )
+                return append_chained(db.cursor(), record, "?")
         except sqlite3.Error as exc:
             raise self._fail("append", exc) from None
-        return seq + 1, entry_hash
 
     def head(self) -> tuple[int, str]:
         rows = self._read("SELECT seq, entry_hash FROM audit_records ORDER BY seq DESC LIMIT 1")

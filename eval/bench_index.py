@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.domain import Chunk
-from assistant.embeddings.ports import Vectors
+from assistant.core.domain import Chunk
+from assistant.core.embedding import Vectors
+from assistant.core.index import AccessFilter, IndexQuery, SparseVector
 from assistant.index.edge import EdgeIndex
-from assistant.index.ports import AccessFilter, IndexQuery, SparseVector
 from ingestion.pipeline import chunk_id_for
 
 DIM = 384

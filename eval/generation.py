@@ -27,8 +27,8 @@ from typing import Any
 
 from assistant.answering.citations import cited_numbers, strip_markers
 from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, stream_answer
-from assistant.domain import Answer
-from assistant.text import detect_language, fold
+from assistant.core.domain import Answer
+from assistant.core.text import detect_language, fold
 from eval.golden import GoldenQuestion
 from eval.retrieval import _percentile
 

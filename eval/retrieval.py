@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.index.ports import SearchMode
+from assistant.core.index import SearchMode
 from assistant.retrieval.searcher import Searcher
 from eval.golden import GoldenQuestion
 from eval.metrics import hit_at, ndcg_at, reciprocal_rank

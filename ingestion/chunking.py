@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.text import split_sentences
+from assistant.core.text import split_sentences
 from ingestion.documents import ParsedDocument
 
 

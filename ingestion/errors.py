@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.errors import AssistantError
+from assistant.core.errors import AssistantError
 
 
 class IngestionError(AssistantError):

@@ -10,17 +10,17 @@ import uuid
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from assistant.domain import CONFIDENTIALITY_LEVELS, REGION_PREFIX, Chunk
-from assistant.embeddings.ports import Embedder
-from assistant.index.ports import SparseEncoder, VectorIndex
-from assistant.observability.tracing import annotate, span
-from assistant.text import detect_language
+from assistant.core.domain import CONFIDENTIALITY_LEVELS, REGION_PREFIX, Chunk
+from assistant.core.embedding import Embedder
+from assistant.core.index import SparseEncoder, VectorIndex
+from assistant.core.protection import TextProtector
+from assistant.core.registry import DocumentRecord, DocumentRegistry
+from assistant.core.text import detect_language
+from assistant.core.tracing import annotate, span
 from ingestion.chunking import Chunker
 from ingestion.documents import ParsedDocument, split_tags
 from ingestion.errors import DocumentReadError, IngestionError
 from ingestion.parsers import ParserRegistry
-from ingestion.ports import TextProtector
-from ingestion.registry import DocumentRecord, DocumentRegistry
 from ingestion.report import FileOutcome, IngestPlan, IngestReport, Status
 
 AUDIENCE_FILE = ".audience"

@@ -9,48 +9,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    doc_id: str
-    source: str
-    content_hash: str  # sha256 of the file bytes
-    fingerprint: str  # content + everything else that shapes the indexed chunks (audience, chunking, model)
-    chunk_count: int
-    audience: tuple[str, ...]
-    language: str
-    title: str
-    ingested_at: str = ""
-
-
-class DocumentRegistry(Protocol):
-    """Catalogue of ingested documents.
-
-    Contract: ``put`` inserts or replaces by ``doc_id``; ``get`` returns None for an unknown id;
-    ``under(prefix)`` returns the records whose source is ``prefix`` itself or lies below the folder ``prefix``;
-    ``remove`` is a no-op for an unknown id and also drops the document's mentions. ``set_mentions`` replaces the
-    pseudonym tokens a document carries; ``mentioning`` returns the documents carrying any of ``tokens``.
-    """
-
-    def get(self, doc_id: str) -> DocumentRecord | None: ...
-
-    def put(self, record: DocumentRecord) -> None: ...
-
-    def remove(self, doc_id: str) -> None: ...
-
-    def under(self, prefix: str) -> list[DocumentRecord]: ...
-
-    def all(self) -> list[DocumentRecord]: ...
-
-    def set_mentions(self, doc_id: str, tokens: set[str]) -> None: ...
-
-    def mentioning(self, tokens: set[str]) -> list[DocumentRecord]: ...
-
+from assistant.core.registry import DocumentRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -74,6 +36,8 @@ CREATE INDEX IF NOT EXISTS mentions_token ON mentions (token);
 
 
 class SqliteDocumentRegistry:
+    """The :class:`assistant.core.registry.DocumentRegistry` adapter: one SQLite file beside the index."""
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ingestion.registry import DocumentRecord
+from assistant.core.registry import DocumentRecord
 
 Status = Literal["added", "updated", "unchanged", "deleted", "failed"]
 

@@ -14,14 +14,13 @@ import hmac
 import re
 from collections.abc import Collection, Sequence
 
-from ingestion.ports import ProtectedText
+from assistant.core.protection import ProtectedText
+from assistant.core.tokens import REDACTED, TOKEN_PATTERN
 from privacy.first_names import name_offset
 from privacy.guard import mask_raw_pii
 from privacy.keys import Secret
 from privacy.ports import PiiDetector, PseudonymizedEntity, PseudonymizedText, Pseudonymizer, Vault
-from privacy.pseudonymizer import TOKEN_PATTERN
 
-REDACTED = "<{}_REDACTED>"
 _CELL = re.compile(r"( \| |\n)")  # table rows ("a | b | c"): names alone in a cell escape sentence-level NER
 
 

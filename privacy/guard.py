@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from assistant.core.tokens import TOKEN_PATTERN
 from privacy.ports import PiiDetector
-from privacy.pseudonymizer import TOKEN_PATTERN
 
 MASK = "[{type} masqué]"
 

@@ -1,6 +1,6 @@
 """The :class:`privacy.ports.Pseudonymizer` adapter: keyed-MAC tokens, replaced right to left.
 
-Token: ``<TYPE_hex>`` with the first :data:`TOKEN_HEX_CHARS` hex characters of
+Token (:mod:`assistant.core.tokens`): ``<TYPE_hex>`` with the first ``TOKEN_HEX_CHARS`` hex characters of
 HMAC-SHA256(key, TYPE + "\\x1f" + normalize(TYPE, value)) (:mod:`privacy.normalize`). 16 hex characters are
 64 bits: for a million distinct values of one type the chance of any collision is about 3e-8 (birthday bound
 n^2 / 2^65), so collisions are negligible; 10 would be 40 bits and a ~40 % chance. The key is
@@ -15,19 +15,13 @@ import hmac
 import re
 from collections.abc import Sequence
 
+from assistant.core.tokens import TOKEN_HEX_CHARS, TOKEN_PATTERN
 from privacy.keys import Secret, resolve_key
 from privacy.normalize import normalize
 from privacy.ports import PiiDetector, PiiSpan, PseudonymizedEntity, PseudonymizedText, Vault
 from privacy.settings import PrivacySettings
 
-TOKEN_HEX_CHARS = 16
 PSEUDONYM_KEY_FILE = "pseudonym.key"
-TOKEN_PATTERN = re.compile(rf"<([A-Z][A-Z_]*)_([0-9a-f]{{{TOKEN_HEX_CHARS}}})>")
-
-
-def tokens_in(text: str) -> set[str]:
-    """The pseudonym tokens written in ``text`` (``<PERSON_…>``), as written."""
-    return {m.group(0) for m in TOKEN_PATTERN.finditer(text)}
 
 
 def pseudonym_key(settings: PrivacySettings) -> Secret:

@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.domain import Chunk
-from assistant.index.ports import VectorIndex
-from ingestion.registry import DocumentRegistry
+from assistant.core.domain import Chunk
+from assistant.core.index import VectorIndex
+from assistant.core.registry import DocumentRegistry
 from privacy.ports import Vault
 
 Reindex = Callable[[Sequence[Path]], Any]  # re-ingests these files even if unchanged

@@ -30,12 +30,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from assistant.core.tokens import TOKEN_PATTERN
 from privacy.entities import PSEUDONYMIZED_ENTITIES
 from privacy.errors import VaultError
 from privacy.keys import Secret, resolve_key
 from privacy.normalize import normalize
 from privacy.ports import AccessHook
-from privacy.pseudonymizer import TOKEN_PATTERN, pseudonym_key
+from privacy.pseudonymizer import pseudonym_key
 from privacy.settings import PrivacySettings
 
 VAULT_KEY_FILE = "vault.key"

@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 
 import numpy as np
 
-from assistant.domain import Chunk, SearchHit
-from assistant.embeddings.ports import Vectors
-from assistant.errors import ConfigurationError
-from assistant.index.ports import AccessFilter, IndexQuery, SparseVector
+from assistant.core.domain import Chunk, SearchHit
+from assistant.core.embedding import Vectors
+from assistant.core.errors import ConfigurationError
+from assistant.core.index import AccessFilter, IndexQuery, SparseVector
+from assistant.core.protection import ProtectedText
+from assistant.core.text import words
 from assistant.llm.ports import ChatMessage, Completion, OnComplete
-from assistant.text import words
-from ingestion.ports import ProtectedText
 
 DIM = 64
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import content_terms
-from assistant.text import fold, split_sentences
-from privacy.pseudonymizer import TOKEN_PATTERN, tokens_in
+from assistant.core.text import fold, split_sentences
+from assistant.core.tokens import TOKEN_PATTERN, tokens_in
 
 _MARKER = re.compile(r"\[\d+\]")
 _WORD = re.compile(TOKEN_PATTERN.pattern + r"|[^\W\d_][\w'’-]*|[.!?:;]")  # pseudonym, word or sentence stop

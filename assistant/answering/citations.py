@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.text import split_sentences
+from assistant.core.text import split_sentences
 
 MARKER = re.compile(
     r"\[\s*(?:(?:doc(?:ument)?|source|context[e]?|r[ée]f\.?|ref\.?)\s*)?"

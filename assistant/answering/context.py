@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assistant.answering.grounding import EvidenceBlock
 from assistant.answering.injection import Verdict, fence, quarantine
-from assistant.domain import Chunk, Citation, SearchHit
+from assistant.core.domain import Chunk, Citation, SearchHit
 
 _MIN_USEFUL_CHARS = 200  # a block cut shorter than this is not worth its prefill
 

@@ -21,13 +21,13 @@ from assistant.answering.claims import unsupported_claims
 from assistant.answering.context import ContextBlock, cut
 from assistant.answering.injection import fence, quarantine
 from assistant.answering.prompts import load_prompt
-from assistant.domain import Chunk, Citation, SearchHit
-from assistant.errors import ConfigurationError
-from assistant.index.ports import AccessFilter
+from assistant.core.domain import Chunk, Citation, SearchHit
+from assistant.core.errors import ConfigurationError
+from assistant.core.index import AccessFilter
+from assistant.core.text import detect_language, split_sentences
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.ports import ChatMessage, ChatModel, Completion
 from assistant.retrieval.searcher import Searcher
-from assistant.text import detect_language, split_sentences
 
 USE_CASE = "marketing_copy"
 CHANNELS = ("web", "newsletter", "social")

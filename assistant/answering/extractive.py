@@ -14,10 +14,10 @@ from assistant.answering import messages
 from assistant.answering.injection import quarantine
 from assistant.answering.lexical import content_terms, support
 from assistant.answering.relevance import passage_sentences, question_relevance
-from assistant.domain import Answer, Citation, SearchHit
+from assistant.core.domain import Answer, Citation, SearchHit
+from assistant.core.text import detect_language
 from assistant.retrieval.searcher import Searcher
 from assistant.settings import AnswerSettings
-from assistant.text import detect_language
 
 MODE = "extractive"
 _MIN_SENTENCE_CHARS = 25

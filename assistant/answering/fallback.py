@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from assistant.answering import messages
 from assistant.answering.ports import AnswerDone, Answerer, AnswerEvent, StreamingAnswerer, stream_answer
-from assistant.domain import Answer
+from assistant.core.domain import Answer
 from assistant.llm.ports import LlmUnavailableError
 
 log = logging.getLogger(__name__)

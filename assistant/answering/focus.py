@@ -19,8 +19,8 @@ import numpy as np
 
 from assistant.answering.lexical import content_terms, support
 from assistant.answering.relevance import question_relevance
-from assistant.embeddings.ports import Embedder, Vectors
-from assistant.text import split_sentences
+from assistant.core.embedding import Embedder, Vectors
+from assistant.core.text import split_sentences
 
 GAP = "[…]"  # stands for skipped lines, so that the model does not read two distant lines as one statement
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.answering.prompts import PromptTemplate
-from assistant.domain import Answer, Citation, SearchHit
+from assistant.core.domain import Answer, Citation, SearchHit
 from assistant.llm.ports import Completion
 
 MODE = "generative"

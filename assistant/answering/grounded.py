@@ -34,14 +34,14 @@ from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
 from assistant.answering.prompts import load_prompt
 from assistant.answering.translation import QueryTranslator, translated_wordings
 from assistant.answering.validation import AnswerValidator
-from assistant.domain import Answer
+from assistant.core.domain import Answer
+from assistant.core.text import detect_language, words
+from assistant.core.tracing import annotate, span
 from assistant.embeddings.memo import MemoEmbedder
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.ports import ChatMessage, ChatModel
-from assistant.observability.tracing import annotate, span
 from assistant.retrieval.searcher import PreparedQuery, Searcher
 from assistant.settings import AnswerSettings
-from assistant.text import detect_language, words
 
 _WORDS_TO_JUDGE_LANGUAGE = 8
 

@@ -40,7 +40,7 @@ from assistant.answering.anchors import (
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import POLARITY, content_terms, share
 from assistant.answering.relevance import passage_sentences, question_relevance, rescale
-from assistant.embeddings.ports import Embedder, Vectors
+from assistant.core.embedding import Embedder, Vectors
 
 _MIN_UNIT_CHARS = 8  # table rows and short list items are evidence too
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.lexical import content_terms
-from assistant.domain import SearchHit
-from assistant.text import fold
+from assistant.core.domain import SearchHit
+from assistant.core.text import fold
 
 _IGNORE = (
     r"(?:ignore\w*|disregard|forget|oubli\w*|ne tiens? pas compte|ignora\w*|olvid\w*|ignorier\w*|vergiss\w*"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answering.claims import numbers
-from assistant.text import words
+from assistant.core.text import words
 
 _STOPWORDS_BY_LANGUAGE = {
     "fr": """a au aux avec ce ces cet cette dans de des du elle en est et il ils je la le les leur lui ma mais me

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.domain import Answer
+from assistant.core.domain import Answer
 
 
 class Answerer(Protocol):
@@ -18,7 +18,7 @@ class Answerer(Protocol):
       support an answer; the answer is never invented.
     - ``language`` is the detected language of the question; fixed texts (lead-ins, refusals) use it.
     - ``store`` scopes store roles to their own store's documents (plus those for every store).
-    - Raises :class:`assistant.errors.UnknownRoleError` for a role that is not configured.
+    - Raises :class:`assistant.core.errors.UnknownRoleError` for a role that is not configured.
     """
 
     def ask(self, question: str, role: str, *, store: str | None = None) -> Answer: ...

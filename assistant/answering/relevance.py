@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.text import split_sentences
+from assistant.core.text import split_sentences
 
 
 def passage_sentences(texts: Sequence[str], min_chars: int) -> list[tuple[int, int, str]]:

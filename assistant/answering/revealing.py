@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerEvent, stream_answer
-from assistant.domain import Answer
+from assistant.core.domain import Answer
 
 Reveal = Callable[[str, str, str], str]  # (answer text, role, language) -> what that role may see
 

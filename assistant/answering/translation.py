@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answering.generation_run import GenerationRun
+from assistant.core.text import detect_language
+from assistant.core.tokens import tokens_in
+from assistant.core.tracing import annotate, span
 from assistant.llm.ports import ChatMessage, ChatModel, Completion, LlmRequestError
-from assistant.observability.tracing import annotate, span
 from assistant.retrieval.searcher import PreparedQuery, Searcher
-from assistant.text import detect_language
-from privacy.pseudonymizer import tokens_in
 
 VERSION = "query_translation@1"
 _NAMES = {"fr": "French", "en": "English", "es": "Spanish", "de": "German", "it": "Italian", "nl": "Dutch"}

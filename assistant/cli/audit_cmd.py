@@ -82,7 +82,7 @@ def _reviewer(c: Container, reviewer: str | None, role: str | None) -> tuple[str
 
 def _asker(c: Container, user: str | None) -> str | None:
     """A login/employee id becomes the pseudonymous id the records carry; a pseudonym token is kept as is."""
-    from privacy.pseudonymizer import TOKEN_PATTERN
+    from assistant.core.tokens import TOKEN_PATTERN
 
     if user is None or TOKEN_PATTERN.fullmatch(user.strip()):
         return user

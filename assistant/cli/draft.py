@@ -34,7 +34,7 @@ def copy(
     the sheet; a copy that invents one is regenerated once, then refused with the reasons. Each draft is audited
     (operation "draft"); --json returns its audit_seq."""
     from assistant.answering.copywriter import Channel, CopyRequest
-    from assistant.errors import ConfigurationError
+    from assistant.core.errors import ConfigurationError
     from assistant.recording import Asker
 
     with container(as_json) as c:

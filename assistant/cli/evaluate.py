@@ -13,8 +13,8 @@ from rich.table import Table
 
 from assistant.cli.output import container, emit_json, err, out, split_csv
 from assistant.container import Container
-from assistant.errors import ConfigurationError
-from assistant.index.ports import SEARCH_MODES, SearchMode
+from assistant.core.errors import ConfigurationError
+from assistant.core.index import SEARCH_MODES, SearchMode
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def pii(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Per-entity precision / recall of the PII detector on a generated French + English benchmark."""
-    from privacy.benchmark import run_pii_benchmark
+    from eval.pii.benchmark import run_pii_benchmark
 
     with container(as_json) as c:
         report = run_pii_benchmark(c.privacy.detector, n_sentences=sentences, seed=seed)

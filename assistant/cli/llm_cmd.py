@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from assistant.cli.output import container, emit_json, out
-from assistant.errors import BackendError
+from assistant.core.errors import BackendError
 from assistant.processes import interrupt_on_signals
 
 if TYPE_CHECKING:

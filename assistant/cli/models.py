@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from assistant.cli.output import container, emit_json, out
-from assistant.errors import SetupError
+from assistant.core.errors import SetupError
 
 app = typer.Typer(help="Build and inspect local models (no model hub is ever contacted).", no_args_is_help=True)
 

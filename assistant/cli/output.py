@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from assistant.container import Container
-from assistant.errors import AssistantError
+from assistant.core.errors import AssistantError
 from assistant.settings import Settings, load_settings
 
 # The composition root used by every command; tests swap it for one wired with fakes.

@@ -14,8 +14,8 @@ from rich.markup import escape
 
 from assistant.answering.ports import AnswerDone
 from assistant.cli.output import container, emit_json, out
-from assistant.domain import Answer
-from assistant.index.ports import SEARCH_MODES
+from assistant.core.domain import Answer
+from assistant.core.index import SEARCH_MODES
 from assistant.service import Asker
 
 SearchModeOption = Enum("SearchModeOption", {m: m for m in SEARCH_MODES}, type=str)  # type: ignore[misc]

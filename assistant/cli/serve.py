@@ -11,8 +11,8 @@ import typer
 
 from assistant import processes
 from assistant.cli.output import container, out
-from assistant.errors import ConfigurationError
-from assistant.settings import child_environment
+from assistant.core.environment import child_environment
+from assistant.core.errors import ConfigurationError
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 

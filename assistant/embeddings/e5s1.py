@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from assistant.errors import SetupError
+from assistant.core.errors import SetupError
 
 MAGIC = b"E5S1"
 Q4_DTYPE = 1

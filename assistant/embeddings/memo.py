@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.embeddings.ports import Embedder, Vectors
+from assistant.core.embedding import Embedder, Vectors
 
 
 class MemoEmbedder:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.embeddings.ports import Vectors
-from assistant.errors import SetupError
+from assistant.core.embedding import Vectors
+from assistant.core.errors import SetupError
 from assistant.settings import EmbeddingSettings
 
 if TYPE_CHECKING:

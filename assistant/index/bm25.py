@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
-from assistant.index.ports import SparseVector
+from assistant.core.index import SparseVector
 
 # ISO 639-1 -> qdrant-edge language name (stemmer + stop words); others get no stemming.
 _LANGUAGES = {"fr": "french", "en": "english", "es": "spanish", "de": "german", "it": "italian", "pt": "portuguese"}

@@ -14,9 +14,11 @@ from typing import Any
 
 import qdrant_edge as qe
 
-from assistant.domain import Chunk, SearchHit
-from assistant.embeddings.ports import Vectors
-from assistant.errors import BackendError, ConfigurationError
+from assistant.core.domain import Chunk, SearchHit
+from assistant.core.embedding import Vectors
+from assistant.core.errors import BackendError, ConfigurationError
+from assistant.core.fusion import engine_fusion
+from assistant.core.index import IndexQuery, SparseVector
 from assistant.index.filters import (
     DENSE,
     INTEGER_FIELDS,
@@ -27,7 +29,6 @@ from assistant.index.filters import (
     payload_of,
     required_vector,
 )
-from assistant.index.ports import RRF_K, IndexQuery, SparseVector
 
 _META = "assistant-index.json"
 
@@ -122,7 +123,7 @@ class EdgeIndex:
                 ]
                 request = qe.QueryRequest(
                     query.top_k,
-                    query=_fusion(query),
+                    query=engine_fusion(query.fusion, query.boost, _EdgeFusion()),
                     prefetches=prefetches,
                     filter=flt,
                     with_payload=True,
@@ -178,15 +179,29 @@ class EdgeIndex:
             self._shard, self._opened = None, False
 
 
-def _fusion(query: IndexQuery) -> Any:
-    if query.fusion == "rrf":
-        return qe.Fusion.Rrf(k=RRF_K)
-    if query.fusion == "dbsf":
+class _EdgeFusion:
+    """:class:`assistant.core.fusion.FusionDialect` in qdrant-edge's query objects."""
+
+    def rrf(self, k: int) -> Any:
+        return qe.Fusion.Rrf(k=k)
+
+    def dbsf(self) -> Any:
         return qe.Fusion.Dbsf()
-    b, e = query.boost, qe.Expression
-    bm25 = e.Variable("$score[1]")
-    saturated = e.Div(bm25, e.Sum([bm25, e.Constant(b.saturation)]), 0.0)
-    return qe.Formula(
-        e.Sum([e.Variable("$score[0]"), e.Mult([e.Constant(b.weight), saturated])]),
-        defaults={"$score[0]": b.dense_floor, "$score[1]": 0.0},
-    )
+
+    def variable(self, name: str) -> Any:
+        return qe.Expression.Variable(name)
+
+    def constant(self, value: float) -> Any:
+        return qe.Expression.Constant(value)
+
+    def sum(self, terms: list[Any]) -> Any:
+        return qe.Expression.Sum(terms)
+
+    def mult(self, factors: list[Any]) -> Any:
+        return qe.Expression.Mult(factors)
+
+    def div(self, left: Any, right: Any, by_zero: float) -> Any:
+        return qe.Expression.Div(left, right, by_zero)
+
+    def formula(self, expression: Any, defaults: dict[str, float]) -> Any:
+        return qe.Formula(expression, defaults=defaults)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.errors import BackendError
-from assistant.index.ports import AccessFilter
+from assistant.core.errors import BackendError
+from assistant.core.index import AccessFilter
 
 DENSE = "dense"
 SPARSE = "bm25"

@@ -9,9 +9,11 @@ from typing import Any
 
 from qdrant_client import QdrantClient, models
 
-from assistant.domain import Chunk, SearchHit
-from assistant.embeddings.ports import Vectors
-from assistant.errors import BackendError, ConfigurationError
+from assistant.core.domain import Chunk, SearchHit
+from assistant.core.embedding import Vectors
+from assistant.core.errors import BackendError, ConfigurationError
+from assistant.core.fusion import engine_fusion
+from assistant.core.index import IndexQuery, SparseVector
 from assistant.index.filters import (
     DENSE,
     INTEGER_FIELDS,
@@ -22,7 +24,6 @@ from assistant.index.filters import (
     payload_of,
     required_vector,
 )
-from assistant.index.ports import IndexQuery, SparseVector
 from assistant.settings import QdrantSettings
 
 
@@ -125,7 +126,7 @@ class QdrantIndex:
                         query=required_vector(sparse, "sparse"), using=SPARSE, filter=flt, limit=query.candidates
                     ),
                 ],
-                query=_fusion(query),
+                query=engine_fusion(query.fusion, query.boost, _ClientFusion()),
             )
         response = self._client.query_points(self._name, **kwargs)
         return [SearchHit(Chunk.from_payload(payload_of(p.payload)), float(p.score)) for p in response.points]
@@ -162,16 +163,30 @@ class QdrantIndex:
             del self.__dict__["_client"]
 
 
-def _fusion(query: IndexQuery) -> models.Query:
-    if query.fusion != "boost":
-        return models.FusionQuery(fusion=models.Fusion.RRF if query.fusion == "rrf" else models.Fusion.DBSF)
-    b = query.boost
-    saturated = models.DivExpression(
-        div=models.DivParams(
-            left="$score[1]", right=models.SumExpression(sum=["$score[1]", b.saturation]), by_zero_default=0.0
-        )
-    )
-    return models.FormulaQuery(
-        formula=models.SumExpression(sum=["$score[0]", models.MultExpression(mult=[b.weight, saturated])]),
-        defaults={"$score[0]": b.dense_floor, "$score[1]": 0.0},
-    )
+class _ClientFusion:
+    """:class:`assistant.core.fusion.FusionDialect` in qdrant-client's models (a prefetch score is named by its
+    variable, a constant is a number)."""
+
+    def rrf(self, k: int) -> models.Query:
+        return models.RrfQuery(rrf=models.Rrf(k=k))
+
+    def dbsf(self) -> models.Query:
+        return models.FusionQuery(fusion=models.Fusion.DBSF)
+
+    def variable(self, name: str) -> models.Expression:
+        return name
+
+    def constant(self, value: float) -> models.Expression:
+        return value
+
+    def sum(self, terms: list[models.Expression]) -> models.Expression:
+        return models.SumExpression(sum=terms)
+
+    def mult(self, factors: list[models.Expression]) -> models.Expression:
+        return models.MultExpression(mult=factors)
+
+    def div(self, left: models.Expression, right: models.Expression, by_zero: float) -> models.Expression:
+        return models.DivExpression(div=models.DivParams(left=left, right=right, by_zero_default=by_zero))
+
+    def formula(self, expression: models.Expression, defaults: dict[str, float]) -> models.Query:
+        return models.FormulaQuery(formula=expression, defaults=defaults)

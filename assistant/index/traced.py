@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.domain import Chunk, SearchHit
-from assistant.embeddings.ports import Vectors
-from assistant.index.ports import IndexQuery, SparseVector, VectorIndex
-from assistant.observability.tracing import annotate, span
+from assistant.core.domain import Chunk, SearchHit
+from assistant.core.embedding import Vectors
+from assistant.core.index import IndexQuery, SparseVector, VectorIndex
+from assistant.core.tracing import annotate, span
 
 
 class TracedIndex:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from assistant.errors import BackendError
+from assistant.core.errors import BackendError
 
 Role = Literal["system", "user", "assistant"]
 

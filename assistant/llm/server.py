@@ -17,9 +17,9 @@ from typing import IO
 import httpx
 
 from assistant import processes
-from assistant.errors import BackendError, ConfigurationError, SetupError
+from assistant.core.environment import child_environment
+from assistant.core.errors import BackendError, ConfigurationError, SetupError
 from assistant.llm.settings import LocalLlmSettings
-from assistant.settings import child_environment
 
 SMOLLM_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 LOG_TAIL_CHARS = 2000

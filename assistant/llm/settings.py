@@ -12,24 +12,20 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from assistant.core.environment import default_cache_dir
+
 DEFAULT_MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 DEFAULT_MODEL_ALIAS = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 
 
-def _cache_dir() -> Path:
-    from assistant.settings import default_cache_dir  # deferred: assistant.settings imports this module
-
-    return default_cache_dir()
-
-
 class LocalLlmSettings(BaseModel):
     model_path: Path = Field(
-        default_factory=lambda: _cache_dir() / "models" / DEFAULT_MODEL_FILE,
+        default_factory=lambda: default_cache_dir() / "models" / DEFAULT_MODEL_FILE,
         description="GGUF weights served by the local server (default: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, placed by "
         "`deploy/llm.sh --model qwen`; `deploy/llm.sh --model smollm` places the tiny SmolLM2 test model beside it).",
     )
     venv_path: Path = Field(
-        default_factory=lambda: _cache_dir() / "llm-venv",
+        default_factory=lambda: default_cache_dir() / "llm-venv",
         description="Separate virtual environment holding llama-cpp-python[server] (created by deploy/llm.sh; the "
         "server's web stack stays out of the application's environment).",
     )

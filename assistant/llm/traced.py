@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 
 from opentelemetry.trace import Span
 
+from assistant.core.tracing import annotate, failed, start_span
 from assistant.llm.ports import ChatMessage, ChatModel, Completion, OnComplete
-from assistant.observability.tracing import annotate, failed, start_span
 
 PROVIDER = "openai-compatible"  # vLLM or llama.cpp behind the OpenAI API
 

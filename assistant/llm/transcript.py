@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.errors import ConfigurationError
+from assistant.core.errors import ConfigurationError
 from assistant.llm.ports import ChatMessage, ChatModel, Completion, LlmRequestError, OnComplete
 
 _FRAGMENT = re.compile(r"\s*\S+|\s+")  # replayed streams come word by word (a real server streams tokens)

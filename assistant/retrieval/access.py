@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from assistant.domain import CONFIDENTIALITY_LEVELS, REGION_PREFIX
-from assistant.errors import UnknownRoleError
-from assistant.index.ports import AccessFilter
+from assistant.core.domain import CONFIDENTIALITY_LEVELS, REGION_PREFIX
+from assistant.core.errors import UnknownRoleError
+from assistant.core.index import AccessFilter
 
 DEFAULT_CLEARANCE = "internal"
 

@@ -7,8 +7,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.domain import SearchHit
-from assistant.index.ports import SearchMode
+from assistant.core.domain import SearchHit
+from assistant.core.index import SearchMode
 from assistant.retrieval.searcher import Searcher
 
 

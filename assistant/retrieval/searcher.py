@@ -5,21 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.domain import SearchHit
-from assistant.embeddings.ports import Embedder
-from assistant.index.ports import (
-    RRF_K,
-    AccessFilter,
-    Fusion,
-    IndexQuery,
-    LexicalBoost,
-    SearchMode,
-    SparseEncoder,
-    VectorIndex,
-)
-from assistant.observability.tracing import span
+from assistant.core.domain import SearchHit
+from assistant.core.embedding import Embedder
+from assistant.core.fusion import Fusion, LexicalBoost, fuse_rankings
+from assistant.core.index import AccessFilter, IndexQuery, SearchMode, SparseEncoder, VectorIndex
+from assistant.core.text import detect_language
+from assistant.core.tracing import span
 from assistant.retrieval.access import AccessPolicy
-from assistant.text import detect_language
 
 
 @dataclass(frozen=True)
@@ -100,15 +92,9 @@ class Searcher:
         their fused score."""
         if not others:
             return self._index.search(first.request)
-        fused: dict[str, float] = {}
-        chunks: dict[str, SearchHit] = {}
-        for prepared in (first, *others):
-            for rank, hit in enumerate(self._index.search(prepared.request), 1):
-                key = hit.chunk.chunk_id
-                fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank)
-                chunks.setdefault(key, hit)
-        ranked = sorted(fused, key=lambda key: -fused[key])[: first.request.top_k]
-        return [SearchHit(chunks[key].chunk, fused[key]) for key in ranked]
+        rankings = [self._index.search(prepared.request) for prepared in (first, *others)]
+        fused = fuse_rankings(rankings, lambda hit: hit.chunk.chunk_id, first.request.top_k)
+        return [SearchHit(hit.chunk, score) for hit, score in fused]
 
     def _encode(self, query: str, language: str, access: AccessFilter, top_k: int, mode: SearchMode) -> PreparedQuery:
         with span("embed", assistant__texts=1, assistant__mode=mode):

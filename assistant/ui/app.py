@@ -13,8 +13,8 @@ import chainlit as cl
 from assistant.answering import messages
 from assistant.answering.ports import AnswerDelta, AnswerEvent
 from assistant.container import Container
-from assistant.domain import Answer
-from assistant.errors import AssistantError
+from assistant.core.domain import Answer
+from assistant.core.errors import AssistantError
 from assistant.service import Asker
 from assistant.settings import load_settings
 

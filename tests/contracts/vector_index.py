@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.domain import Chunk
-from assistant.errors import ConfigurationError
-from assistant.index.ports import AccessFilter, IndexQuery, LexicalBoost, SparseVector, VectorIndex
+from assistant.core.domain import Chunk
+from assistant.core.errors import ConfigurationError
+from assistant.core.fusion import LexicalBoost
+from assistant.core.index import AccessFilter, IndexQuery, SparseVector, VectorIndex
 from ingestion.pipeline import chunk_id_for
 
 DIM = 8

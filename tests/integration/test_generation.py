@@ -17,7 +17,7 @@ from assistant.answering.grounded import GroundedAnswerer
 from assistant.answering.ports import AnswerDelta, AnswerDone
 from assistant.answering.translation import LlmQueryTranslator
 from assistant.container import Container
-from assistant.domain import Answer
+from assistant.core.domain import Answer
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.openai_compat import OpenAiCompatibleChatModel
 from assistant.llm.ports import ChatMessage, Completion, LlmUnavailableError
@@ -204,6 +204,6 @@ def test_qwen_acceptance(qwen: FallbackAnswerer, question: str, role: str, langu
     assert answer.mode == "generative", answer.flags
     assert expect in answer.answer
     assert (language != "fr") is ("question_translated" in answer.flags), answer.flags
-    from assistant.text import detect_language
+    from assistant.core.text import detect_language
 
     assert detect_language(re.sub(r"\[\d+\]", "", answer.answer), ["fr", "en", "es", "de", "it"]) == language

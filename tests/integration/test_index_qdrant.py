@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.index import VectorIndex
 from assistant.index.edge import EdgeIndex
-from assistant.index.ports import VectorIndex
 from assistant.index.qdrant import QdrantIndex
 from assistant.settings import QdrantSettings
 from tests.contracts.vector_index import PersistentVectorIndexContract

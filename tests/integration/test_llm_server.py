@@ -16,7 +16,7 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
-from assistant.errors import ConfigurationError
+from assistant.core.errors import ConfigurationError
 from assistant.llm.server import SMOLLM_FILE, LocalLlmServer, LocalLlmSetupError, list_models
 from assistant.llm.settings import LocalLlmSettings
 from assistant.processes import port_is_open

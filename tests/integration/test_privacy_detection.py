@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from eval.pii.benchmark import run_pii_benchmark
 from ingestion.parsers import default_registry
 from privacy.allow_list import AllowList, load_allow_list
-from privacy.benchmark import run_pii_benchmark
 from privacy.guard import mask_raw_pii
 from privacy.keys import Secret
 from privacy.presidio_detector import PresidioDetector

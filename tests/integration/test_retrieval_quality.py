@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.container import Container
-from assistant.index.ports import SEARCH_MODES, SearchMode
+from assistant.core.index import SEARCH_MODES, SearchMode
 from eval.golden import load_golden
 from eval.metrics import hit_at, reciprocal_rank
 

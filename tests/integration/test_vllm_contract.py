@@ -23,8 +23,8 @@ import pytest
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
+from assistant.core.environment import default_cache_dir
 from assistant.llm.server import list_models
-from assistant.settings import default_cache_dir
 from tests.integration.conftest import ASSISTANT, ROOT, free_port, run_cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.vllm]

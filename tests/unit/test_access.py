@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.errors import UnknownRoleError
-from assistant.index.ports import AccessFilter, IndexQuery
+from assistant.core.errors import UnknownRoleError
+from assistant.core.index import AccessFilter, IndexQuery
+from assistant.core.protection import NoProtection
 from assistant.retrieval.access import AccessPolicy
 from ingestion.chunking import Chunker
 from ingestion.parsers import default_registry
 from ingestion.pipeline import Ingestor
-from ingestion.ports import NoProtection
 from ingestion.registry import SqliteDocumentRegistry
 from tests.fakes import FakeEmbedder, FakeSparseEncoder, InMemoryIndex
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from assistant.errors import ConfigurationError
+from assistant.core.errors import ConfigurationError
 from assistant.settings import load_settings
 from audit.checkpoint import write_checkpoint
 from audit.errors import AuditConfigurationError, AuditError, CheckpointError

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from assistant.cli import app, output
 from assistant.container import Container
-from assistant.embeddings.ports import Embedder
-from assistant.index.ports import SparseEncoder, VectorIndex
+from assistant.core.embedding import Embedder
+from assistant.core.index import SparseEncoder, VectorIndex
 from assistant.llm.ports import ChatModel, LlmUnavailableError
 from assistant.settings import load_settings
 from audit.views import AuditFilters, AuditView

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.copywriter import CopyRequest, Copywriter, ProductNotFoundError
-from assistant.domain import Chunk
-from assistant.errors import ConfigurationError
+from assistant.core.domain import Chunk
+from assistant.core.errors import ConfigurationError
 from assistant.llm.client_settings import LlmSettings
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.searcher import Searcher

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.copywriter import CopyDraft, CopyRequest, ProductNotFoundError
-from assistant.domain import Citation
+from assistant.core.domain import Citation
+from assistant.core.errors import UnknownRoleError
 from assistant.drafting import DraftService
-from assistant.errors import UnknownRoleError
 from assistant.finops.settings import CostSettings
 from assistant.llm.ports import LlmUnavailableError
 from assistant.recording import Asker, Recorder

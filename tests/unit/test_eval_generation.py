@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
-from assistant.domain import Answer, Chunk, Citation, SearchHit
+from assistant.core.domain import Answer, Chunk, Citation, SearchHit
 from eval.generation import citations_valid, evaluate_generation, has_keyword
 from eval.golden import GoldenQuestion
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.domain import Chunk, SearchHit
-from assistant.errors import UnknownRoleError
+from assistant.core.domain import Chunk, SearchHit
+from assistant.core.errors import UnknownRoleError
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.searcher import Searcher
 from assistant.settings import AnswerSettings

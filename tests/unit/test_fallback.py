@@ -11,8 +11,8 @@ from assistant.answering.fallback import FallbackAnswerer
 from assistant.answering.grounded import GroundedAnswerer
 from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent, stream_answer
 from assistant.answering.revealing import RevealingAnswerer
-from assistant.domain import Chunk
-from assistant.embeddings.ports import Vectors
+from assistant.core.domain import Chunk
+from assistant.core.embedding import Vectors
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.ports import LlmRequestError, LlmUnavailableError
 from assistant.retrieval.access import AccessPolicy

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answering.context import build_context
 from assistant.answering.focus import GAP, QuestionFocus, excerpt, render, units_of
-from assistant.domain import Chunk, SearchHit
+from assistant.core.domain import Chunk, SearchHit
 from assistant.embeddings.memo import MemoEmbedder
 from tests.fakes import FakeEmbedder
 

@@ -11,8 +11,8 @@ from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.grounded import GroundedAnswerer
 from assistant.answering.ports import AnswerDelta, AnswerDone
 from assistant.answering.prompts import load_prompt
-from assistant.domain import Chunk
-from assistant.embeddings.ports import Vectors
+from assistant.core.domain import Chunk
+from assistant.core.embedding import Vectors
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.ports import ChatMessage
 from assistant.retrieval.access import AccessPolicy

@@ -11,7 +11,7 @@ from assistant.answering.claims import concepts, numbers, unsupported_claims
 from assistant.answering.grounding import EvidenceBlock, SupportScorer
 from assistant.answering.lexical import content_terms
 from assistant.answering.relevance import passage_sentences
-from assistant.embeddings.ports import Vectors
+from assistant.core.embedding import Vectors
 from tests.fakes import FakeEmbedder
 
 pytestmark = pytest.mark.unit

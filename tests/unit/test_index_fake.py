@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.index.ports import VectorIndex
+from assistant.core.index import VectorIndex
 from tests.contracts.vector_index import VectorIndexContract
 from tests.fakes import InMemoryIndex
 

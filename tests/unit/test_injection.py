@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answering.context import build_context
 from assistant.answering.injection import fence, inspect
-from assistant.domain import Chunk, SearchHit
+from assistant.core.domain import Chunk, SearchHit
 
 pytestmark = pytest.mark.unit
 SAMPLES = Path(__file__).resolve().parents[2] / "ingestion" / "samples"

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from assistant.domain import Chunk
-from assistant.errors import UnknownRoleError
+from assistant.core.domain import Chunk
+from assistant.core.errors import UnknownRoleError
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.langchain import AssistantRetriever
 from assistant.retrieval.searcher import Searcher

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.errors import ConfigurationError
+from assistant.core.errors import ConfigurationError
 from assistant.llm.server import SMOLLM_FILE, LocalLlmServer, LocalLlmSetupError
 from assistant.llm.settings import DEFAULT_MODEL_ALIAS, LocalLlmSettings
 from assistant.settings import load_settings

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from assistant.core.tokens import TOKEN_HEX_CHARS, TOKEN_PATTERN
 from privacy.errors import KeyConfigurationError, SecretsPermissionError
 from privacy.keys import Secret, load_or_create_key, parse_key
 from privacy.normalize import normalize
 from privacy.ports import PiiDetector, PiiSpan, Pseudonymizer
-from privacy.pseudonymizer import TOKEN_HEX_CHARS, TOKEN_PATTERN, HmacPseudonymizer, pseudonym_key
+from privacy.pseudonymizer import HmacPseudonymizer, pseudonym_key
 from privacy.settings import PrivacySettings
 from privacy.vault import SqliteVault
 

@@ -9,12 +9,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.domain import Chunk
-from assistant.index.ports import SparseVector
+from assistant.core.domain import Chunk
+from assistant.core.index import SparseVector
+from assistant.core.registry import DocumentRecord
 from audit.entry import AuditEntry, AuditPayload
 from audit.log import AuditLog
 from audit.sqlite_store import SqliteAuditStore
-from ingestion.registry import DocumentRecord, SqliteDocumentRegistry
+from ingestion.registry import SqliteDocumentRegistry
 from privacy.keys import Secret
 from privacy.pseudonymizer import make_token
 from privacy.rights import SubjectRights

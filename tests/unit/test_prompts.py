@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.prompts import PROMPTS_DIR, load_prompt
-from assistant.errors import ConfigurationError
+from assistant.core.errors import ConfigurationError
 
 pytestmark = pytest.mark.unit
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.ports import AnswerDelta, AnswerDone, AnswerEvent
-from assistant.domain import Answer, Chunk, Citation, SearchHit
-from assistant.errors import InvalidInputError, UnknownRoleError
+from assistant.core.domain import Answer, Chunk, Citation, SearchHit
+from assistant.core.errors import InvalidInputError, UnknownRoleError
 from assistant.finops.settings import CostSettings
 from assistant.recording import Recorder
 from assistant.retrieval.access import AccessPolicy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import ConfigurationError
+from assistant.core.errors import ConfigurationError
 from assistant.settings import load_settings
 
 SECRETS = {

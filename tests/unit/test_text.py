@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.text import detect_language, fold, split_sentences
+from assistant.core.text import detect_language, fold, split_sentences
 
 pytestmark = pytest.mark.unit
 LANGS = ["fr", "en", "es", "de", "it"]

@@ -11,9 +11,9 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from assistant.core import tracing
+from assistant.core.tracing import TelemetrySettings
 from assistant.index.traced import TracedIndex
-from assistant.observability import tracing
-from assistant.observability.settings import TelemetrySettings
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.searcher import Searcher
 from ingestion.chunking import Chunker

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.container import Container
-from assistant.errors import ConfigurationError
+from assistant.core.errors import ConfigurationError
 from assistant.llm.ports import ChatMessage, Completion, LlmRequestError, LlmUnavailableError
 from assistant.llm.transcript import CANCELLED, RecordingChatModel, ReplayChatModel, prompt_key
 from assistant.settings import Settings

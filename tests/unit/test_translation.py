@@ -10,8 +10,8 @@ import pytest
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.grounded import GroundedAnswerer
 from assistant.answering.translation import LlmQueryTranslator, checked
-from assistant.domain import Chunk
-from assistant.errors import ConfigurationError
+from assistant.core.domain import Chunk
+from assistant.core.errors import ConfigurationError
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.ports import ChatMessage, Completion, LlmRequestError, LlmUnavailableError
 from assistant.retrieval.access import AccessPolicy

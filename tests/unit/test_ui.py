@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.domain import Answer, Citation
+from assistant.core.domain import Answer, Citation
 from assistant.ui.app import AI_NOTICE, render
 
 pytestmark = pytest.mark.unit

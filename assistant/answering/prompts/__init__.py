@@ -17,7 +17,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from assistant.errors import ConfigurationError
+from assistant.core.errors import ConfigurationError
 from assistant.llm.ports import ChatMessage
 
 PROMPTS_DIR = Path(__file__).resolve().parent

@@ -1,11 +1,11 @@
-"""Build the PDF and DOCX documents of the sample corpus, deterministically.
+"""Build the PDF and DOCX documents of the sample corpus (``ingestion/samples``), deterministically.
 
 Run from the repository root::
 
-    .venv/bin/python -m ingestion.samples_build
+    .venv/bin/python -m eval.sample_corpus
 
-The text lives in :mod:`ingestion.samples_text`; the Markdown, text, HTML and CSV
-documents of ``ingestion/samples`` are plain files and are not touched here.
+The text lives in ``eval/corpus/sample_documents.toml`` (its header describes the markup); the Markdown, text, HTML
+and CSV documents of ``ingestion/samples`` are plain files and are not touched here.
 Creation/modification dates and ZIP timestamps are fixed so that re-running the
 script with the same library versions produces byte-identical files.
 Audience metadata follows the corpus convention: PDF ``Keywords`` and DOCX core
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import sys
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,9 +27,8 @@ from docx.shared import Pt
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from ingestion.samples_text import DOCS, SampleDoc
-
-SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "ingestion" / "samples"
+TEXTS = Path(__file__).resolve().parent / "corpus" / "sample_documents.toml"
 FIXED_DATE = datetime(2025, 2, 3, 9, 0, 0, tzinfo=UTC)
 ZIP_DATE = (2025, 2, 3, 9, 0, 0)
 AUTHOR = "Maison Lumière"
@@ -37,6 +37,23 @@ FONT_CANDIDATES = (
     Path("/usr/share/fonts/dejavu"),
     Path("/usr/share/fonts/TTF"),
 )
+
+
+@dataclass(frozen=True)
+class SampleDoc:
+    """One generated document: path relative to ``ingestion/samples``."""
+
+    path: str
+    title: str
+    audience: str
+    lang: str
+    body: str
+
+
+def sample_documents(path: Path = TEXTS) -> list[SampleDoc]:
+    """The documents described in ``path`` (a ``[[document]]`` table each)."""
+    with path.open("rb") as handle:
+        return [SampleDoc(**entry) for entry in tomllib.load(handle)["document"]]
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,7 @@ class Block:
 
 
 def parse(body: str) -> list[Block]:
-    """Parse the mini-markup described in :mod:`ingestion.samples_text`."""
+    """Parse the mini-markup described at the top of ``eval/corpus/sample_documents.toml``."""
     blocks: list[Block] = []
     for chunk in body.strip().split("\n\n"):
         lines = [line.rstrip() for line in chunk.strip("\n").splitlines() if line.strip()]
@@ -117,7 +134,7 @@ def render_pdf(doc: SampleDoc, blocks: list[Block], font_dir: Path) -> bytes:
     pdf.set_keywords(audience_keywords(doc))
     pdf.set_author(AUTHOR)
     pdf.set_subject(doc.title)
-    pdf.set_creator("ingestion.samples_build")
+    pdf.set_creator("ingestion.samples_build")  # kept: the creator is part of the built bytes
     pdf.set_lang(doc.lang)
     pdf.set_creation_date(FIXED_DATE)
     pdf.add_page()
@@ -204,10 +221,10 @@ def render_docx(doc: SampleDoc, blocks: list[Block]) -> bytes:
 
 
 def build(target: Path = SAMPLES_DIR) -> list[Path]:
-    """Write every PDF/DOCX of :data:`DOCS` under ``target``; return the written paths."""
+    """Write every PDF/DOCX of :func:`sample_documents` under ``target``; return the written paths."""
     font_dir = find_font_dir()
     written: list[Path] = []
-    for doc in DOCS:
+    for doc in sample_documents():
         blocks = parse(doc.body)
         path = target / doc.path
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
-"""Labelled benchmark sentences: templates of :mod:`privacy.templates_fr` / :mod:`privacy.templates_en` filled
-with :class:`privacy.benchmark_values.ValueFactory` values and with decoys (brands and products from the
+"""Labelled benchmark sentences: templates of :mod:`eval.pii.templates_fr` / :mod:`eval.pii.templates_en` filled
+with :class:`eval.pii.values.ValueFactory` values and with decoys (brands and products from the
 catalogue, dates, amounts, references) whose positions are kept to count allow-list false positives."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval.pii.templates_en import TEMPLATES_EN
+from eval.pii.templates_fr import TEMPLATES_FR
+from eval.pii.values import CITIES, ValueFactory
 from privacy import entities as e
-from privacy.benchmark_values import CITIES, ValueFactory
-from privacy.templates_en import TEMPLATES_EN
-from privacy.templates_fr import TEMPLATES_FR
 
-SAMPLE_CATALOGUE = Path(__file__).resolve().parents[1] / "ingestion/samples/produits/catalogue/catalogue-produits.csv"
+SAMPLE_CATALOGUE = Path(__file__).resolve().parents[2] / "ingestion/samples/produits/catalogue/catalogue-produits.csv"
 FRENCH_SHARE = 0.6
 _PLACEHOLDER = re.compile(r"\{([A-Z_0-9]+)\}")
 _MONTHS = {"fr": ("janvier", "mars", "mai", "juin", "septembre", "novembre"), "en": ("January", "March", "June")}

@@ -19,7 +19,7 @@ class Embedder(Protocol):
     - ``embed_passages`` returns one row per input, in input order; an empty input gives shape ``(0, dimension)``.
     - ``embed_query`` applies the query convention of the model (e.g. the e5 ``query:`` prefix);
       ``embed_passages`` the passage one. Rows are unit vectors, so a dot product is a cosine.
-    - Raises :class:`assistant.errors.SetupError` when the model cannot be loaded (with the fix).
+    - Raises :class:`assistant.core.errors.SetupError` when the model cannot be loaded (with the fix).
     """
 
     @property

@@ -1,4 +1,4 @@
-"""English benchmark templates (placeholders: see :mod:`privacy.templates_fr`)."""
+"""English benchmark templates (placeholders: see :mod:`eval.pii.templates_fr`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The vector index port: chunks with a dense and a sparse (BM25) vector, searched under an access filter."""
+"""The vector index port: chunks with a dense and a sparse (BM25) vector, searched under an access filter.
+
+How hybrid search fuses the two lists is :mod:`assistant.core.fusion`.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from assistant.domain import Chunk, SearchHit
-from assistant.embeddings.ports import Vectors
+from assistant.core.domain import Chunk, SearchHit
+from assistant.core.embedding import Vectors
+from assistant.core.fusion import Fusion, LexicalBoost
 
 SearchMode = Literal["dense", "sparse", "hybrid"]
-Fusion = Literal["rrf", "dbsf", "boost"]
-RRF_K = 60  # reciprocal rank fusion constant: the engine's hybrid fusion and the fusion of search wordings
 SEARCH_MODES: tuple[SearchMode, ...] = ("dense", "sparse", "hybrid")
 
 
@@ -39,21 +41,6 @@ class AccessFilter:
 
 
 @dataclass(frozen=True)
-class LexicalBoost:
-    """The ``boost`` fusion: ``dense cosine + weight * bm25 / (bm25 + saturation)``, computed by the engine.
-
-    BM25 scores are unbounded and grow with the query length; the saturation maps them into [0, 1) so the lexical
-    signal re-ranks the dense candidates without swamping them. A chunk found only by BM25 is scored from
-    ``dense_floor`` (about the cosine of an unrelated passage for the embedder), so exact identifiers that the
-    embedder misses (product references, codes) still surface.
-    """
-
-    weight: float = 0.05
-    saturation: float = 20.0
-    dense_floor: float = 0.75
-
-
-@dataclass(frozen=True)
 class IndexQuery:
     access: AccessFilter
     top_k: int
@@ -71,17 +58,17 @@ class VectorIndex(Protocol):
     Contract:
     - ``upsert`` is idempotent: the same chunk id written twice leaves one point. ``dense`` and ``sparse`` have one
       entry per chunk. The first upsert fixes the dense dimension; a later mismatch raises
-      :class:`assistant.errors.ConfigurationError`.
+      :class:`assistant.core.errors.ConfigurationError`.
     - ``delete_document`` removes the chunks of ``doc_id`` whose ``chunk_index >= from_index`` (all by default)
       and returns how many were removed (0 if none).
     - ``search`` applies ``query.access`` *inside* the engine query (never by post-filtering): every returned chunk
       satisfies it, and an empty access filter returns nothing. ``dense`` mode needs ``query.dense``, ``sparse``
       needs ``query.sparse``, ``hybrid`` fuses both ranked lists in the engine (``query.fusion``: RRF, DBSF or the
-      ``boost`` formula of :class:`LexicalBoost`).
+      ``boost`` formula of :class:`assistant.core.fusion.LexicalBoost`).
       Results are sorted by decreasing score; an empty or missing collection gives ``[]``.
     - ``count`` counts all chunks, or those of one document; ``chunks`` lists a document's chunks in order.
     - Data persists across ``close`` and re-opening on the same storage.
-    - Backend failures raise :class:`assistant.errors.BackendError`.
+    - Backend failures raise :class:`assistant.core.errors.BackendError`.
     """
 
     def upsert(self, chunks: Sequence[Chunk], dense: Vectors, sparse: Sequence[SparseVector]) -> None: ...

@@ -1,5 +1,5 @@
 """French benchmark templates (retail, customer service, HR, suppliers, security). Placeholders in braces are
-filled by :mod:`privacy.benchmark`; PII placeholders are labelled, the others (BRAND, PRODUCT, STORE, DATE,
+filled by :mod:`eval.pii.benchmark`; PII placeholders are labelled, the others (BRAND, PRODUCT, STORE, DATE,
 AMOUNT, ORDER, CITY, EAN, REF) are decoys that must not be flagged."""
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Components call :func:`span`; whatever tracer provider the process has (none: spans are no-ops that still carry
 ids) receives them. :func:`configure` installs the provider chosen by the settings, once per process.
 Content (questions, answers, chunk text) goes through :func:`content`, which drops it unless
-``telemetry.capture_content`` is set for debugging.
+``telemetry.capture_content`` is set for debugging. :class:`TelemetrySettings` is the ``telemetry`` section of the
+settings tree (:mod:`assistant.settings`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import Literal
 
 from opentelemetry import trace
-
-if TYPE_CHECKING:
-    from assistant.observability.settings import TelemetrySettings
+from pydantic import BaseModel, Field
 
 Scalar = str | bool | int | float
 TRACER_NAME = "retail-assistant"
@@ -25,6 +24,24 @@ TRACER_NAME = "retail-assistant"
 # GenAI semantic conventions (opentelemetry semconv, gen_ai.*) and our own non-personal attributes.
 ALLOWED_PREFIXES = ("gen_ai.", "assistant.", "error.type", "server.address", "server.port")
 CONTENT_KEYS = frozenset({"assistant.question", "assistant.answer"})
+
+
+class TelemetrySettings(BaseModel):
+    exporter: Literal["none", "console", "otlp"] = Field(
+        "none",
+        description="Where spans go: none (traces still carry ids for the audit log), console (stderr) or otlp "
+        "(an OpenTelemetry collector inside the deployment; nothing is sent to third parties).",
+    )
+    otlp_endpoint: str = Field(
+        "http://127.0.0.1:4318/v1/traces", description="OTLP/HTTP traces endpoint used when exporter=otlp."
+    )
+    service_name: str = Field("retail-assistant", min_length=1, description="service.name resource attribute.")
+    capture_content: bool = Field(
+        False,
+        description="DEBUG ONLY: also record pseudonymized questions and answers on spans. Off by default: spans "
+        "carry ids, counts, scores and timings, never content.",
+    )
+
 
 _lock = threading.Lock()
 _state = {"configured": False, "capture_content": False}

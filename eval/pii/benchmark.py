@@ -1,4 +1,4 @@
-"""PII detection benchmark: labelled sentences (:mod:`privacy.benchmark_corpus`), span-level scores per entity.
+"""PII detection benchmark: labelled sentences (:mod:`eval.pii.corpus`), span-level scores per entity.
 
 Matching rule: a detected span matches a labelled span of the **same type** when their overlap covers at least
 half of their union (IoU >= 0.5); each labelled span is matched at most once. Unmatched detections are false
@@ -6,7 +6,7 @@ positives of their type, unmatched labels false negatives. ``allow_list_false_po
 that overlap a brand or product name placed by the templates. Nothing here prints a value: the report keeps
 the misses, and only :meth:`BenchmarkReport.errors_text` (the ``--show-errors`` debug mode) shows them.
 
-Reproduce: ``python -m privacy.benchmark [--n 1200] [--seed 7] [--json] [--show-errors]``.
+Reproduce: ``python -m eval.pii.benchmark [--n 1200] [--seed 7] [--json] [--show-errors]``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from privacy.benchmark_corpus import Sample, generate_samples
+from eval.pii.corpus import Sample, generate_samples
 from privacy.entities import PSEUDONYMIZED_ENTITIES
 from privacy.ports import PiiDetector, PiiSpan
 
@@ -151,14 +151,14 @@ def run_pii_benchmark(detector: PiiDetector, n_sentences: int = 1200, seed: int 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m privacy.benchmark", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.pii.benchmark", description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1200, help="sentences to generate")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--show-errors", action="store_true", help="DEBUG: print misses with their (synthetic) values")
     args = parser.parse_args(argv)
+    from eval.pii.corpus import SAMPLE_CATALOGUE
     from privacy.allow_list import load_allow_list
-    from privacy.benchmark_corpus import SAMPLE_CATALOGUE
     from privacy.presidio_detector import PresidioDetector
     from privacy.settings import PrivacySettings
 

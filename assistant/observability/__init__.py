@@ -1,1 +1,0 @@
-"""Observability: OpenTelemetry traces (ingest, pseudonymize, retrieve, generate, validate), no personal data."""

@@ -1,0 +1,1 @@
+"""The PII detection benchmark: labelled sentences from templates, scored per entity type."""
