@@ -29,6 +29,8 @@ from ingestion.registry import SqliteDocumentRegistry
 if TYPE_CHECKING:
     from assistant.answering.copywriter import Copywriter
     from assistant.drafting import DraftService
+    from assistant.identity.model import Identity
+    from assistant.identity.service import UserService
     from assistant.recording import Recorder
     from assistant.service import QueryService
     from audit.log import AuditLog
@@ -245,6 +247,29 @@ class Container:
         )
 
     @cached_property
+    def users(self) -> UserService:
+        """Users, passwords and API tokens; beside the audit store (PostgreSQL too when the audit trail is there)."""
+        from assistant.identity.service import UserService
+        from assistant.identity.store import SqlUserStore
+
+        s = self.settings
+        dsn = s.audit.postgres_dsn if s.audit.backend == "postgres" else None
+        store = (
+            SqlUserStore.postgres(dsn.get_secret_value()) if dsn else SqlUserStore.sqlite(s.data_dir / "users.sqlite3")
+        )
+        limits = {"min_password_chars": s.server.min_password_chars, "token_days": s.server.token_days}
+        return UserService(store, list(s.access.roles), self._record_user_change, **limits)
+
+    def _record_user_change(self, operation: str, actor: Identity | None, details: dict[str, object]) -> None:
+        """A users.* audit record: names (actor and user) pseudonymized, as every record's."""
+        from audit.entry import AuditEntry, AuditPayload
+
+        shown = {k: self.user_token(v) if k == "user" and isinstance(v, str) else v for k, v in details.items()}
+        who = self.user_token(actor.name) if actor else None
+        role = actor.role if actor else None
+        self.audit.record(AuditEntry(operation=operation, role=role, payload=AuditPayload(user_id=who, details=shown)))
+
+    @cached_property
     def audit(self) -> AuditLog:
         """The tamper-evident audit log (store picked by ``audit.backend``); keys default to privacy.secrets_dir."""
         from audit.factory import build_audit_log
@@ -258,5 +283,7 @@ class Container:
             self.registry.close()
         if "privacy" in self.__dict__:
             self.privacy.close()
+        if "users" in self.__dict__:
+            self.users.close()
         if "audit" in self.__dict__:
             self.audit.close()

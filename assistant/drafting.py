@@ -72,7 +72,7 @@ class DraftService:
             use_case=USE_CASE,
             latency_ms={"total": round((time.perf_counter() - started) * 1000, 1)},
             trace_id=trace or None,
-            extra={**product, "channel": request.channel, "language": request.language},
+            extra={**product, "channel": request.channel, "language": request.language, **asker.front_door()},
         )
 
     def _record(self, draft: CopyDraft, asker: Asker, acl: dict[str, object], trace: str, started: float) -> int:

@@ -22,11 +22,17 @@ Protect = Callable[[str], str]  # raw text -> pseudonymized text
 @dataclass(frozen=True)
 class Asker:
     """Who asks: the role decides what they may read; ``user`` (a login or employee id) is pseudonymized before
-    it is recorded; ``store`` scopes store roles."""
+    it is recorded; ``store`` scopes store roles; ``via`` names the front door that authenticated them (api, chat,
+    operator; None for the CLI), recorded with the request."""
 
     role: str
     user: str | None = None
     store: str | None = None
+    via: str | None = None
+
+    def front_door(self) -> dict[str, str]:
+        """The ``via`` field of an audit record's header (nothing for the CLI, as before there was a server)."""
+        return {"via": self.via} if self.via else {}
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,7 @@ class QueryService:
                 "flags": list(answer.flags),
                 "reidentified": reidentifying and (not answer.refused or bool(withdrawn)),
                 "streamed_then_refused": bool(withdrawn),
+                **asker.front_door(),
             },
             payload=AuditPayload(
                 user_id=rec.user(asker),
@@ -173,6 +174,7 @@ class QueryService:
             error=error,
             latency_ms={"total": round((time.perf_counter() - started) * 1000, 1)},
             trace_id=trace or None,
+            extra=asker.front_door(),
             payload=AuditPayload(user_id=rec.user(asker), question=rec.protected(question[: self._max_chars])),
         )
         rec.audit.record(entry)

@@ -27,6 +27,7 @@ from assistant.core.environment import default_cache_dir
 from assistant.core.errors import ConfigurationError
 from assistant.core.tracing import TelemetrySettings
 from assistant.finops.settings import CostSettings
+from assistant.http_settings import ServerSettings
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.settings import LocalLlmSettings
 from audit.settings import AuditSettings
@@ -184,8 +185,8 @@ class AnswerSettings(BaseModel):
 
 
 class UiSettings(BaseModel):
-    host: str = Field("127.0.0.1", description="Address the chat UI binds.")
-    port: int = Field(8000, ge=1, le=65535, description="Port the chat UI listens on.")
+    host: str = Field("127.0.0.1", description="Address the server (chat UI and HTTP API) binds.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the server (chat UI and HTTP API) listens on.")
 
 
 class Settings(BaseSettings):
@@ -212,6 +213,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     local_llm: LocalLlmSettings = Field(default_factory=LocalLlmSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)

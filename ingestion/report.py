@@ -61,3 +61,15 @@ class IngestReport:
             "skipped": self.skipped,
             "documents": [o.as_json() for o in self.outcomes],
         }
+
+
+def report_from_json(data: dict[str, Any]) -> IngestReport:
+    """The report back from its JSON form (what a server sends for a job it ran)."""
+    outcomes = [
+        FileOutcome(
+            d["source"], d["status"], d.get("doc_id", ""), d.get("chunks", 0), tuple(d.get("audience", ())),
+            d.get("language", ""), d.get("error", ""),
+        )
+        for d in data["documents"]
+    ]  # fmt: skip
+    return IngestReport(outcomes, list(data["skipped"]), data["chunks_embedded"], data["chunks_deleted"])

@@ -148,8 +148,12 @@ class InMemoryIndex:
             )
         return sorted(hits, key=lambda h: -h.score)[: query.top_k]
 
-    def count(self, doc_id: str | None = None) -> int:
-        return sum(1 for c, _, _ in self.points.values() if doc_id is None or c.doc_id == doc_id)
+    def count(self, doc_id: str | None = None, access: AccessFilter | None = None) -> int:
+        return sum(
+            1
+            for c, _, _ in self.points.values()
+            if (doc_id is None or c.doc_id == doc_id) and (access is None or visible(c, access))
+        )
 
     def chunks(self, doc_id: str) -> list[Chunk]:
         return sorted((c for c, _, _ in self.points.values() if c.doc_id == doc_id), key=lambda c: c.chunk_index)

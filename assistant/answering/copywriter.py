@@ -90,6 +90,18 @@ class CopyDraft:
         }
 
 
+def draft_from_json(data: dict[str, Any]) -> CopyDraft:
+    """A draft back from :meth:`CopyDraft.as_json` (what a server sends), for display."""
+    request = CopyRequest(data["product"], data["channel"], data["language"], data["tone"])
+    sources = [Citation(s["source"], s["chunk_id"], s["title"]) for s in data["sources"]]
+    tokens = data.get("tokens", {})
+    return CopyDraft(
+        request, data["copy"], data["refused"], list(data["issues"]), sources, data["model"], data["prompt_version"],
+        tokens.get("prompt", 0), tokens.get("completion", 0), data.get("attempts", 0), list(data.get("flags", [])),
+        dict(data.get("timings_ms", {})), audit_seq=data.get("audit_seq"),
+    )  # fmt: skip
+
+
 def _readable(chunk: Chunk, access: AccessFilter) -> bool:
     if not access.audiences.intersection(chunk.audience) or chunk.confidentiality > access.max_confidentiality:
         return False

@@ -16,6 +16,7 @@ from assistant.cli import (
     query,
     report_cmd,
     serve,
+    users_cmd,
 )
 from assistant.cli.output import run_guarded
 
@@ -40,6 +41,7 @@ app.add_typer(privacy_cmd.app, name="privacy")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(llm_cmd.app, name="llm")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(users_cmd.app, name="users")
 
 
 def main() -> None:

@@ -7,21 +7,17 @@ failed, 2 bad usage or configuration, 3 set-up missing, 4 the store failed.
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 import json
 import sys
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from assistant.cli.output import container, emit_json, out
+from assistant.compliance import ComplianceDesk, Officer, moment
 from assistant.container import Container
-from audit.errors import AuditConfigurationError
 
 if TYPE_CHECKING:
     from audit.views import AuditFilters, AuditView
@@ -51,49 +47,18 @@ RefusedOption = Annotated[
 ]
 DocumentOption = Annotated[str | None, typer.Option("--document", help="A retrieved document id.")]
 OperationOption = Annotated[str | None, typer.Option("--operation", help="ask, feedback, audit.list...")]
-CSV_FIELDS = [
-    "seq", "ts", "state", "operation", "role", "store", "use_case", "refused", "grounded", "fallback", "error",
-    "model", "model_version", "prompt_version", "trace_id", "cost_eur", "tokens", "latency_ms", "retrieved",
-    "acl_filter", "cited_chunks", "ref_seq", "rating", "extra", "user_id", "question", "answer", "citations",
-    "comment", "details", "entry_hash",
-]  # fmt: skip
 
 
-def _moment(value: str | None, option: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise AuditConfigurationError(f"{option} {value!r} is not a date: use ISO 8601, e.g. 2025-01-31") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _reviewer(c: Container, reviewer: str | None, role: str | None) -> tuple[str, str]:
-    allowed = c.settings.audit.reviewer_roles
-    chosen = role or (allowed[0] if allowed else "")
-    if chosen not in allowed:
-        raise AuditConfigurationError(
-            f"role {chosen!r} may not read the audit trail: use --reviewer-role with one of {allowed} "
-            "(audit.reviewer_roles)"
-        )
-    return c.user_token(reviewer or getpass.getuser()), chosen
-
-
-def _asker(c: Container, user: str | None) -> str | None:
-    """A login/employee id becomes the pseudonymous id the records carry; a pseudonym token is kept as is."""
-    from assistant.core.tokens import TOKEN_PATTERN
-
-    if user is None or TOKEN_PATTERN.fullmatch(user.strip()):
-        return user
-    return c.user_token(user)
+def _reviewer(c: Container, reviewer: str | None, role: str | None) -> tuple[ComplianceDesk, Officer]:
+    desk = ComplianceDesk(c)
+    return desk, desk.officer(reviewer or getpass.getuser(), role)
 
 
 def _filters(**values: Any) -> AuditFilters:
     from audit.views import AuditFilters
 
-    values["since"] = _moment(values["since"], "--since")
-    values["until"] = _moment(values["until"], "--until")
+    values["since"] = moment(values["since"], "--since")
+    values["until"] = moment(values["until"], "--until")
     return AuditFilters(**values)
 
 
@@ -121,13 +86,12 @@ def list_records(
 ) -> None:
     """Records matching the filters, oldest first (decrypted payloads where still readable)."""
     with container(as_json) as c:
-        who, who_role = _reviewer(c, reviewer, reviewer_role)
+        desk, officer = _reviewer(c, reviewer, reviewer_role)
         filters = _filters(
-            since=since, until=until, user=_asker(c, user), role=role, use_case=use_case, refused=refused,
+            since=since, until=until, user=desk.asker_id(user), role=role, use_case=use_case, refused=refused,
             document=document, operation=operation, limit=limit,
         )  # fmt: skip
-        c.audit.record_access("audit.list", who, who_role, {"filters": filters.as_json()})
-        views = list(c.audit.query(filters))
+        views = desk.records(officer, filters)
     if as_json:
         emit_json({"records": [v.as_json() for v in views]})
         return
@@ -145,30 +109,12 @@ def show(
 ) -> None:
     """One record in full."""
     with container(as_json) as c:
-        who, who_role = _reviewer(c, reviewer, reviewer_role)
-        c.audit.record_access("audit.show", who, who_role, {"seq": seq})
-        view = c.audit.get(seq)
-        if view is None:
-            raise AuditConfigurationError(f"there is no audit record {seq}: see 'assistant audit list'")
+        desk, officer = _reviewer(c, reviewer, reviewer_role)
+        view = desk.record(officer, seq)
     if as_json:
         emit_json(view.as_json())
         return
     out.print(json.dumps(view.as_json(), ensure_ascii=False, indent=2), soft_wrap=True, markup=False)
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # no spreadsheet formula injection
-    return value
-
-
-def _csv_rows(views: list[AuditView]) -> Iterator[dict[str, Any]]:
-    for view in views:
-        row = {**(view.header or {}), **(view.payload or {}), "seq": view.seq, "state": view.state}
-        row["entry_hash"] = view.entry_hash
-        yield {name: _csv_cell(row.get(name)) for name in CSV_FIELDS}
 
 
 @app.command("export")
@@ -191,29 +137,20 @@ def export(
     if fmt not in ("jsonl", "csv"):
         raise typer.BadParameter(f"--format {fmt!r}: use jsonl or csv")
     with container(as_json) as c:
-        who, who_role = _reviewer(c, reviewer, reviewer_role)
+        desk, officer = _reviewer(c, reviewer, reviewer_role)
         filters = _filters(
-            since=since, until=until, user=_asker(c, user), role=role, use_case=use_case, refused=refused,
+            since=since, until=until, user=desk.asker_id(user), role=role, use_case=use_case, refused=refused,
             document=document, operation=operation, limit=None,
         )  # fmt: skip
-        details = {"filters": filters.as_json(), "format": fmt}
-        c.audit.record_access("audit.export", who, who_role, details)
-        views = list(c.audit.query(filters))
-    buffer = io.StringIO()
-    if fmt == "jsonl":
-        buffer.writelines(json.dumps(v.as_json(), ensure_ascii=False) + "\n" for v in views)
-    else:
-        writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS)
-        writer.writeheader()
-        writer.writerows(_csv_rows(views))
+        text, count = desk.export(officer, filters, fmt)
     if output is None:
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(text)
         return
-    output.write_text(buffer.getvalue(), encoding="utf-8")
+    output.write_text(text, encoding="utf-8")
     if as_json:
-        emit_json({"records": len(views), "format": fmt, "output": str(output)})
+        emit_json({"records": count, "format": fmt, "output": str(output)})
     else:
-        out.print(f"{len(views)} record(s) written to {output}", soft_wrap=True, markup=False)
+        out.print(f"{count} record(s) written to {output}", soft_wrap=True, markup=False)
 
 
 @app.command("verify")
@@ -228,11 +165,8 @@ def verify(
 ) -> None:
     """Check the hash chain and every signed checkpoint; name the first bad record. Exit 1 when it fails."""
     with container(as_json) as c:
-        who, who_role = _reviewer(c, reviewer, reviewer_role)
-        report = c.audit.verify(list(checkpoints or []))
-        c.audit.record_access(
-            "audit.verify", who, who_role, {"ok": report.ok, "size": report.size, "first_bad_seq": report.first_bad_seq}
-        )
+        desk, officer = _reviewer(c, reviewer, reviewer_role)
+        report = desk.verify(officer, list(checkpoints or []))
     if as_json:
         emit_json(report.as_json())
     elif report.ok:
@@ -254,8 +188,8 @@ def purge(
 ) -> None:
     """Purge records older than audit.retention_days (hash-only skeletons stay; the chain still verifies)."""
     with container(as_json) as c:
-        who, who_role = _reviewer(c, reviewer, reviewer_role)
-        report = c.audit.purge(dry_run=dry_run, requested_by=who, role=who_role)
+        desk, officer = _reviewer(c, reviewer, reviewer_role)
+        report = desk.purge(officer, dry_run)
     if as_json:
         emit_json(report.as_json())
         return

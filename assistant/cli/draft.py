@@ -8,7 +8,7 @@ from typing import Annotated, cast
 
 import typer
 
-from assistant.cli.output import container, emit_json, out
+from assistant.cli.output import container, emit_json, out, remote
 
 app = typer.Typer(help="Drafts generated from the documents (marketing copy).", no_args_is_help=True)
 
@@ -33,16 +33,21 @@ def copy(
     """Write sales copy for one product from its sheet only: every number, material or claim is checked against
     the sheet; a copy that invents one is regenerated once, then refused with the reasons. Each draft is audited
     (operation "draft"); --json returns its audit_seq."""
-    from assistant.answering.copywriter import Channel, CopyRequest
+    from assistant.answering.copywriter import Channel, CopyRequest, draft_from_json
     from assistant.core.errors import ConfigurationError
     from assistant.recording import Asker
 
-    with container(as_json) as c:
-        languages = c.settings.ingestion.languages
-        if language not in languages:
-            raise ConfigurationError(f"--language {language!r}: use one of {', '.join(languages)}")
-        request = CopyRequest(product.strip(), cast(Channel, channel.value), language, tone.strip())
-        draft = c.drafts.draft(request, Asker(role, user))
+    with remote(as_json, role, None, user) as server:
+        if server is not None:
+            body = {"product": product.strip(), "channel": channel.value, "language": language, "tone": tone.strip()}
+            draft = draft_from_json(server.call("POST", "/v1/drafts", body))
+    if server is None:
+        with container(as_json) as c:
+            languages = c.settings.ingestion.languages
+            if language not in languages:
+                raise ConfigurationError(f"--language {language!r}: use one of {', '.join(languages)}")
+            request = CopyRequest(product.strip(), cast(Channel, channel.value), language, tone.strip())
+            draft = c.drafts.draft(request, Asker(role, user))
     if as_json:
         emit_json(draft.as_json())
         return

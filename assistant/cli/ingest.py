@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from assistant.cli.output import container, emit_json, err, out, split_csv
-from ingestion.report import FileOutcome, IngestReport
+from assistant.cli.output import container, emit_json, err, out, remote, split_csv
+from assistant.cli.remote import Remote, RemoteError
+from ingestion.report import FileOutcome, IngestReport, report_from_json
 
 _STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "deleted": "yellow", "failed": "bold red"}
 
@@ -22,24 +24,53 @@ def ingest(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report on stdout.")] = False,
 ) -> None:
-    """Index documents: unchanged files are skipped, changed ones replaced, removed ones deleted from the index."""
-    with container(as_json) as c:
-        ingestor = c.ingestor
-        plan = ingestor.plan(paths)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
-            task = progress.add_task("ingesting", total=len(plan.files) + len(plan.removed))
-
-            def advance(outcome: FileOutcome) -> None:
-                progress.update(task, advance=1, description=f"{outcome.status:>9} {Path(outcome.source).name}")
-
-            report = ingestor.run(plan, split_csv(audience), advance)
+    """Index documents: unchanged files are skipped, changed ones replaced, removed ones deleted from the index.
+    While 'assistant serve' runs on the same data dir, the server does the work (same output)."""
+    with remote(as_json, None) as server:
+        if server is not None:
+            report = _through(server, paths, split_csv(audience))
+    if server is None:
+        report = _locally(paths, audience, as_json)
     if as_json:
         emit_json(report.as_json())
     else:
         _print_report(report)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+
+
+def _locally(paths: list[Path], audience: str | None, as_json: bool) -> IngestReport:
+    with container(as_json) as c:
+        ingestor = c.ingestor
+        plan = ingestor.plan(paths)
+        with _progress() as progress:
+            task = progress.add_task("ingesting", total=len(plan.files) + len(plan.removed))
+
+            def advance(outcome: FileOutcome) -> None:
+                progress.update(task, advance=1, description=f"{outcome.status:>9} {Path(outcome.source).name}")
+
+            return ingestor.run(plan, split_csv(audience), advance)
+
+
+def _through(server: Remote, paths: list[Path], audience: list[str] | None) -> IngestReport:
+    """The job sent to the running server, followed until it ends, with the same progress bar."""
+    body = {"paths": [str(p.expanduser().resolve()) for p in paths], "audience": audience}
+    job = server.call("POST", "/v1/ingest", body)
+    with _progress() as progress:
+        task = progress.add_task("ingesting (server)", total=None)
+        while (state := server.call("GET", f"/v1/ingest/{job['job']}"))["state"] in ("queued", "running"):
+            progress.update(task, total=state["total"] or None, completed=state["processed"],
+                            description=f"ingesting (server) {state['current']}")  # fmt: skip
+            time.sleep(0.3)
+    if state["state"] == "failed":
+        error = state["error"] or {}
+        raise RemoteError(error.get("type", "IngestionError"), error.get("message", ""), state["exit_code"] or 4)
+    return report_from_json(state["report"])
 
 
 def _print_report(report: IngestReport) -> None:

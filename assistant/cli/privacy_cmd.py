@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from assistant.cli.output import container, emit_json, out
+from assistant.cli.output import container, emit_json, out, remote
+from assistant.compliance import ComplianceDesk, Officer
 from assistant.container import Container
-
-if TYPE_CHECKING:
-    from privacy.rights import SubjectRights
 
 app = typer.Typer(help="Data-subject rights (GDPR art. 15 and 17).", no_args_is_help=True)
 
@@ -25,55 +21,22 @@ TypeOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
-class _AuditTrail:
-    """privacy.rights.AuditTrail over the audit log."""
-
-    def __init__(self, c: Container) -> None:
-        self._c = c
-
-    def records_about(self, subject: str) -> list[dict[str, Any]]:
-        from audit.views import AuditFilters
-
-        return [v.as_json() for v in self._c.audit.query(AuditFilters(user=subject)) if v.state == "readable"]
-
-    def forget(self, subject: str) -> int:
-        who, role = _officer(self._c)  # the audit.forget record says who asked
-        return self._c.audit.forget(subject, requested_by=who, role=role)
-
-
-def _rights(c: Container) -> SubjectRights:
-    from privacy.rights import SubjectRights
-
-    def reindex(paths: Sequence[Path]) -> object:
-        return c.ingestor.ingest(list(paths), force=True)
-
-    return SubjectRights(c.privacy.vault, c.registry, c.index, reindex, _AuditTrail(c))
-
-
-def _officer(c: Container) -> tuple[str, str]:
-    """Who handles the request (recorded): the OS account, pseudonymized, as a compliance officer."""
-    return c.user_token(getpass.getuser()), "compliance"
-
-
-def _user_request(c: Container, login: str, erase: bool) -> dict[str, Any]:
-    """--type USER: a staff member's own questions in the audit trail (they are not in documents or the vault)."""
-    token = c.user_token(login)
-    trail = _AuditTrail(c)
-    if erase:
-        return {"subject_tokens": 1, "audit_payloads_shredded": trail.forget(token)}
-    return {"subject_tokens": [token], "vault": [], "documents": [], "audit_records": trail.records_about(token)}
+def _desk(c: Container) -> tuple[ComplianceDesk, Officer]:
+    """The desk, and who handles the request (recorded): the OS account, pseudonymized, as a compliance officer."""
+    desk = ComplianceDesk(c)
+    return desk, desk.officer(getpass.getuser())
 
 
 @app.command("export")
 def export(subject: SubjectArg, entity_type: TypeOption = None, as_json: JsonOption = False) -> None:
     """Everything held about a person: vault entries, documents and chunks that mention them."""
-    with container(as_json) as c:
-        who, role = _officer(c)
-        c.audit.record_access("privacy.export", who, role, {"entity_type": entity_type})
-        if (entity_type or "").upper() == "USER":
-            report = _user_request(c, subject, erase=False)
-        else:
-            report = _rights(c).export(subject, entity_type)
+    with remote(as_json, None) as server:
+        if server is not None:
+            report = server.call("POST", "/v1/privacy/export", {"subject": subject, "type": entity_type})
+    if server is None:
+        with container(as_json) as c:
+            desk, officer = _desk(c)
+            report = desk.export_subject(officer, subject, entity_type)
     if as_json:
         emit_json(report)
         return
@@ -85,11 +48,13 @@ def export(subject: SubjectArg, entity_type: TypeOption = None, as_json: JsonOpt
 @app.command("forget")
 def forget(subject: SubjectArg, entity_type: TypeOption = None, as_json: JsonOption = False) -> None:
     """Erase a person: crypto-shred their vault entries, re-index or delete what mentions them, keep a tombstone."""
-    with container(as_json) as c:
-        if (entity_type or "").upper() == "USER":
-            receipt = _user_request(c, subject, erase=True)
-        else:
-            receipt = _rights(c).forget(subject, entity_type)
+    with remote(as_json, None) as server:
+        if server is not None:
+            receipt = server.call("POST", "/v1/privacy/forget", {"subject": subject, "type": entity_type})
+    if server is None:
+        with container(as_json) as c:
+            desk, officer = _desk(c)
+            receipt = desk.forget_subject(officer, subject, entity_type)
     if as_json:
         emit_json(receipt)
         return

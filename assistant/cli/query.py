@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Generator
 from contextlib import closing
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from assistant.answering.ports import AnswerDone
-from assistant.cli.output import container, emit_json, out
-from assistant.core.domain import Answer
+from assistant.cli.output import container, emit_json, out, remote
+from assistant.core.domain import Answer, answer_from_json, hit_from_json
 from assistant.core.index import SEARCH_MODES
 from assistant.service import Asker
 
@@ -41,9 +42,14 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Hybrid (dense + BM25) search over the chunks the role may read."""
-    with container(as_json) as c:
-        role = role or c.settings.access.default_role
-        hits = c.searcher.search(query, role, top_k, store=store, mode=mode.value if mode else None)
+    with remote(as_json, role, store) as server:
+        if server is not None:
+            body = {"query": query, "top_k": top_k, "mode": mode.value if mode else None}
+            hits = [hit_from_json(h) for h in server.call("POST", "/v1/search", body)["hits"]]
+    if server is None:
+        with container(as_json) as c:
+            role = role or c.settings.access.default_role
+            hits = c.searcher.search(query, role, top_k, store=store, mode=mode.value if mode else None)
     if as_json:
         emit_json({"hits": [h.as_json() for h in hits]})
         return
@@ -77,6 +83,15 @@ def ask(
     if stream:
         _ask_streaming(question, role, user, store, as_json)
         return
+    with remote(as_json, role, store, user) as server:
+        if server is not None:
+            answer_json = server.call("POST", "/v1/ask", {"question": question})
+    if server is not None:
+        if as_json:
+            emit_json(answer_json)
+            return
+        _print_answer(answer_from_json(answer_json), answer_json["answer"])
+        return
     with container(as_json) as c:
         answer = c.service.ask(question, Asker(role or c.settings.access.default_role, user, store))
     if as_json:
@@ -94,27 +109,42 @@ def _print_answer(answer: Answer, text: str | None) -> None:
         out.print(f"[italic dim]{escape(answer.notice)}[/]", soft_wrap=True)
 
 
-def _ask_streaming(question: str, role: str | None, user: str | None, store: str | None, as_json: bool) -> None:
-    shown = ""
-    final: Answer | None = None
+def _stream(
+    question: str, role: str | None, user: str | None, store: str | None, as_json: bool
+) -> Generator[str | tuple[Answer, dict[str, Any]], None, None]:
+    """Each validated sentence, then (the final answer, its JSON): from the running server, or answered here."""
+    with remote(as_json, role, store, user, json_lines=True) as server:
+        if server is not None:
+            for name, data in server.stream("/v1/ask", {"question": question}):
+                yield (answer_from_json(data), data) if name == "final" else data["text"]
+            return
     with container(as_json, json_lines=True) as c:
         asker = Asker(role or c.settings.access.default_role, user, store)
         # closed while the container (and its audit log) is open: a reader gone (Ctrl-C, `| head`) is recorded
         with closing(c.service.stream(question, asker)) as events:
             for event in events:
-                if isinstance(event, AnswerDone):
-                    final = event.answer
-                elif as_json:
-                    sys.stdout.write(json.dumps({"event": "delta", "text": event.text}, ensure_ascii=False) + "\n")
-                    sys.stdout.flush()
-                else:
-                    sys.stdout.write(event.text)
-                    sys.stdout.flush()
-                    shown += event.text
+                yield (event.answer, event.answer.as_json()) if isinstance(event, AnswerDone) else event.text
+
+
+def _ask_streaming(question: str, role: str | None, user: str | None, store: str | None, as_json: bool) -> None:
+    shown = ""
+    final: Answer | None = None
+    final_json: dict[str, Any] = {}
+    with closing(_stream(question, role, user, store, as_json)) as items:
+        for item in items:
+            if isinstance(item, tuple):
+                final, final_json = item
+            elif as_json:
+                sys.stdout.write(json.dumps({"event": "delta", "text": item}, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                sys.stdout.write(item)
+                sys.stdout.flush()
+                shown += item
     if final is None:  # pragma: no cover - every stream ends with its final event
         return
     if as_json:
-        sys.stdout.write(json.dumps({"event": "final", **final.as_json()}, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps({"event": "final", **final_json}, ensure_ascii=False) + "\n")
         return
     if shown:
         sys.stdout.write("\n")

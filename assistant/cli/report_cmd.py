@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.audit_cmd import ReviewerOption, ReviewerRoleOption, SinceOption, UntilOption, _moment, _reviewer
+from assistant.cli.audit_cmd import ReviewerOption, ReviewerRoleOption, SinceOption, UntilOption, _reviewer
 from assistant.cli.output import container, emit_json, out
+from assistant.compliance import moment
 
 app = typer.Typer(help="Reports computed from the audit trail.", no_args_is_help=True)
 
@@ -28,11 +29,11 @@ def costs(
     from audit.views import AuditFilters
 
     with container(as_json) as c:
-        who, who_role = _reviewer(c, reviewer, reviewer_role)
-        filters = AuditFilters(since=_moment(since, "--since"), until=_moment(until, "--until"), operation="ask")
-        c.audit.record_access("report.costs", c.user_token(who), who_role, {"filters": filters.as_json()})
+        desk, officer = _reviewer(c, reviewer, reviewer_role)
+        filters = AuditFilters(since=moment(since, "--since"), until=moment(until, "--until"), operation="ask")
+        views = desk.records(officer, filters, "report.costs")
         cost = c.settings.costs
-        report = build_report((v.header or {} for v in c.audit.query(filters)), cost.currency, cost.daily_budget)
+        report = build_report((v.header or {} for v in views), cost.currency, cost.daily_budget)
     written = plot(report, png) if png else None
     if as_json:
         emit_json({**report.as_json(), "png": str(written) if written else None})

@@ -139,3 +139,21 @@ class Answer:
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "audit_seq": self.audit_seq,
         }
+
+
+def hit_from_json(data: dict[str, Any]) -> SearchHit:
+    """A hit back from :meth:`SearchHit.as_json` (what a server sends): the fields it carries, defaults for the rest."""
+    chunk = Chunk(
+        data["chunk_id"], data["doc_id"], data["source"], data["title"], data["section"], data["text"],
+        data["language"], audience=(), content_hash="", chunk_index=0,
+    )  # fmt: skip
+    return SearchHit(chunk, float(data["score"]))
+
+
+def answer_from_json(data: dict[str, Any]) -> Answer:
+    """An answer back from :meth:`Answer.as_json` (what a server sends), for display."""
+    citations = [Citation(c["source"], c["chunk_id"], c["title"]) for c in data["citations"]]
+    return Answer(
+        data["answer"], citations, bool(data["refused"]), data["language"], data["mode"], data.get("notice", ""),
+        audit_seq=data.get("audit_seq"),
+    )  # fmt: skip

@@ -26,3 +26,14 @@ def apply_offline_mode() -> None:
     for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
         os.environ[var] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def export_variables(**values: str) -> None:
+    """Set variables for a library that reads its configuration only from the environment (Chainlit's app root
+    and JWT secret), before that library is imported."""
+    os.environ.update(values)
+
+
+def inherited(*names: str) -> list[str]:
+    """Which of ``names`` the process environment sets (non-empty)."""
+    return [name for name in names if os.environ.get(name)]

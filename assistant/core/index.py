@@ -66,7 +66,8 @@ class VectorIndex(Protocol):
       needs ``query.sparse``, ``hybrid`` fuses both ranked lists in the engine (``query.fusion``: RRF, DBSF or the
       ``boost`` formula of :class:`assistant.core.fusion.LexicalBoost`).
       Results are sorted by decreasing score; an empty or missing collection gives ``[]``.
-    - ``count`` counts all chunks, or those of one document; ``chunks`` lists a document's chunks in order.
+    - ``count`` counts all chunks, or those of one document, or only those ``access`` may read (the same rule as
+      ``search``: an empty filter counts nothing); ``chunks`` lists a document's chunks in order.
     - Data persists across ``close`` and re-opening on the same storage.
     - Backend failures raise :class:`assistant.core.errors.BackendError`.
     """
@@ -77,7 +78,7 @@ class VectorIndex(Protocol):
 
     def search(self, query: IndexQuery) -> list[SearchHit]: ...
 
-    def count(self, doc_id: str | None = None) -> int: ...
+    def count(self, doc_id: str | None = None, access: AccessFilter | None = None) -> int: ...
 
     def chunks(self, doc_id: str) -> list[Chunk]: ...
 

@@ -18,13 +18,14 @@ from assistant.core.domain import Chunk, SearchHit
 from assistant.core.embedding import Vectors
 from assistant.core.errors import BackendError, ConfigurationError
 from assistant.core.fusion import engine_fusion
-from assistant.core.index import IndexQuery, SparseVector
+from assistant.core.index import AccessFilter, IndexQuery, SparseVector
 from assistant.index.filters import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
     SPARSE,
     access_filter,
+    count_filter,
     document_filter,
     payload_of,
     required_vector,
@@ -136,12 +137,12 @@ class EdgeIndex:
             points = shard.query(request)
         return [SearchHit(Chunk.from_payload(payload_of(p.payload)), float(p.score)) for p in points]
 
-    def count(self, doc_id: str | None = None) -> int:
+    def count(self, doc_id: str | None = None, access: AccessFilter | None = None) -> int:
         with self._lock:
             shard = self._open()
-            if shard is None:
+            if shard is None or (access is not None and access.empty):
                 return 0
-            flt = document_filter(doc_id, 0, qe, qe.RangeFloat) if doc_id else None
+            flt = count_filter(doc_id, access, qe, qe.RangeFloat)
             return int(shard.count(qe.CountRequest(exact=True, filter=flt)))
 
     def chunks(self, doc_id: str) -> list[Chunk]:

@@ -41,3 +41,12 @@ def payload_of(payload: dict[str, Any] | None) -> dict[str, Any]:
     if payload is None:
         raise BackendError("the index returned a point without payload; it is corrupt: re-ingest")
     return payload
+
+
+def count_filter(doc_id: str | None, access: AccessFilter | None, ns: Any, range_type: Any) -> Any:
+    """The chunks of ``doc_id`` (all when None) that ``access`` may read (all when None)."""
+    parts = [f for f in (
+        document_filter(doc_id, 0, ns, range_type) if doc_id else None,
+        access_filter(access, ns, range_type) if access is not None else None,
+    ) if f is not None]  # fmt: skip
+    return ns.Filter(must=[c for f in parts for c in f.must]) if parts else None

@@ -13,13 +13,14 @@ from assistant.core.domain import Chunk, SearchHit
 from assistant.core.embedding import Vectors
 from assistant.core.errors import BackendError, ConfigurationError
 from assistant.core.fusion import engine_fusion
-from assistant.core.index import IndexQuery, SparseVector
+from assistant.core.index import AccessFilter, IndexQuery, SparseVector
 from assistant.index.filters import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
     SPARSE,
     access_filter,
+    count_filter,
     document_filter,
     payload_of,
     required_vector,
@@ -131,10 +132,10 @@ class QdrantIndex:
         response = self._client.query_points(self._name, **kwargs)
         return [SearchHit(Chunk.from_payload(payload_of(p.payload)), float(p.score)) for p in response.points]
 
-    def count(self, doc_id: str | None = None) -> int:
-        if not self._exists():
+    def count(self, doc_id: str | None = None, access: AccessFilter | None = None) -> int:
+        if not self._exists() or (access is not None and access.empty):
             return 0
-        flt = document_filter(doc_id, 0, models, models.Range) if doc_id else None
+        flt = count_filter(doc_id, access, models, models.Range)
         return int(self._client.count(self._name, count_filter=flt, exact=True).count)
 
     def chunks(self, doc_id: str) -> list[Chunk]:

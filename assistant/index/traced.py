@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from assistant.core.domain import Chunk, SearchHit
 from assistant.core.embedding import Vectors
-from assistant.core.index import IndexQuery, SparseVector, VectorIndex
+from assistant.core.index import AccessFilter, IndexQuery, SparseVector, VectorIndex
 from assistant.core.tracing import annotate, span
 
 
@@ -36,8 +36,8 @@ class TracedIndex:
     def delete_document(self, doc_id: str, from_index: int = 0) -> int:
         return self._inner.delete_document(doc_id, from_index)
 
-    def count(self, doc_id: str | None = None) -> int:
-        return self._inner.count(doc_id)
+    def count(self, doc_id: str | None = None, access: AccessFilter | None = None) -> int:
+        return self._inner.count(doc_id, access)
 
     def chunks(self, doc_id: str) -> list[Chunk]:
         return self._inner.chunks(doc_id)

@@ -178,6 +178,21 @@ class VectorIndexContract:
         unscoped = AccessFilter(frozenset({"store"}), max_confidentiality=3)
         assert len(index.search(dense_query(0, unscoped))) == 4
 
+    def test_count_under_an_access_filter_counts_only_readable_chunks(self, index: VectorIndex) -> None:
+        put(index, [make_chunk("h", 0, ("hr",)), make_chunk("h", 1, ("hr",)), make_chunk("s", 0, ("store",))])
+        put(index, [make_chunk("lyon", 0, stores=("lyon",)), make_chunk("sec", 0, confidentiality=3)], seed0=10)
+        assert index.count("h", access=STORE) == 0
+        assert index.count("h", access=AccessFilter(frozenset({"hr"}))) == 2
+        assert index.count("s", access=STORE) == 1
+        nice = AccessFilter(frozenset({"store"}), stores=frozenset({"nice"}))
+        assert index.count("lyon", access=nice) == 0
+        assert index.count("lyon", access=AccessFilter(frozenset({"store"}), stores=frozenset({"lyon"}))) == 1
+        internal = AccessFilter(frozenset({"store"}), max_confidentiality=1)
+        assert index.count("sec", access=internal) == 0
+        assert index.count("sec", access=STORE) == 1
+        assert index.count(access=internal) == 2
+        assert index.count("h", access=AccessFilter(frozenset())) == 0
+
     # The same fixture instance serves every example on purpose (filled once); subclasses run it per adapter.
     @settings(
         max_examples=25,
