@@ -77,17 +77,20 @@ def create_app(state: ServerState, *, chat: bool = True) -> FastAPI:
     app.include_router(questions.router)
     app.include_router(admin.router)
     _local_docs(app)
-    app.add_middleware(
+    if chat:
+        from chainlit.utils import mount_chainlit
+
+        from assistant.server.sessions import ChatSessionGuard
+
+        mount_chainlit(app=app, target=str(UI_APP), path="/")
+        app.add_middleware(ChatSessionGuard)
+    app.add_middleware(  # outermost: every response, the chat's too
         GuardMiddleware,
         max_body=settings.max_body_bytes,
         proxies=Networks(settings.trusted_proxies),
         user_header=settings.proxy_user_header,
         secure_cookies=settings.secure_cookies,
     )
-    if chat:
-        from chainlit.utils import mount_chainlit
-
-        mount_chainlit(app=app, target=str(UI_APP), path="/")
     return app
 
 
