@@ -30,6 +30,7 @@ from assistant.index.filters import (
     payload_of,
     required_vector,
 )
+from assistant.index.holder import Holder
 
 _META = "assistant-index.json"
 
@@ -41,6 +42,7 @@ class EdgeIndex:
         self._shard: qe.EdgeShard | None = None
         self._dimension: int | None = None
         self._opened = False
+        self._holder = Holder(path)
 
     def _open(self) -> qe.EdgeShard | None:
         """The shard if one exists on disk (loaded once), else None until the first upsert creates it."""
@@ -48,9 +50,11 @@ class EdgeIndex:
             meta = self._path / _META
             if meta.is_file():
                 self._dimension = int(json.loads(meta.read_text())["dimension"])
+                self._holder.claim()
                 try:
                     self._shard = qe.EdgeShard.load(str(self._path / "shard"))
                 except Exception as exc:  # the engine reports storage problems as plain exceptions
+                    self._holder.release()
                     raise BackendError(
                         f"cannot open the index at {self._path} ({exc}); is another process using it? "
                         "Otherwise restore it from a snapshot or delete the folder and re-ingest"
@@ -60,6 +64,7 @@ class EdgeIndex:
 
     def _create(self, dimension: int) -> qe.EdgeShard:
         self._path.mkdir(parents=True, exist_ok=True)
+        self._holder.claim()
         config = qe.EdgeConfig(
             vectors={DENSE: qe.EdgeVectorParams(size=dimension, distance=qe.Distance.Cosine)},
             sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
@@ -178,6 +183,7 @@ class EdgeIndex:
             if self._shard is not None:
                 self._shard.close()
             self._shard, self._opened = None, False
+            self._holder.release()
 
 
 class _EdgeFusion:

@@ -1,0 +1,55 @@
+"""Who holds the embedded index: only one process may open it (its engine locks the write-ahead log). The holder
+writes its pid and command line in ``<index>/holder.lock`` under an exclusive lock that dies with it, so another
+process is told which one to wait for or stop, instead of the engine's bare "WouldBlock"."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+from pathlib import Path
+from typing import IO
+
+from assistant.core.errors import BackendError
+
+FILE = "holder.lock"
+
+
+class IndexBusyError(BackendError):
+    """Another process holds the embedded index."""
+
+
+class Holder:
+    def __init__(self, folder: Path) -> None:
+        self._path = folder / FILE
+        self._handle: IO[str] | None = None
+
+    def claim(self) -> None:
+        """Hold the index for this process (no-op when already held), or raise :class:`IndexBusyError` naming the
+        process that does."""
+        if self._handle is not None:
+            return
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self._path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise IndexBusyError(
+                f"the index at {self._path.parent} is in use by {holder}: wait for it to finish or stop it. "
+                "While 'assistant serve' runs, the commands that need the index go through it; evaluations need it "
+                "stopped, or another ASSISTANT_DATA_DIR"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        command = " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]])[:200] if sys.argv else "python"
+        handle.write(f"pid {os.getpid()} ({command})")
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
