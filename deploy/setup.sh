@@ -106,8 +106,10 @@ step "Demo: ingest the sample corpus"
 "$VENV/bin/assistant" ingest ingestion/samples
 step "Demo: ask a question"
 "$VENV/bin/assistant" ask "Combien de jours un client a-t-il pour retourner un article ?"
+step "Demo users: one per role, random passwords written once to a file only you can read"
+"$VENV/bin/python" deploy/demo_users.py
 echo "demo done in $(( $(now) - T0 )) s"
 [ "$MODE" = demo ] && exit 0
 
-step "Chat UI on http://${ASSISTANT_UI_HOST:-127.0.0.1}:${ASSISTANT_UI_PORT:-8000} (Ctrl-C to stop)"
+step "Server: the chat on http://${ASSISTANT_UI_HOST:-127.0.0.1}:${ASSISTANT_UI_PORT:-8000}, the API under /v1 (Ctrl-C to stop)"
 "$VENV/bin/assistant" serve  # not exec: the LLM server is stopped on exit
