@@ -138,3 +138,26 @@ def test_50_concurrent_asks_through_the_product_give_50_records_and_a_verified_c
         assert report.ok, report
     finally:
         container.close()
+
+
+def test_the_user_store_on_postgresql(dsn: str) -> None:
+    """With the postgres audit backend, users live in the same database: the same service, the same guarantees."""
+    from assistant.core.errors import ConfigurationError
+    from assistant.identity.model import AuthenticationError
+    from assistant.identity.service import UserService
+    from assistant.identity.store import SqlUserStore
+
+    users = UserService(SqlUserStore.postgres(dsn), ("store", "hr"), lambda *_: None)
+    users.add("marie", "store", "LYON-01", "correct horse battery staple")
+    assert users.by_password("marie", "correct horse battery staple").store == "lyon-01"
+    token, record = users.issue_token("marie", 0)
+    assert record.expires_at is None and users.by_token(token).role == "store"
+    with pytest.raises(ConfigurationError, match="already exists"):
+        users.add("marie", "hr")
+    assert users.disable("marie") == 1
+    with pytest.raises(AuthenticationError):
+        users.by_token(token)
+    again = UserService(SqlUserStore.postgres(dsn), ("store", "hr"), lambda *_: None)  # another replica sees it
+    assert [(u.name, u.enabled) for u in again.users()] == [("marie", False)]
+    again.close()
+    users.close()
