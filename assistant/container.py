@@ -197,11 +197,16 @@ class Container:
 
         s = self.settings
         may_reidentify = self.privacy.may_reidentify if s.privacy.enabled else (lambda role: False)
+        from assistant.answering.followup import FollowUps
+
+        generative = s.llm.backend in ("openai", "replay")
         return QueryService(
             self.pseudonymized_answerer,
             self.recorder,
             may_reidentify=may_reidentify,
             max_question_chars=s.answer.max_question_chars,
+            followups=FollowUps(self.chat_model if generative else None),
+            languages=s.ingestion.languages,
         )
 
     @cached_property

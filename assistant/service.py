@@ -10,14 +10,15 @@ through :class:`assistant.drafting.DraftService`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import replace
 
+from assistant.answering.followup import FollowUps, Standalone
 from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerEvent, stream_answer
 from assistant.answering.revealing import reveal_event
 from assistant.core.domain import Answer
 from assistant.core.errors import InvalidInputError
-from assistant.core.text import valid_text
+from assistant.core.text import detect_language, valid_text
 from assistant.core.tracing import activated, annotate, failed, start_span, trace_id
 from assistant.finops.pricing import estimate_cost
 from assistant.recording import Asker, Recorder
@@ -35,6 +36,8 @@ class QueryService:
         may_reidentify: Callable[[str], bool] = lambda role: False,
         use_case: str = "store_qa",
         max_question_chars: int | None = None,
+        followups: FollowUps | None = None,
+        languages: Sequence[str] = ("fr",),
     ) -> None:
         """``answerer`` returns pseudonymized answers (the privacy boundary is applied here, after recording);
         ``recorder.protect`` pseudonymizes a question for the record when the answerer failed before doing it; a
@@ -44,17 +47,22 @@ class QueryService:
         self._may_reidentify = may_reidentify
         self._use_case = use_case
         self._max_chars = max_question_chars
+        self._followups = followups or FollowUps()
+        self._languages = list(languages)
 
-    def ask(self, question: str, asker: Asker) -> Answer:
+    def ask(self, question: str, asker: Asker, follow_up_of: int | None = None) -> Answer:
         done: Answer | None = None
-        for event in self.stream(question, asker):
+        for event in self.stream(question, asker, follow_up_of):
             if isinstance(event, AnswerDone):
                 done = event.answer
         assert done is not None  # the answerer contract: exactly one AnswerDone
         return done
 
-    def stream(self, question: str, asker: Asker) -> Generator[AnswerEvent, None, None]:
-        """Validated sentences as they come, then the final answer carrying its ``audit_seq``.
+    def stream(
+        self, question: str, asker: Asker, follow_up_of: int | None = None
+    ) -> Generator[AnswerEvent, None, None]:
+        """Validated sentences as they come, then the final answer carrying its ``audit_seq``. ``follow_up_of``: the
+        audit seq of the asker's previous answer in the conversation (the question is then made standalone first).
 
         The ``ask`` span is made current only while the answerer works (each ``next``), never across a ``yield``:
         the chat UI pulls events from worker threads, and a context attached in one of them cannot be detached in
@@ -65,10 +73,13 @@ class QueryService:
         trace = trace_id(root)
         shown: list[str] = []  # the sentences streamed, pseudonymized: what the asker saw before the final answer
         recorded = False
+        standalone = Standalone(question)
         try:
             self._check_length(question)
             with activated(root):
-                events = stream_answer(self._answerer, question, asker.role, store=asker.store)
+                if follow_up_of is not None:
+                    standalone = self._standalone(question, follow_up_of, asker)
+                events = stream_answer(self._answerer, standalone.text, asker.role, store=asker.store)
             while True:
                 with activated(root):
                     event = next(events, None)
@@ -78,9 +89,11 @@ class QueryService:
                     shown.append(event.text)
                     yield self._shown(event, asker.role)
                     continue
-                answer = event.answer
+                answer = replace(event.answer, understood=standalone.text if standalone.rewritten else "")
+                follow = {"follow_up_of": follow_up_of, "follow_up": standalone.how} if follow_up_of else {}
                 with activated(root):
-                    seq = self._record(question, asker, answer, trace, (time.perf_counter() - started) * 1000, shown)
+                    total_ms = (time.perf_counter() - started) * 1000
+                    seq = self._record(question, asker, answer, trace, total_ms, shown, follow)
                 recorded = True
                 annotate(root, assistant__refused=answer.refused, assistant__fallback=answer.fallback)
                 annotate(root, assistant__audit_seq=seq)
@@ -104,6 +117,19 @@ class QueryService:
         text = rec.protect(comment) if comment and rec.protect else comment
         return rec.audit.add_feedback(seq, rating, text, user=rec.user(asker)).seq
 
+    def _standalone(self, question: str, seq: int, asker: Asker) -> Standalone:
+        """The follow-up made standalone from the asker's own previous question (pseudonymized, as recorded)."""
+        rec = self._rec
+        view = rec.audit.get(seq)
+        header, payload = (view.header or {}, view.payload or {}) if view is not None else ({}, {})
+        if header.get("operation") != "ask" or not payload.get("question"):
+            raise InvalidInputError(f"there is no answer #{seq} to follow up on (it may have been erased or purged)")
+        if payload.get("user_id") != rec.user(asker):
+            raise InvalidInputError(f"answer #{seq} was not given to you: follow up on one of your own answers")
+        protected = rec.protected(question) or ""
+        language = detect_language(protected, self._languages)
+        return self._followups.standalone(protected, str(payload["question"]), language)
+
     def _check_length(self, question: str) -> None:
         if self._max_chars is not None and len(question) > self._max_chars:
             raise InvalidInputError(
@@ -115,11 +141,24 @@ class QueryService:
     # -- the privacy boundary on the way out -------------------------------------------------------------------
     def _shown(self, event: AnswerEvent, role: str) -> AnswerEvent:
         reveal = self._rec.reveal
-        return event if reveal is None else reveal_event(event, role, reveal)
+        if reveal is None:
+            return event
+        shown = reveal_event(event, role, reveal)
+        if isinstance(shown, AnswerDone) and shown.answer.understood:
+            answer = shown.answer
+            return AnswerDone(replace(answer, understood=reveal(answer.understood, role, answer.language)))
+        return shown
 
     # -- the audit record ----------------------------------------------------------------------------------------
     def _record(
-        self, question: str, asker: Asker, answer: Answer, trace: str, total_ms: float, shown: list[str]
+        self,
+        question: str,
+        asker: Asker,
+        answer: Answer,
+        trace: str,
+        total_ms: float,
+        shown: list[str],
+        follow: dict[str, object],
     ) -> int:
         """``shown``: the sentences streamed before ``answer``. When the answer was then refused (a check of the
         whole answer failed), the asker still saw them, so they are recorded too and count as re-identified."""
@@ -153,6 +192,7 @@ class QueryService:
                 "reidentified": reidentifying and (not answer.refused or bool(withdrawn)),
                 "streamed_then_refused": bool(withdrawn),
                 **asker.front_door(),
+                **follow,
             },
             payload=AuditPayload(
                 user_id=rec.user(asker),

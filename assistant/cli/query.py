@@ -77,15 +77,19 @@ def ask(
             '({"event": "delta", "text"} then {"event": "final", ...the answer}).',
         ),
     ] = False,
+    follow_up_of: Annotated[
+        int | None,
+        typer.Option("--follow-up-of", min=1, help="audit_seq of your previous answer: this question follows it up."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question from the documents, with citations, or refuse when they do not say."""
     if stream:
-        _ask_streaming(question, role, user, store, as_json)
+        _ask_streaming(question, role, user, store, as_json, follow_up_of)
         return
     with remote(as_json, role, store, user) as server:
         if server is not None:
-            answer_json = server.call("POST", "/v1/ask", {"question": question})
+            answer_json = server.call("POST", "/v1/ask", {"question": question, "follow_up_of": follow_up_of})
     if server is not None:
         if as_json:
             emit_json(answer_json)
@@ -93,7 +97,7 @@ def ask(
         _print_answer(answer_from_json(answer_json), answer_json["answer"])
         return
     with container(as_json) as c:
-        answer = c.service.ask(question, Asker(role or c.settings.access.default_role, user, store))
+        answer = c.service.ask(question, Asker(role or c.settings.access.default_role, user, store), follow_up_of)
     if as_json:
         emit_json(answer.as_json())
         return
@@ -101,6 +105,8 @@ def ask(
 
 
 def _print_answer(answer: Answer, text: str | None) -> None:
+    if answer.understood:
+        out.print(f"[dim]Question comprise : {escape(answer.understood)}[/]", soft_wrap=True)
     if text is not None:
         out.print(text, markup=False, soft_wrap=True)
     for i, cit in enumerate(answer.citations, 1):
@@ -110,27 +116,29 @@ def _print_answer(answer: Answer, text: str | None) -> None:
 
 
 def _stream(
-    question: str, role: str | None, user: str | None, store: str | None, as_json: bool
+    question: str, role: str | None, user: str | None, store: str | None, as_json: bool, follow_up_of: int | None
 ) -> Generator[str | tuple[Answer, dict[str, Any]], None, None]:
     """Each validated sentence, then (the final answer, its JSON): from the running server, or answered here."""
     with remote(as_json, role, store, user, json_lines=True) as server:
         if server is not None:
-            for name, data in server.stream("/v1/ask", {"question": question}):
+            for name, data in server.stream("/v1/ask", {"question": question, "follow_up_of": follow_up_of}):
                 yield (answer_from_json(data), data) if name == "final" else data["text"]
             return
     with container(as_json, json_lines=True) as c:
         asker = Asker(role or c.settings.access.default_role, user, store)
         # closed while the container (and its audit log) is open: a reader gone (Ctrl-C, `| head`) is recorded
-        with closing(c.service.stream(question, asker)) as events:
+        with closing(c.service.stream(question, asker, follow_up_of)) as events:
             for event in events:
                 yield (event.answer, event.answer.as_json()) if isinstance(event, AnswerDone) else event.text
 
 
-def _ask_streaming(question: str, role: str | None, user: str | None, store: str | None, as_json: bool) -> None:
+def _ask_streaming(
+    question: str, role: str | None, user: str | None, store: str | None, as_json: bool, follow_up_of: int | None
+) -> None:
     shown = ""
     final: Answer | None = None
     final_json: dict[str, Any] = {}
-    with closing(_stream(question, role, user, store, as_json)) as items:
+    with closing(_stream(question, role, user, store, as_json, follow_up_of)) as items:
         for item in items:
             if isinstance(item, tuple):
                 final, final_json = item

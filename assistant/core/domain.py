@@ -119,6 +119,7 @@ class Answer:
     flags: list[str] = field(default_factory=list)  # citation_repaired, language_retry, injection_quarantined...
     question: str = ""  # the question as the index and the model saw it (pseudonymized); for the audit log
     audit_seq: int | None = None  # the audit record of this answer (feedback links to it)
+    understood: str = ""  # a follow-up made standalone ("Question comprise"), as the asker may see it; "" otherwise
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -138,6 +139,7 @@ class Answer:
             "tokens": {"prompt": self.prompt_tokens, "completion": self.completion_tokens},
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "audit_seq": self.audit_seq,
+            "understood_question": self.understood or None,
         }
 
 
@@ -155,5 +157,5 @@ def answer_from_json(data: dict[str, Any]) -> Answer:
     citations = [Citation(c["source"], c["chunk_id"], c["title"]) for c in data["citations"]]
     return Answer(
         data["answer"], citations, bool(data["refused"]), data["language"], data["mode"], data.get("notice", ""),
-        audit_seq=data.get("audit_seq"),
+        audit_seq=data.get("audit_seq"), understood=data.get("understood_question") or "",
     )  # fmt: skip

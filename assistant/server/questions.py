@@ -35,6 +35,10 @@ class Strict(BaseModel):
 
 class AskRequest(Strict):
     question: str = Field(min_length=1, description="The question, in any supported language.")
+    follow_up_of: int | None = Field(
+        None, ge=1, description="audit_seq of the caller's previous answer in the conversation: the question is a "
+        "follow-up, made standalone first (returned as understood_question).",
+    )  # fmt: skip
     stream: bool = Field(False, description="Stream validated sentences as server-sent events (or send Accept: "
                          "text/event-stream).")  # fmt: skip
 
@@ -78,7 +82,7 @@ def limited(who: Identity, kind: str, per_minute: int) -> None:
 async def ask(body: AskRequest, who: Caller, request: Request) -> Any:
     c = current().container
     limited(who, "questions", c.settings.server.asks_per_minute)
-    events = c.service.stream(body.question, asker(who))
+    events = c.service.stream(body.question, asker(who), body.follow_up_of)
     if body.stream or "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(_sse(events), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
     try:
