@@ -1,33 +1,34 @@
-"""Chainlit chat for store staff, mounted at ``/`` by ``assistant serve`` (this file is Chainlit's entry point).
+"""Chainlit chat, mounted at ``/`` by ``assistant serve`` (this file is Chainlit's entry point).
 
-Users sign in with the server's users (password form, or a trusted proxy's header). Each message is asked as the
-signed-in user, checked again against the user store (a disabled user's open session stops at their next message),
-through the server's one container: its question service answers, audits and applies the privacy boundary.
+Users sign in with the server's users (password form, or a trusted proxy's header). The role decides the chat
+profiles a user sees; every message is checked again against the user store (a disabled user's open session stops
+at their next message) and against the role (a profile the role may not use is refused whatever the browser sends),
+then handled through the server's one container.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import cast
 
 import chainlit as cl
 from starlette.datastructures import Headers
 
 from assistant.answering import messages
-from assistant.answering.ports import AnswerDelta, AnswerEvent
-from assistant.container import Container
-from assistant.core.domain import Answer
-from assistant.core.errors import AssistantError
 from assistant.identity.model import AuthenticationError, Identity
-from assistant.recording import Asker
 from assistant.server.limits import retry_after
 from assistant.server.state import current, installed
+from assistant.ui import store_chat
+from assistant.ui.feedback import AuditFeedbackLayer
+from assistant.ui.texts import starters, text, ui_language
 
 # AI Act art. 50: users are told at first contact that they talk to an AI.
-AI_NOTICE = f"{messages.text('ai_notice', 'fr')}\n\n_{messages.text('ai_notice', 'en')}_"
-DISABLED = "Votre compte a été désactivé : cette session est terminée. / Your account was disabled."
+AI_NOTICE = {language: messages.text("ai_notice", language) for language in ("fr", "en")}
+RATINGS = AuditFeedbackLayer()
+
+
+@cl.data_layer
+def data_layer() -> AuditFeedbackLayer:
+    return RATINGS
 
 
 def _user(who: Identity) -> cl.User:
@@ -59,32 +60,40 @@ if _server is not None and _server.container.settings.server.trusted_proxies:  #
     cl.header_auth_callback(proxy_login)
 
 
-def render(answer: Answer) -> str:
-    """Markdown shown in the chat: the answer, its sources, and the mode notice."""
-    parts = [answer.answer]
-    if answer.citations:
-        sources = [f"[{i}] {c.title} — `{Path(c.source).name}`" for i, c in enumerate(answer.citations, 1)]
-        parts.append("**Sources**\n" + "\n".join(f"- {s}" for s in sources))
-    if answer.notice:
-        parts.append(f"_{answer.notice}_")
-    return "\n\n".join(parts)
+def profiles_for(role: str) -> list[str]:
+    """The chat profiles (by key) a role may use."""
+    settings = current().container.settings
+    keys = ["store"] if role in settings.access.roles else []
+    return keys
+
+
+@cl.set_chat_profiles
+async def chat_profiles(user: cl.User | None, language: str | None = None) -> list[cl.ChatProfile]:
+    if user is None:
+        return []
+    lang = ui_language(language)
+    role = str((user.metadata or {}).get("role", ""))
+    return [
+        cl.ChatProfile(name=text(f"profile.{key}", lang), markdown_description=text(f"profile.{key}.about", lang))
+        for key in profiles_for(role)
+    ]
+
+
+@cl.set_starters
+async def set_starters(user: cl.User | None, language: str | None = None) -> list[cl.Starter]:
+    role = str(((user.metadata or {}) if user else {}).get("role", "store"))
+    return [cl.Starter(label=label, message=question) for label, question in starters(role, ui_language(language))]
+
+
+def _language() -> str:
+    """The browser's language (its Accept-Language at the socket's handshake), by the rule of :func:`ui_language`."""
+    environ = getattr(cl.context.session, "environ", None) or {}
+    return ui_language(environ.get("HTTP_ACCEPT_LANGUAGE"))
 
 
 @cl.on_chat_start
 async def start() -> None:
-    await cl.Message(content=AI_NOTICE).send()
-
-
-async def answer_events(container: Container, question: str, asker: Asker) -> AsyncIterator[AnswerEvent]:
-    """The service's events (answered, audited, privacy-checked), produced in a worker thread (retrieval and
-    validation are blocking work)."""
-    events = container.service.stream(question, asker)
-    end = object()
-    try:
-        while (event := await asyncio.to_thread(next, events, end)) is not end:
-            yield cast(AnswerEvent, event)
-    finally:
-        await asyncio.to_thread(events.close)
+    await cl.Message(content=AI_NOTICE[_language()]).send()
 
 
 async def _signed_in() -> Identity | None:
@@ -100,32 +109,14 @@ async def _signed_in() -> Identity | None:
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
-    state = current()
+    state, language = current(), _language()
     who = await _signed_in()
     if who is None:
-        await cl.Message(content=DISABLED).send()
+        await cl.Message(content=text("disabled", language)).send()
         return
     per_minute = state.container.settings.server.asks_per_minute
     wait = state.limiter.take(who.name, "questions", per_minute)
     if wait:
-        await cl.Message(
-            content=f"⚠️ Plus de {per_minute} questions par minute : réessayez dans {retry_after(wait)} s."
-        ).send()
+        await cl.Message(content="⚠️ " + text("rate", language, limit=per_minute, wait=retry_after(wait))).send()
         return
-    reply = cl.Message(content="")
-    answer: Answer | None = None
-    try:
-        asker = Asker(who.role, who.name, who.store, via="chat")
-        async for event in answer_events(state.container, message.content, asker):
-            if isinstance(event, AnswerDelta):
-                await reply.stream_token(event.text)  # validated sentences appear before generation ends
-            else:
-                answer = event.answer
-    except AssistantError as exc:
-        if reply.content:  # sentences streamed before the failure are not an answer: take them back
-            await reply.remove()
-        await cl.Message(content=f"⚠️ {exc}").send()
-        return
-    if answer is not None:
-        reply.content = render(answer)  # the final answer is authoritative: sources, notice, or a late refusal
-        await reply.send()
+    await store_chat.answer(state.container, who, message.content, language, RATINGS)
