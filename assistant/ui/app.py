@@ -21,7 +21,8 @@ from assistant.ui import store_chat
 from assistant.ui.feedback import AuditFeedbackLayer
 from assistant.ui.texts import starters, text, ui_language
 
-# AI Act art. 50: users are told at first contact that they talk to an AI.
+# AI Act art. 50: users are told at first contact that they talk to an AI: the notice stands under the message box
+# from the first screen (Chainlit's watermark text, .chainlit/translations) and in the readme (chainlit*.md).
 AI_NOTICE = {language: messages.text("ai_notice", language) for language in ("fr", "en")}
 RATINGS = AuditFeedbackLayer()
 
@@ -89,11 +90,6 @@ def _language() -> str:
     """The browser's language (its Accept-Language at the socket's handshake), by the rule of :func:`ui_language`."""
     environ = getattr(cl.context.session, "environ", None) or {}
     return ui_language(environ.get("HTTP_ACCEPT_LANGUAGE"))
-
-
-@cl.on_chat_start
-async def start() -> None:
-    await cl.Message(content=AI_NOTICE[_language()]).send()
 
 
 async def _signed_in() -> Identity | None:

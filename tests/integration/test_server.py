@@ -5,68 +5,22 @@ token and chat session stop, and the CLI ingests through the running server."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
 import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.conftest import ASSISTANT, ROOT, free_port, run_cli
+from tests.integration.conftest import ASSISTANT, PASSWORD, ROOT, Server, env_for, run_cli
 
 pytestmark = pytest.mark.integration
 HR_TITLE = "Grille salariale 2025 — personnel des magasins"  # rh/confidentiel/grille-salariale-2025.docx, audience hr
-PASSWORD = "une phrase de passe assez longue"
-
-
-class Server:
-    def __init__(self, data_dir: Path, url: str, tokens: dict[str, str]) -> None:
-        self.data_dir, self.url, self.tokens = data_dir, url, tokens
-
-    def client(self, user: str | None = None) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=120)
-
-
-def env_for(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    return {**env, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_LLM_BACKEND": "none"}
 
 
 @pytest.fixture(scope="module")
-def server(corpus_data_dir: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("server") / "data"
-    shutil.copytree(corpus_data_dir[0], data_dir)  # a copy: the new documents of these tests stay here
-    tokens = {}
-    for name, role in (("marie", "store"), ("rh", "hr"), ("conformite", "compliance"), ("mkt", "marketing")):
-        subprocess.run([ASSISTANT, "users", "add", name, "--role", role, "--password-stdin"], input=PASSWORD + "\n",
-                       env=env_for(data_dir), cwd=ROOT, check=True, capture_output=True, text=True)  # fmt: skip
-        tokens[name] = json.loads(run_cli(data_dir, "users", "token", name, "--json").stdout)["token"]
-    port = free_port()
-    proc = subprocess.Popen(
-        [ASSISTANT, "serve", "--port", str(port)], env=env_for(data_dir), cwd=ROOT, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(1)
-        else:
-            pytest.fail(f"the server never became ready: {proc.stdout.read() if proc.stdout else ''}")
-        yield Server(data_dir, url, tokens)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
+def server(live_server: Server) -> Server:
+    return live_server
 
 
 def events(response: httpx.Response) -> list[tuple[str, dict[str, Any]]]:

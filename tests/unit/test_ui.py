@@ -57,3 +57,13 @@ def test_each_role_has_starters_in_both_languages_and_unknown_roles_get_the_stor
     for role in ("store", "hq", "hr"):
         assert len(starters(role, "fr")) >= 3 and len(starters(role, "en")) >= 3
     assert starters("compliance", "fr") == starters("store", "fr")
+
+
+def test_the_ai_notice_stands_under_the_message_box_in_both_languages() -> None:
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "assistant" / "ui" / ".chainlit" / "translations"
+    for locale, language in (("fr-FR", "fr"), ("en-US", "en")):
+        translations = json.loads((folder / f"{locale}.json").read_text(encoding="utf-8"))
+        assert AI_NOTICE[language] in json.dumps(translations, ensure_ascii=False)
