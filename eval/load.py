@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
             _wait_ready(desk, server)
             before = _asks(desk)
             run = asyncio.run(_drive(url, tokens, questions, args.questions, args.limit_s))
-            recorded = _asks(desk) - before
+            recorded = _settled(desk, before, sum(1 for s in run.samples if not s.error.startswith("not sent")))
             verified = desk.post("/v1/audit/verify").json()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -176,6 +176,15 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(report, indent=2) if args.json else _table(report))
     if report["errors"] or not report["records_match"] or not report["audit_verified"]:
         raise SystemExit(1)
+
+
+def _settled(desk: httpx.Client, before: int, sent: int, wait_s: float = 300) -> int:
+    """The ask records made by the run, once the server has finished the requests a client gave up on (a question
+    abandoned mid-answer is recorded when the server notices the reader has gone)."""
+    deadline = time.monotonic() + wait_s
+    while (recorded := _asks(desk) - before) < sent and time.monotonic() < deadline:
+        time.sleep(2)
+    return recorded
 
 
 def _wait_ready(desk: httpx.Client, server: subprocess.Popen[bytes]) -> None:

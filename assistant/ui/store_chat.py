@@ -4,6 +4,7 @@ passages one click away, a follow-up understood from the previous question, and 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import cast
@@ -20,24 +21,33 @@ from assistant.ui.feedback import AuditFeedbackLayer
 from assistant.ui.texts import text
 
 LAST_SEQ = "last_answer_seq"  # session key: the audit seq of the previous answer (the follow-up's context)
+ANSWERS = "answers_shown"  # session key: how many answers this chat has shown (numbers their citations)
+_MARKER = re.compile(r"\[(\d+)\]")
 
 
-def render(answer: Answer, language: str = "fr") -> str:
+def render(answer: Answer, language: str = "fr", number: int = 0) -> str:
     """Markdown shown in the chat: what was understood (a follow-up), the answer, its sources, the mode notice.
-    Each ``[n]`` names the citation element of that source (a click shows the passage)."""
+    Each citation mark names the element of that source (a click shows the passage); with ``number`` (the answer's
+    rank in the chat) the marks read ``[number.n]``, so that no two answers' elements share a name."""
     parts = []
     if answer.understood:
         parts.append(f"> *{text('understood', language)} : {answer.understood}*")
-    parts.append(answer.answer)
+    parts.append(_MARKER.sub(lambda m: f"[{label(number, int(m.group(1)))}]", answer.answer))
     if answer.citations:
-        sources = [f"[{i}] {c.title} — `{Path(c.source).name}`" for i, c in enumerate(answer.citations, 1)]
+        sources = [
+            f"[{label(number, i)}] {c.title} — `{Path(c.source).name}`" for i, c in enumerate(answer.citations, 1)
+        ]
         parts.append(f"**{text('sources', language)}**\n" + "\n".join(f"- {s}" for s in sources))
     if answer.notice:
         parts.append(f"_{answer.notice}_")
     return "\n\n".join(parts)
 
 
-def citation_elements(container: Container, answer: Answer, role: str) -> list[cl.Text]:
+def label(number: int, index: int) -> str:
+    return f"{number}.{index}" if number else str(index)
+
+
+def citation_elements(container: Container, answer: Answer, role: str, number: int = 0) -> list[cl.Text]:
     """One side element per citation: title, section, the cited chunk's passage (as the role may see it) and the
     document's name."""
     passages = {h.chunk.chunk_id: h.chunk for h in answer.hits}
@@ -50,7 +60,7 @@ def citation_elements(container: Container, answer: Answer, role: str) -> list[c
             passage = reveal(passage, role, chunk.language if chunk else answer.language)
         section = f" — {chunk.section}" if chunk is not None and chunk.section else ""
         body = f"**{citation.title}**{section}\n\n{passage}\n\n*{Path(citation.source).name}*"
-        elements.append(cl.Text(name=f"[{i}]", content=body, display="side"))
+        elements.append(cl.Text(name=f"[{label(number, i)}]", content=body, display="side"))
     return elements
 
 
@@ -87,8 +97,10 @@ async def answer(
         return
     if final is None:
         return
-    reply.content = render(final, language)  # the final answer is authoritative: sources, notice, a late refusal
-    reply.elements = citation_elements(container, final, who.role)  # type: ignore[assignment]
+    number = int(cl.user_session.get(ANSWERS) or 0) + 1
+    cl.user_session.set(ANSWERS, number)
+    reply.content = render(final, language, number)  # the final answer is authoritative: sources, notice, refusal
+    reply.elements = citation_elements(container, final, who.role, number)  # type: ignore[assignment]
     await reply.send()
     if final.audit_seq is not None:
         cl.user_session.set(LAST_SEQ, final.audit_seq)
