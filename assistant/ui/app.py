@@ -18,13 +18,12 @@ from assistant.identity.model import AuthenticationError, Identity
 from assistant.server.limits import retry_after
 from assistant.server.state import current, installed
 from assistant.ui import store_chat
-from assistant.ui.feedback import AuditFeedbackLayer
+from assistant.ui.feedback import RATINGS, AuditFeedbackLayer
 from assistant.ui.texts import starters, text, ui_language
 
 # AI Act art. 50: users are told at first contact that they talk to an AI: the notice stands under the message box
 # from the first screen (Chainlit's watermark text, .chainlit/translations) and in the readme (chainlit*.md).
 AI_NOTICE = {language: messages.text("ai_notice", language) for language in ("fr", "en")}
-RATINGS = AuditFeedbackLayer()
 
 
 @cl.data_layer

@@ -107,3 +107,6 @@ class AuditFeedbackLayer(BaseDataLayer):
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+RATINGS = AuditFeedbackLayer()  # one per process, here: Chainlit may load the chat's entry file more than once

@@ -104,4 +104,6 @@ async def answer(
     await reply.send()
     if final.audit_seq is not None:
         cl.user_session.set(LAST_SEQ, final.audit_seq)
-        ratings.remember(reply.id, final.audit_seq, asker)
+        run = cl.context.current_run  # Chainlit puts the thumbs on the run that holds the reply
+        for step_id in {reply.id, reply.parent_id, run.id if run is not None else None} - {None}:
+            ratings.remember(str(step_id), final.audit_seq, asker)

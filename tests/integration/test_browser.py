@@ -1,0 +1,105 @@
+"""The chat in a real browser (Debian's chromium driven by Playwright, installed by deploy/browser.sh) against the
+real server: each persona signs in and does their work; nothing is fetched from outside 127.0.0.1. Screenshots go to
+``$ASSISTANT_TEST_SCREENSHOTS`` (default: the test's temporary folder); three of them are kept in
+``assistant/ui/screenshots`` and shown in the README."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import PASSWORD, Server
+
+pytestmark = pytest.mark.integration
+ANSWER_TIMEOUT_MS = 180_000  # the extractive answerer on 2 busy cores: seconds, sometimes a minute
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("no chromium: run deploy/browser.sh (deploy/test.sh does)")
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=flags)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = Path(os.environ.get("ASSISTANT_TEST_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class Visit:
+    """One persona's browser page, signed in, recording every request it makes."""
+
+    def __init__(self, chromium: Any, server: Server, user: str, locale: str = "fr-FR") -> None:
+        self.server = server
+        self.context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.goto(server.url, wait_until="networkidle")
+        self.page.fill("#email", user)
+        self.page.fill("#password", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_selector("#chat-input", timeout=60_000)
+
+    def ask(self, question: str) -> Any:
+        """Send ``question``; the assistant's reply once its final form (with sources or a refusal) is shown."""
+        before = self.page.locator("[data-step-type=assistant_message]").count()
+        self.page.locator("#chat-input").fill(question)
+        self.page.keyboard.press("Enter")
+        reply = self.page.locator("[data-step-type=assistant_message]").nth(before)
+        reply.locator("text=/Sources|Je n'ai pas trouvé|I could not find/").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+        return reply
+
+    def outside(self) -> list[str]:
+        return sorted({url for url in self.requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))})
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def test_store_staff_ask_follow_up_open_a_source_and_rate(chromium: Any, live_server: Server, shots: Path) -> None:
+    visit = Visit(chromium, live_server, "marie")
+    page = visit.page
+    try:
+        assert page.get_by_text("Retours", exact=True).count() >= 1  # the role's starters
+        assert page.get_by_text("Conformité").count() == 0 and page.get_by_text("Marketing").count() == 0
+        first = visit.ask("Combien de jours un client a-t-il pour retourner un article ?")
+        assert "30 jours" in first.inner_text() and "retours-remboursements.md" in first.inner_text()
+        first.get_by_text("[1.1]").first.click()  # the citation opens its passage
+        page.get_by_text("Le client dispose de 30 jours").first.wait_for(timeout=10_000)
+        follow = visit.ask("Et pendant les soldes ?")
+        text = follow.inner_text()
+        assert "Question comprise" in text and "retours-remboursements.md" in text and "14 jours" in text
+        follow.get_by_text("[2.1]").first.click()
+        page.locator("#side-view-content, [role=complementary], aside").last.wait_for(timeout=10_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(shots / "store.png"))
+        follow.locator(".negative-feedback-off").click()
+        dialog = page.locator("[role=dialog]")
+        dialog.locator("textarea").fill("Il manque le cas des articles personnalisés.")
+        dialog.locator("#submit-feedback").click()
+        dialog.wait_for(state="hidden", timeout=10_000)
+        assert "hr" not in {part for url in visit.requests for part in url.split("/")}
+        assert not any("grille-salariale" in url for url in visit.requests)
+        assert visit.outside() == []
+    finally:
+        visit.close()
+    with live_server.client("conformite") as officer:
+        ratings = officer.get("/v1/audit/records", params={"operation": "feedback", "limit": 100}).json()["records"]
+    assert any(r["header"]["rating"] == -1 and "personnalisés" in (r["payload"] or {}).get("comment", "")
+               for r in ratings), ratings  # fmt: skip
