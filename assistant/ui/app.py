@@ -17,7 +17,7 @@ from assistant.answering import messages
 from assistant.identity.model import AuthenticationError, Identity
 from assistant.server.limits import retry_after
 from assistant.server.state import current, installed
-from assistant.ui import store_chat
+from assistant.ui import desk, desk_rights, store_chat, studio
 from assistant.ui.feedback import RATINGS, AuditFeedbackLayer
 from assistant.ui.texts import starters, text, ui_language
 
@@ -61,10 +61,25 @@ if _server is not None and _server.container.settings.server.trusted_proxies:  #
 
 
 def profiles_for(role: str) -> list[str]:
-    """The chat profiles (by key) a role may use."""
+    """The chat profiles (by key) a role may use: Magasin for every role, Marketing for ``server.draft_roles``,
+    Conformité for ``audit.reviewer_roles``."""
     settings = current().container.settings
     keys = ["store"] if role in settings.access.roles else []
+    if role in settings.server.draft_roles:
+        keys.append("marketing")
+    if role in settings.audit.reviewer_roles:
+        keys.append("compliance")
     return keys
+
+
+def _profile(who: Identity, language: str) -> str | None:
+    """The key of the profile this chat runs, if the user's role may use it (whatever the browser claims)."""
+    chosen = cl.user_session.get("chat_profile")
+    keys = profiles_for(who.role)
+    for key in keys:
+        if chosen in (text(f"profile.{key}", "fr"), text(f"profile.{key}", "en")):
+            return key
+    return keys[0] if chosen is None and keys else None
 
 
 @cl.set_chat_profiles
@@ -102,16 +117,81 @@ async def _signed_in() -> Identity | None:
         return None
 
 
-@cl.on_message
-async def on_message(message: cl.Message) -> None:
+@cl.on_chat_start
+async def start() -> None:
+    who, language = await _signed_in(), _language()
+    key = _profile(who, language) if who is not None else None
+    c = current().container
+    if key == "compliance":
+        await desk.settings_widgets(language).send()
+        await cl.Message(content=desk.t("intro", language), actions=desk.menu(language)).send()
+    elif key == "marketing":
+        await studio.settings_widgets(c, language).send()
+        await cl.Message(content=studio.t("intro", language)).send()
+
+
+@cl.on_settings_update
+async def settings_changed(chosen: dict[str, object]) -> None:
+    cl.user_session.set("chat_settings", chosen)
+
+
+async def _allowed(kind: str, per_minute: int) -> tuple[Identity, str, str] | None:
+    """The signed-in user, their language and profile, under the rate limit; None (with a message) otherwise."""
     state, language = current(), _language()
     who = await _signed_in()
     if who is None:
         await cl.Message(content=text("disabled", language)).send()
-        return
-    per_minute = state.container.settings.server.asks_per_minute
-    wait = state.limiter.take(who.name, "questions", per_minute)
+        return None
+    key = _profile(who, language)
+    if key is None:
+        await cl.Message(content=text("not_allowed", language)).send()
+        return None
+    wait = state.limiter.take(who.name, kind, per_minute)
     if wait:
         await cl.Message(content="⚠️ " + text("rate", language, limit=per_minute, wait=retry_after(wait))).send()
+        return None
+    return who, language, key
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    c = current().container
+    allowed = await _allowed("questions", c.settings.server.asks_per_minute)
+    if allowed is None:
         return
-    await store_chat.answer(state.container, who, message.content, language, RATINGS)
+    who, language, key = allowed
+    if key == "marketing":
+        await studio.handle(c, who, message.content, language)
+    elif key == "compliance":
+        await cl.Message(content=desk.t("intro", language), actions=desk.menu(language)).send()
+    else:
+        await store_chat.answer(c, who, message.content, language, RATINGS)
+
+
+@cl.action_callback("studio_draft")
+async def studio_draft(action: cl.Action) -> None:
+    c = current().container
+    allowed = await _allowed("drafts", c.settings.server.drafts_per_minute)
+    if allowed is not None and allowed[2] == "marketing":
+        await studio.draft(c, allowed[0], str(action.payload["reference"]), allowed[1])
+
+
+DESK = {"desk_journal": desk.journal, "desk_verify": desk.verify, "desk_export": desk_rights.export,
+        "desk_forget": desk_rights.forget, "desk_retention": desk_rights.retention, "desk_purge": desk_rights.purge,
+        "desk_costs": desk_rights.costs}  # fmt: skip
+
+
+async def _desk_action(action: cl.Action) -> None:
+    c = current().container
+    allowed = await _allowed("desk", 60)
+    if allowed is None or allowed[2] != "compliance":
+        return
+    who, language, _ = allowed
+    if action.name == "desk_open":
+        await desk.open_record(c, who, int(action.payload["seq"]), language)
+    else:
+        await DESK[action.name](c, who, language)
+
+
+for _name in (*DESK, "desk_open"):
+    cl.action_callback(_name)(_desk_action)

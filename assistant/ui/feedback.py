@@ -15,6 +15,7 @@ from chainlit.data.base import BaseDataLayer
 from chainlit.types import Feedback, PageInfo, PaginatedResponse, Pagination, ThreadDict, ThreadFilter
 from chainlit.user import PersistedUser, User
 
+from assistant.identity.model import AuthenticationError
 from assistant.recording import Asker
 from assistant.server.state import current
 
@@ -50,10 +51,18 @@ class AuditFeedbackLayer(BaseDataLayer):
         return False  # the audit trail is append-only: a new thumb is a new record, nothing is removed
 
     async def get_user(self, identifier: str) -> PersistedUser | None:
-        return PersistedUser(identifier=identifier, id=identifier, createdAt=_now())
+        """The user as the user store says now (Chainlit replaces the signed-in user by this one): None once
+        disabled or gone."""
+        users = current().container.users
+        try:
+            who = await asyncio.to_thread(users.identity, identifier, "chat")
+        except AuthenticationError:
+            return None
+        metadata = {"role": who.role, "store": who.store}
+        return PersistedUser(identifier=who.name, id=who.name, createdAt=_now(), metadata=metadata)
 
     async def create_user(self, user: User) -> PersistedUser | None:
-        return PersistedUser(identifier=user.identifier, id=user.identifier, createdAt=_now(), metadata=user.metadata)
+        return await self.get_user(user.identifier)
 
     async def create_element(self, element: Any) -> None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -115,43 +116,52 @@ class Server:
         return httpx.Client(base_url=self.url, headers=headers, timeout=120)
 
 
-def env_for(data_dir: Path) -> dict[str, str]:
+def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    return {**env, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_LLM_BACKEND": "none"}
+    return {**env, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_LLM_BACKEND": "none", **extra}
+
+
+def serving_copy(corpus_dir: Path, folder: Path, **extra_env: str) -> contextlib.AbstractContextManager[Server]:
+    """A real server (`assistant serve`) over a copy of the ingested corpus in ``folder``, with one user per role
+    (password :data:`PASSWORD`, API tokens in ``Server.tokens``); ``extra_env``: more settings (an LLM endpoint)."""
+    data_dir = folder / "data"
+    shutil.copytree(corpus_dir, data_dir)  # a copy: what these tests add stays there
+    tokens = {}
+    for name, role in (("marie", "store"), ("rh", "hr"), ("conformite", "compliance"), ("mkt", "marketing")):
+        subprocess.run([ASSISTANT, "users", "add", name, "--role", role, "--password-stdin"], input=PASSWORD + "\n",
+                       env=env_for(data_dir), cwd=ROOT, check=True, capture_output=True, text=True)  # fmt: skip
+        tokens[name] = json.loads(run_cli(data_dir, "users", "token", name, "--json").stdout)["token"]
+    return _running(Server(data_dir, "", tokens), env_for(data_dir, **extra_env))
+
+
+@contextlib.contextmanager
+def _running(server: Server, env: dict[str, str]) -> Iterator[Server]:
+    port = free_port()
+    server.url = f"http://127.0.0.1:{port}"
+    log_path = server.data_dir.parent / "server.log"
+    with log_path.open("w") as log:  # a file, not a pipe: a full pipe would block the server
+        proc = subprocess.Popen([ASSISTANT, "serve", "--port", str(port)], env=env, cwd=ROOT, start_new_session=True,
+                                stdout=log, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    if httpx.get(f"{server.url}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(1)
+            else:
+                pytest.fail(f"the server never became ready: {log_path.read_text()[-3000:]}")
+            yield server
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=60)
 
 
 @pytest.fixture(scope="session")
 def live_server(
     corpus_data_dir: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """The real server (`assistant serve`, extractive answers) over a copy of the ingested corpus, with one user per
-    role (password PASSWORD, tokens in ``Server.tokens``), shared by the server and browser tests."""
-    data_dir = tmp_path_factory.mktemp("server") / "data"
-    shutil.copytree(corpus_data_dir[0], data_dir)  # a copy: the new documents of these tests stay here
-    tokens = {}
-    for name, role in (("marie", "store"), ("rh", "hr"), ("conformite", "compliance"), ("mkt", "marketing")):
-        subprocess.run([ASSISTANT, "users", "add", name, "--role", role, "--password-stdin"], input=PASSWORD + "\n",
-                       env=env_for(data_dir), cwd=ROOT, check=True, capture_output=True, text=True)  # fmt: skip
-        tokens[name] = json.loads(run_cli(data_dir, "users", "token", name, "--json").stdout)["token"]
-    port = free_port()
-    log = (data_dir.parent / "server.log").open("w")  # a file, not a pipe: a full pipe would block the server
-    proc = subprocess.Popen(
-        [ASSISTANT, "serve", "--port", str(port)], env=env_for(data_dir), cwd=ROOT, start_new_session=True,
-        stdout=log, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(1)
-        else:
-            pytest.fail(f"the server never became ready: {(data_dir.parent / 'server.log').read_text()[-3000:]}")
-        yield Server(data_dir, url, tokens)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
-        log.close()
+    """The real server with extractive answers over a copy of the corpus, shared by the server and browser tests."""
+    with serving_copy(corpus_data_dir[0], tmp_path_factory.mktemp("server")) as server:
+        yield server

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import PASSWORD, Server
+from tests.integration.conftest import PASSWORD, SMOLLM_ALIAS, Server, serving_copy
 
 pytestmark = pytest.mark.integration
 ANSWER_TIMEOUT_MS = 180_000  # the extractive answerer on 2 busy cores: seconds, sometimes a minute
@@ -103,3 +103,90 @@ def test_store_staff_ask_follow_up_open_a_source_and_rate(chromium: Any, live_se
         ratings = officer.get("/v1/audit/records", params={"operation": "feedback", "limit": 100}).json()["records"]
     assert any(r["header"]["rating"] == -1 and "personnalisés" in (r["payload"] or {}).get("comment", "")
                for r in ratings), ratings  # fmt: skip
+
+
+def action(page: Any, label: str) -> None:
+    """Click the action button labelled ``label`` (the latest one)."""
+    page.locator(f'button:has-text("{label}")').last.click()
+
+
+def pick_profile(page: Any, name: str) -> None:
+    """Choose a chat profile in the header (and confirm the new chat Chainlit may ask about)."""
+    page.locator("#chat-profiles, button:has-text('Magasin')").first.click()
+    page.get_by_text(name, exact=True).last.click()
+    confirm = page.locator("[role=alertdialog] button, [role=dialog] button:has-text('Confirmer')")
+    if confirm.count():
+        confirm.last.click()
+    page.wait_for_timeout(1500)
+
+
+def test_compliance_officer_reviews_the_exchange_verifies_the_chain_and_exports_a_person(
+    chromium: Any, live_server: Server, shots: Path
+) -> None:
+    with live_server.client("marie") as marie:  # an exchange to review, with its feedback
+        seq = marie.post("/v1/ask", json={"question": "Combien de jours pour retourner un article ?"}).json()[
+            "audit_seq"
+        ]
+        marie.post("/v1/feedback", json={"audit_seq": seq, "rating": -1, "comment": "réponse incomplète"})
+    visit = Visit(chromium, live_server, "conformite")
+    page = visit.page
+    try:
+        pick_profile(page, "Conformité")
+        action(page, "Journal d'audit")
+        table = page.locator("table").last
+        table.wait_for(timeout=60_000)
+        assert f"| {seq} |" in page.content() or table.get_by_text(str(seq), exact=True).count()
+        action(page, f"Ouvrir #{seq}")
+        record = page.get_by_text("réponse incomplète").first  # the opened record shows its feedback
+        record.wait_for(timeout=60_000)
+        action(page, "Vérifier la chaîne")
+        page.get_by_text("Chaîne intègre").first.wait_for(timeout=120_000)
+        page.screenshot(path=str(shots / "compliance.png"))
+        action(page, "Export d'une personne")
+        page.locator("#chat-input").fill("Karim Benali")
+        page.keyboard.press("Enter")
+        page.get_by_text("export-personne.json").first.wait_for(timeout=120_000)
+        assert visit.outside() == []
+    finally:
+        visit.close()
+    with live_server.client("conformite") as officer:
+        operations = {r["header"]["operation"] for r in officer.get("/v1/audit/records", params={"limit": 10000})
+                      .json()["records"] if r["header"]}  # fmt: skip
+    assert {"audit.list", "audit.show", "audit.verify", "privacy.export"} <= operations
+
+
+@pytest.fixture(scope="module")
+def drafting_server(
+    corpus_data_dir: tuple[Path, dict[str, Any]], llm_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A server whose drafts come from the real local LLM server (the tiny test model: what it writes is judged by
+    the copy checks; the test needs the studio's flow, not good copy)."""
+    llm = {"ASSISTANT_LLM_BACKEND": "openai", "ASSISTANT_LLM_BASE_URL": llm_server, "ASSISTANT_LLM_MODEL": SMOLLM_ALIAS}
+    with serving_copy(corpus_data_dir[0], tmp_path_factory.mktemp("drafting"), **llm) as server:
+        yield server
+
+
+def test_marketing_drafts_copy_for_a_product_and_sees_the_sheet_passages(
+    chromium: Any, drafting_server: Server, shots: Path
+) -> None:
+    visit = Visit(chromium, drafting_server, "mkt")
+    page = visit.page
+    try:
+        pick_profile(page, "Marketing")
+        page.locator("#chat-input").fill("cocotte")
+        page.keyboard.press("Enter")
+        action(page, "MC-COC-24")  # the sheets that match the name, offered by reference
+        page.get_by_text("Passages de la fiche").last.wait_for(timeout=ANSWER_TIMEOUT_MS)
+        reply = page.locator("[data-step-type=assistant_message]").last
+        assert "fiche-cocotte-maitre-coq.md" in reply.inner_text()
+        reply.get_by_text("[1.1]").first.click()
+        page.get_by_text("MC-COC-24").last.wait_for(timeout=10_000)  # the passage, opened
+        page.screenshot(path=str(shots / "marketing.png"))
+        assert page.locator('button:has-text("Régénérer")').count() >= 1
+        assert page.get_by_text("Conformité").count() == 0
+        assert visit.outside() == []
+    finally:
+        visit.close()
+    with drafting_server.client("conformite") as officer:
+        drafts = officer.get("/v1/audit/records", params={"operation": "draft"}).json()["records"]
+    assert drafts and drafts[-1]["header"]["extra"]["via"] == "chat"
