@@ -44,12 +44,19 @@ def run(c: Container, host: str, port: int) -> None:
     token = lock.acquire(f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
     jobs = IngestJobs(lambda: c.ingestor, finished=lambda job: _record(c, job))
     try:
-        _ = c.service, c.users, c.protector  # models, index, stores and PII models load before the first request
+        _warm(c)
         app = create_app(ServerState(c, token, jobs))
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)
     finally:
         jobs.close()
         lock.release()
+
+
+def _warm(c: Container) -> None:
+    """Load every model and store now, not during the first question (tens of seconds on a busy CPU): a search runs
+    the pseudonymizer's NER models, the embedder, the BM25 encoder and the index."""
+    _ = c.service, c.users
+    c.searcher.search("Bonjour, combien de jours pour un retour ?", c.settings.access.default_role, 1)
 
 
 def _record(c: Container, job: IngestJob) -> None:
