@@ -44,7 +44,7 @@ class Holder:
             ) from None
         handle.seek(0)
         handle.truncate()
-        command = " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]])[:200] if sys.argv else "python"
+        command = _program()
         handle.write(f"pid {os.getpid()} ({command})")
         handle.flush()
         self._handle = handle
@@ -53,3 +53,11 @@ class Holder:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+
+def _program() -> str:
+    """The holder's program and verb ("assistant serve"), never its other arguments: they may be a question that
+    names a person, and this file stays on disk."""
+    argv = sys.argv or ["python"]
+    verb = next((a for a in argv[1:] if a and not a.startswith("-")), "")
+    return " ".join(part for part in (os.path.basename(argv[0]), verb[:30] if verb.isidentifier() else "") if part)

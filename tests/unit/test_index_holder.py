@@ -22,3 +22,14 @@ def test_a_second_holder_is_told_who_holds_the_index_until_it_lets_go(tmp_path: 
     first.release()
     second.claim()
     second.release()
+
+
+def test_the_holder_file_names_the_program_and_verb_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "argv", ["/x/bin/assistant", "ask", "Quel est l'IBAN de Karim Benali ?", "--json"])
+    holder = Holder(tmp_path)
+    holder.claim()
+    written = (tmp_path / "holder.lock").read_text()
+    holder.release()
+    assert written == f"pid {os.getpid()} (assistant ask)"
