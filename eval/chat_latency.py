@@ -27,6 +27,25 @@ def _quantile(values: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2) if ordered else None
 
 
+def send(page: Any, text: str) -> float:
+    """Type ``text`` and press Enter until the chat shows it as sent (its socket may still be connecting); the time
+    of the Enter that was taken."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    sent = page.locator("[data-step-type=user_message]")
+    before = sent.count()
+    page.locator("#chat-input").fill(text)
+    for _ in range(20):
+        pressed = time.perf_counter()
+        page.keyboard.press("Enter")
+        try:
+            sent.nth(before).wait_for(timeout=3_000)
+            return pressed
+        except PlaywrightTimeout:
+            page.locator("#chat-input").click()
+    raise RuntimeError(f"the chat never took the message {text!r}")
+
+
 def measure(url: str, user: str, password: str, questions: list[str], timeout_s: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
@@ -43,9 +62,7 @@ def measure(url: str, user: str, password: str, questions: list[str], timeout_s:
         for question in questions:
             replies = page.locator("[data-step-type=assistant_message]")
             before = replies.count()
-            page.locator("#chat-input").fill(question)
-            started = time.perf_counter()
-            page.keyboard.press("Enter")
+            started = send(page, question)
             reply = replies.nth(before)
             reply.locator("text=/\\w{3,}/").first.wait_for(timeout=timeout_s * 1000)  # the first words shown
             first.append(time.perf_counter() - started)
