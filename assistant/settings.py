@@ -86,6 +86,10 @@ class IndexSettings(BaseModel):
     boost_dense_floor: float = Field(
         0.75, ge=-1, le=1, description="boost fusion: cosine assumed for a chunk only BM25 found (e5: unrelated ~0.75)."
     )
+    rrf_dense_weight: float = Field(
+        1.0, ge=0, description="rrf fusion: weight of the dense list (1 and 1: plain reciprocal rank fusion)."
+    )
+    rrf_sparse_weight: float = Field(1.0, ge=0, description="rrf fusion: weight of the BM25 list.")
     bm25_avg_len: float = Field(120.0, gt=0, description="Average chunk length in tokens assumed by BM25.")
 
 

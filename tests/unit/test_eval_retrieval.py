@@ -41,3 +41,16 @@ def test_rank_fusion_weights_are_none_for_plain_rrf(rrf: RankFusion, weights: li
 
 def test_variant_name_is_its_label() -> None:
     assert FusionVariant("rrf:1:2").name == "rrf:1:2"
+
+
+def test_settings_reach_the_index_request() -> None:
+    from assistant.container import Container
+    from assistant.settings import load_settings
+    from tests.fakes import FakeEmbedder, FakeSparseEncoder, InMemoryIndex
+
+    index = {"fusion": "rrf", "rrf_dense_weight": 1.0, "rrf_sparse_weight": 2.5}
+    container = Container(load_settings(index=index, privacy={"enabled": False}))
+    container.__dict__.update(embedder=FakeEmbedder(), sparse_encoder=FakeSparseEncoder(), index=InMemoryIndex())
+    request = container.searcher.prepare("Quel est le délai de retour ?", "store", 5)
+    assert request is not None
+    assert (request.fusion, request.rrf) == ("rrf", RankFusion(60, 1.0, 2.5))
