@@ -12,7 +12,7 @@ Each sheet becomes one HTML page (``<title>``, ``<h1>`` title, the intro, then e
 a first section titled like the sheet gets no heading), so the product parses and chunks it as it does any HTML
 page. Questions follow :mod:`eval.question_sets`: question-shaped section titles and sub-headings that stand on
 their own become questions whose gold is the sheet, and are removed from the page. A seeded sample of sheets keeps
-the corpus small enough to embed on a 2-core machine (80 sheets: about 1,800 chunks).
+the corpus small enough to embed on a 2-core machine (80 sheets: 1,854 chunks, 294 questions).
 """
 
 from __future__ import annotations

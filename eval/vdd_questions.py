@@ -7,7 +7,7 @@ of service-public.fr: "Qui doit payer les frais d'obsèques ?") and the question
 sheet ("Quel est le montant de l'allocation de rentrée scolaire ?"), selected and removed from the corpus by the
 rule of :mod:`eval.question_sets`; a sheet keeps its title unless the title became a question (the document is then
 titled by the sheet id). A seeded sample of sheets keeps the corpus small enough to embed on a 2-core machine
-(300 sheets: about 2,000 chunks).
+(300 sheets: 2,974 chunks, 162 questions).
 """
 
 from __future__ import annotations
