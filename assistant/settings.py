@@ -75,11 +75,8 @@ class IndexSettings(BaseModel):
     candidates: int = Field(50, ge=1, le=1000, description="Per-branch candidates fused by hybrid search.")
     fusion: Literal["rrf", "dbsf", "boost"] = Field(
         "dbsf",
-        description="How hybrid search fuses the dense and BM25 lists in the engine: dbsf (distribution-based score "
-        "fusion: each list's scores normalised by their mean and spread, then added; the only fusion at or above "
-        "the best single mode on every measured set with both embedders, see README), rrf (reciprocal rank fusion, "
-        "weights rrf_dense_weight / rrf_sparse_weight) or boost (dense cosine + boost_weight * bm25/(bm25 + "
-        "boost_saturation); its dense_floor is an e5 cosine, wrong for other embedders).",
+        description="Hybrid fusion in the engine: dbsf (distribution-based score fusion; best measured, see README), "
+        "rrf (reciprocal rank fusion, rrf_*_weight) or boost (dense cosine + saturated BM25; e5 cosines only).",
     )
     boost_weight: float = Field(0.05, ge=0, description="boost fusion: weight of the saturated BM25 score.")
     boost_saturation: float = Field(
