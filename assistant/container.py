@@ -14,7 +14,7 @@ from assistant.answering.revealing import RevealingAnswerer
 from assistant.core.embedding import Embedder
 from assistant.core.environment import apply_offline_mode
 from assistant.core.errors import ConfigurationError
-from assistant.core.fusion import LexicalBoost
+from assistant.core.fusion import RRF_K, LexicalBoost, RankFusion
 from assistant.core.index import SparseEncoder, VectorIndex
 from assistant.core.protection import NoProtection, TextProtector
 from assistant.core.tracing import configure as configure_tracing
@@ -46,6 +46,10 @@ class Container:
 
     @cached_property
     def embedder(self) -> Embedder:
+        if self.settings.embedding.backend == "universal-sentence-encoder":
+            from assistant.embeddings.universal import UniversalSentenceEncoder
+
+            return UniversalSentenceEncoder(self.settings.embedding)
         from assistant.embeddings.sentence_transformers import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(self.settings.embedding)
@@ -94,6 +98,7 @@ class Container:
                 self.settings.index.boost_saturation,
                 self.settings.index.boost_dense_floor,
             ),
+            rrf=RankFusion(RRF_K, self.settings.index.rrf_dense_weight, self.settings.index.rrf_sparse_weight),
             protect_query=self.privacy.protect_query if self.settings.privacy.enabled else None,
         )
 

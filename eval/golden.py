@@ -20,6 +20,7 @@ class GoldenQuestion:
     role: str = "store"
     expected_keywords: tuple[str, ...] = field(default=())
     acl_denied: bool = False
+    split: str = ""  # "dev" or "test" in the public question sets (eval.question_sets), else empty
 
 
 def load_golden(path: Path = SAMPLES_GOLDEN) -> list[GoldenQuestion]:
@@ -39,6 +40,7 @@ def load_golden(path: Path = SAMPLES_GOLDEN) -> list[GoldenQuestion]:
                     role=row.get("role", "store"),
                     expected_keywords=tuple(row.get("expected_keywords", [])),
                     acl_denied=bool(row.get("acl_denied", False)),
+                    split=str(row.get("split", "")),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:

@@ -1,28 +1,66 @@
-"""Retrieval benchmark: dense, sparse (BM25) and hybrid side by side on one question set.
+"""Retrieval benchmark: dense, sparse (BM25), hybrid (the configured fusion) and other fusions side by side on one
+question set.
 
 A dataset is JSON lines ``{"question": ..., "gold": [doc ids or source file stems], "role"?: ...}``; lines with an
 empty gold list (unanswerable questions) are skipped. Latency is the index query alone (p50/p95, milliseconds),
 the question's encoding (dense embedding + BM25) being reported separately. Questions marked ``acl_denied`` are
 skipped: they check that a role does *not* get a document (see the integration tests).
+
+A fusion is named ``rrf``, ``rrf:<dense weight>:<sparse weight>``, ``dbsf``, ``boost`` or ``boost:<weight>``
+(:func:`parse_fusion`); the other parameters are the searcher's.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from assistant.core.index import SearchMode
+from assistant.core.fusion import RankFusion
+from assistant.core.index import IndexQuery, SearchMode
 from assistant.retrieval.searcher import Searcher
 from eval.golden import GoldenQuestion
 from eval.metrics import hit_at, ndcg_at, reciprocal_rank
 
 
+@dataclass(frozen=True)
+class FusionVariant:
+    """A hybrid search with another fusion than the configured one, reported as ``hybrid:<name>``."""
+
+    name: str
+
+    def apply(self, request: IndexQuery) -> IndexQuery:
+        method, _, params = self.name.partition(":")
+        values = [float(v) for v in params.split(":")] if params else []
+        if method == "rrf":
+            weights = values or [1.0, 1.0]
+            return replace(request, mode="hybrid", fusion="rrf", rrf=RankFusion(request.rrf.k, *weights))
+        if method == "boost":
+            boost = replace(request.boost, weight=values[0]) if values else request.boost
+            return replace(request, mode="hybrid", fusion="boost", boost=boost)
+        return replace(request, mode="hybrid", fusion="dbsf")
+
+
+def parse_fusion(name: str) -> FusionVariant:
+    """``rrf``, ``rrf:<dense>:<sparse>`` (weights), ``dbsf``, ``boost`` or ``boost:<weight>``; ValueError otherwise."""
+    method, _, params = name.partition(":")
+    arity = {"rrf": (0, 2), "dbsf": (0,), "boost": (0, 1)}.get(method)
+    try:
+        values = [float(v) for v in params.split(":")] if params else []
+    except ValueError:
+        values = [-1.0]
+    if arity is None or len(values) not in arity or any(v < 0 for v in values):
+        raise ValueError(f"fusion {name!r}: use rrf, rrf:<dense weight>:<sparse weight>, dbsf, boost or boost:<weight>")
+    return FusionVariant(name)
+
+
 @dataclass
 class ModeResult:
-    mode: SearchMode
+    mode: str
     hit1: list[float] = field(default_factory=list)
     hit5: list[float] = field(default_factory=list)
     hit10: list[float] = field(default_factory=list)
@@ -69,16 +107,24 @@ def _percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[index]
 
 
+def _with_mode(mode: SearchMode, request: IndexQuery) -> IndexQuery:
+    return replace(request, mode=mode)
+
+
 def evaluate_retrieval(
     searcher: Searcher,
     questions: list[GoldenQuestion],
     modes: list[SearchMode],
     *,
+    fusions: Sequence[FusionVariant] = (),
     role: str | None = None,
     depth: int = 30,
 ) -> RetrievalReport:
-    """Rank ``depth`` chunks per question and mode, de-duplicated to documents, and score them against gold."""
-    results = [ModeResult(m) for m in modes]
+    """Rank ``depth`` chunks per question and mode (then per extra fusion), de-duplicated to documents, and score
+    them against gold."""
+    variants: list[tuple[str, Callable[[IndexQuery], IndexQuery]]] = [(m, partial(_with_mode, m)) for m in modes]
+    variants += [(f"hybrid:{f.name}", f.apply) for f in fusions]
+    results = [ModeResult(label) for label, _ in variants]
     encode_ms: list[float] = []
     usable = [q for q in questions if q.gold and not q.acl_denied]  # ACL questions are negative tests
     for q in usable:
@@ -88,9 +134,9 @@ def evaluate_retrieval(
         if request is None:
             continue
         gold = set(q.gold)
-        for result in results:
+        for result, (_, vary) in zip(results, variants, strict=True):
             started = time.perf_counter()
-            hits = searcher.index.search(replace(request, mode=result.mode))
+            hits = searcher.index.search(vary(request))
             result.latency_ms.append((time.perf_counter() - started) * 1000)
             ranked = [h.chunk.doc_id if h.chunk.doc_id in gold else Path(h.chunk.source).stem for h in hits]
             result.hit1.append(hit_at(ranked, gold, 1))

@@ -125,9 +125,10 @@ class InMemoryIndex:
             scores = np.array([h.score for h in ranked], dtype=np.float64)
             low = scores.mean() - 3 * scores.std() if len(scores) else 0.0
             span = 6 * scores.std() if len(scores) and scores.std() > 0 else 1.0
+            weight = query.rrf.dense_weight if kind == "dense" else query.rrf.sparse_weight
             for rank, hit in enumerate(ranked):
                 if query.fusion == "rrf":
-                    part = 1.0 / (60 + rank + 1)
+                    part = weight / (query.rrf.k + rank + 1)
                 else:  # DBSF: scores normalised by mean +- 3 standard deviations, then summed
                     part = float(np.clip((hit.score - low) / span, 0.0, 1.0))
                 fused[hit.chunk.chunk_id] = fused.get(hit.chunk.chunk_id, 0.0) + part

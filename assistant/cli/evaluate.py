@@ -23,15 +23,20 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Benchmarks: retrieval quality and latency.", no_args_is_help=True)
 
 
-def _questions(dataset: Path, limit: int | None) -> list[GoldenQuestion]:
+def _questions(dataset: Path, limit: int | None, split: str | None = None) -> list[GoldenQuestion]:
     from eval.golden import load_golden
 
     if not dataset.is_file():
         raise ConfigurationError(f"--dataset {dataset}: no such file")
     try:
-        return load_golden(dataset)[:limit]
+        questions = load_golden(dataset)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from None
+    if split is not None:
+        questions = [q for q in questions if q.split == split]
+        if not questions:
+            raise ConfigurationError(f"--split {split}: no question of {dataset} has that split")
+    return questions[:limit]
 
 
 @contextmanager
@@ -60,21 +65,37 @@ def retrieval(
         typer.Option(help="Ingest these files/folders into an isolated index under <data dir>/eval first."),
     ] = None,
     modes: Annotated[str, typer.Option(help="Comma-separated modes to compare.")] = "dense,sparse,hybrid",
+    fusions: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated other hybrid fusions to compare: rrf, rrf:<dense weight>:<sparse weight>, dbsf, "
+            "boost, boost:<weight> (reported as hybrid:<name>)."
+        ),
+    ] = "",
+    split: Annotated[
+        str | None, typer.Option(help="Only the questions of this split (dev or test: the public question sets).")
+    ] = None,
     role: Annotated[str | None, typer.Option(help="Role for every question (default: the question's own).")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N questions.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """hit@1/5/10, MRR, nDCG@10 and index latency p50/p95 for dense, sparse and hybrid search, side by side."""
-    from eval.retrieval import evaluate_retrieval
+    from eval.retrieval import evaluate_retrieval, parse_fusion
 
     with container(as_json) as root:
         chosen = split_csv(modes) or []
         bad = [m for m in chosen if m not in SEARCH_MODES]
         if bad or not chosen:
             raise ConfigurationError(f"--modes {modes!r}: use a comma-separated subset of {', '.join(SEARCH_MODES)}")
-        questions = _questions(dataset, limit)
+        try:
+            variants = [parse_fusion(name) for name in split_csv(fusions) or []]
+        except ValueError as exc:
+            raise ConfigurationError(f"--fusions: {exc}") from None
+        questions = _questions(dataset, limit, split)
         with _corpus_container(root, corpus) as c:
-            report = evaluate_retrieval(c.searcher, questions, cast(list[SearchMode], chosen), role=role)
+            report = evaluate_retrieval(
+                c.searcher, questions, cast(list[SearchMode], chosen), fusions=variants, role=role
+            )
     if as_json:
         emit_json(report.as_json())
         return

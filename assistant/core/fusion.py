@@ -1,7 +1,8 @@
 """Rank fusion, in one place: how hybrid search fuses the dense and BM25 lists inside the engine, and how the
 rankings of several wordings of one question (the question and its translation) are fused.
 
-- ``rrf``: reciprocal rank fusion, ``sum 1 / (RRF_K + rank)`` over the lists a chunk appears in.
+- ``rrf``: reciprocal rank fusion, ``sum weight / (k + rank)`` over the lists a chunk appears in (:class:`RankFusion`:
+  ``k`` = :data:`RRF_K` and equal weights by default).
 - ``dbsf``: distribution-based score fusion (each list's scores normalised by their spread, then summed).
 - ``boost``: ``dense cosine + weight * bm25 / (bm25 + saturation)`` (:class:`LexicalBoost`), a formula the engine
   evaluates. Each index adapter writes these in its engine's own query objects through a :class:`FusionDialect`;
@@ -26,6 +27,23 @@ K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
+class RankFusion:
+    """The ``rrf`` fusion's parameters: a chunk scores ``dense_weight / (k + dense rank) + sparse_weight / (k +
+    BM25 rank)`` (a list it is absent from adds nothing). Equal weights are plain reciprocal rank fusion."""
+
+    k: int = RRF_K
+    dense_weight: float = 1.0
+    sparse_weight: float = 1.0
+
+    @property
+    def weights(self) -> list[float] | None:
+        """The per-prefetch weights (dense first), or None for plain RRF."""
+        if self.dense_weight == self.sparse_weight:
+            return None
+        return [self.dense_weight, self.sparse_weight]
+
+
+@dataclass(frozen=True)
 class LexicalBoost:
     """The ``boost`` fusion: ``dense cosine + weight * bm25 / (bm25 + saturation)``, computed by the engine.
 
@@ -44,7 +62,7 @@ class FusionDialect(Protocol, Generic[E, Q_co]):
     """How one engine writes a fusion query: the two built-in fusions and the arithmetic of a score formula.
     ``variable`` names a prefetch score (:data:`DENSE_SCORE`, :data:`SPARSE_SCORE`)."""
 
-    def rrf(self, k: int) -> Q_co: ...
+    def rrf(self, k: int, weights: list[float] | None) -> Q_co: ...
 
     def dbsf(self) -> Q_co: ...
 
@@ -61,10 +79,13 @@ class FusionDialect(Protocol, Generic[E, Q_co]):
     def formula(self, expression: E, defaults: dict[str, float]) -> Q_co: ...
 
 
-def engine_fusion(fusion: Fusion, boost: LexicalBoost, dialect: FusionDialect[E, Q_co]) -> Q_co:
+def engine_fusion(
+    fusion: Fusion, boost: LexicalBoost, dialect: FusionDialect[E, Q_co], rrf: RankFusion | None = None
+) -> Q_co:
     """The engine query that fuses a hybrid search's two prefetches (dense first, BM25 second)."""
     if fusion == "rrf":
-        return dialect.rrf(RRF_K)
+        rank = rrf or RankFusion()
+        return dialect.rrf(rank.k, rank.weights)
     if fusion == "dbsf":
         return dialect.dbsf()
     d = dialect

@@ -11,7 +11,7 @@ from typing import Literal, Protocol
 
 from assistant.core.domain import Chunk, SearchHit
 from assistant.core.embedding import Vectors
-from assistant.core.fusion import Fusion, LexicalBoost
+from assistant.core.fusion import Fusion, LexicalBoost, RankFusion
 
 SearchMode = Literal["dense", "sparse", "hybrid"]
 SEARCH_MODES: tuple[SearchMode, ...] = ("dense", "sparse", "hybrid")
@@ -50,6 +50,7 @@ class IndexQuery:
     candidates: int = field(default=50)  # per-branch prefetch size for hybrid fusion
     fusion: Fusion = "rrf"  # reciprocal rank fusion, distribution-based score fusion, or dense + BM25 boost
     boost: LexicalBoost = field(default_factory=LexicalBoost)  # parameters of the ``boost`` fusion
+    rrf: RankFusion = field(default_factory=RankFusion)  # parameters of the ``rrf`` fusion (k, per-list weights)
 
 
 class VectorIndex(Protocol):

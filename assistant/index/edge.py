@@ -129,7 +129,7 @@ class EdgeIndex:
                 ]
                 request = qe.QueryRequest(
                     query.top_k,
-                    query=engine_fusion(query.fusion, query.boost, _EdgeFusion()),
+                    query=engine_fusion(query.fusion, query.boost, _EdgeFusion(), query.rrf),
                     prefetches=prefetches,
                     filter=flt,
                     with_payload=True,
@@ -189,8 +189,8 @@ class EdgeIndex:
 class _EdgeFusion:
     """:class:`assistant.core.fusion.FusionDialect` in qdrant-edge's query objects."""
 
-    def rrf(self, k: int) -> Any:
-        return qe.Fusion.Rrf(k=k)
+    def rrf(self, k: int, weights: list[float] | None) -> Any:
+        return qe.Fusion.Rrf(k=k, weights=weights)
 
     def dbsf(self) -> Any:
         return qe.Fusion.Dbsf()

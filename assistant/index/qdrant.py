@@ -127,7 +127,7 @@ class QdrantIndex:
                         query=required_vector(sparse, "sparse"), using=SPARSE, filter=flt, limit=query.candidates
                     ),
                 ],
-                query=engine_fusion(query.fusion, query.boost, _ClientFusion()),
+                query=engine_fusion(query.fusion, query.boost, _ClientFusion(), query.rrf),
             )
         response = self._client.query_points(self._name, **kwargs)
         return [SearchHit(Chunk.from_payload(payload_of(p.payload)), float(p.score)) for p in response.points]
@@ -168,8 +168,8 @@ class _ClientFusion:
     """:class:`assistant.core.fusion.FusionDialect` in qdrant-client's models (a prefetch score is named by its
     variable, a constant is a number)."""
 
-    def rrf(self, k: int) -> models.Query:
-        return models.RrfQuery(rrf=models.Rrf(k=k))
+    def rrf(self, k: int, weights: list[float] | None) -> models.Query:
+        return models.RrfQuery(rrf=models.Rrf(k=k, weights=weights))
 
     def dbsf(self) -> models.Query:
         return models.FusionQuery(fusion=models.Fusion.DBSF)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.core.domain import SearchHit
 from assistant.core.embedding import Embedder
-from assistant.core.fusion import Fusion, LexicalBoost, fuse_rankings
+from assistant.core.fusion import Fusion, LexicalBoost, RankFusion, fuse_rankings
 from assistant.core.index import AccessFilter, IndexQuery, SearchMode, SparseEncoder, VectorIndex
 from assistant.core.text import detect_language
 from assistant.core.tracing import span
@@ -36,6 +36,7 @@ class Searcher:
         candidates: int = 50,
         fusion: Fusion = "rrf",
         boost: LexicalBoost | None = None,
+        rrf: RankFusion | None = None,
         protect_query: Callable[[str, str], str] | None = None,
     ) -> None:
         self._embedder = embedder
@@ -47,6 +48,7 @@ class Searcher:
         self._candidates = candidates
         self._fusion: Fusion = fusion
         self._boost = boost or LexicalBoost()
+        self._rrf = rrf or RankFusion()
         self._protect_query = protect_query
 
     def search(
@@ -109,6 +111,7 @@ class Searcher:
             candidates=max(self._candidates, top_k),
             fusion=self._fusion,
             boost=self._boost,
+            rrf=self._rrf,
         )
         return PreparedQuery(request, query, language)
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from assistant.core.domain import Chunk
 from assistant.core.errors import ConfigurationError
-from assistant.core.fusion import LexicalBoost
+from assistant.core.fusion import LexicalBoost, RankFusion
 from assistant.core.index import AccessFilter, IndexQuery, SparseVector, VectorIndex
 from ingestion.pipeline import chunk_id_for
 
@@ -142,6 +142,20 @@ class VectorIndexContract:
         hits = index.search(query)
         assert hits[0].chunk.chunk_index == (ranking[0] if first == "dense" else matched)
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+    @pytest.mark.parametrize(("weights", "first"), [((3.0, 1.0), "dense"), ((1.0, 3.0), "bm25")])
+    def test_rrf_weights_favour_their_list(self, index: VectorIndex, weights: tuple[float, float], first: str) -> None:
+        chunks = [make_chunk("a", i) for i in range(6)]
+        put(index, chunks)
+        q = unit(1)
+        ranking = sorted(range(6), key=lambda i: -float(unit(i) @ q))
+        matched = ranking[-1]  # BM25 finds only the chunk the dense side likes least: both are first of a list
+        rrf = RankFusion(k=1, dense_weight=weights[0], sparse_weight=weights[1])
+        sparse = SparseVector([1000 + matched], [1.0])
+        query = IndexQuery(STORE, 3, q.tolist(), sparse, "hybrid", 2, "rrf", rrf=rrf)
+        hits = index.search(query)
+        assert hits[0].chunk.chunk_index == (ranking[0] if first == "dense" else matched)
+        assert {h.chunk.chunk_index for h in hits} == {ranking[0], ranking[1], matched}
 
     def test_mode_without_its_vector_is_rejected(self, index: VectorIndex) -> None:
         put(index, [make_chunk("a", 0)])

@@ -64,5 +64,5 @@ def test_extractive_answers_cite_retrieved_chunks_and_refuse_unanswerable(corpus
             refused_ok.append(answer.refused)
     answered, refused = sum(answered_ok) / len(answered_ok), sum(refused_ok) / len(refused_ok)
     print(f"\nextractive: answered from a gold document {answered:.3f}, unanswerable refused {refused:.3f}")
-    assert answered >= 0.6  # measured 0.68, pseudonymized corpus, hybrid retrieval, thresholds 0.44 / 0.82
-    assert refused >= 0.55  # measured 0.62
+    assert answered >= 0.6  # measured 0.69 (dbsf; 0.68 with boost), pseudonymized corpus, thresholds 0.44 / 0.82
+    assert refused >= 0.55  # measured 0.57 (dbsf; 0.62 with boost)

