@@ -25,7 +25,7 @@ from assistant.index.filters import (
     payload_of,
     required_vector,
 )
-from assistant.settings import QdrantSettings
+from assistant.index.settings import QdrantSettings
 
 
 class QdrantIndex:

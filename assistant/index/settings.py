@@ -1,0 +1,66 @@
+"""Settings of the vector index (``ASSISTANT_INDEX_*``) and of a Qdrant server or cluster (``ASSISTANT_QDRANT_*``).
+
+Groups of :class:`assistant.settings.Settings`. No environment access here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+
+
+class QdrantSettings(BaseModel):
+    url: str | None = Field(
+        None, description="Qdrant server URL. Unset: embedded local mode stored under the data dir."
+    )
+    api_key: SecretStr | None = Field(None, description="Qdrant server API key (never printed).")
+    collection: str = Field("documents", min_length=1, description="Collection holding the document chunks.")
+    timeout_s: float = Field(10.0, gt=0, description="Request timeout for a Qdrant server.")
+    shard_number: int = Field(
+        1,
+        ge=1,
+        le=1024,
+        description="Shards of the collection, set when the application creates it (a cluster spreads them over its "
+        "nodes; Qdrant's advice: a multiple of the node count). Fixed once the collection exists.",
+    )
+    replication_factor: int = Field(
+        1,
+        ge=1,
+        le=16,
+        description="Copies of each shard on distinct nodes (2 or more: a node can fail without losing data or "
+        "availability). Set at creation; applied to an existing collection's parameters when it differs.",
+    )
+    write_consistency_factor: int = Field(
+        1,
+        ge=1,
+        le=16,
+        description="Replicas that must acknowledge a write before it succeeds (at most replication_factor). Set at "
+        "creation; applied to an existing collection's parameters when it differs.",
+    )
+
+
+class IndexSettings(BaseModel):
+    backend: Literal["auto", "qdrant-edge", "qdrant"] = Field(
+        "auto",
+        description="Vector index adapter: qdrant-edge (the real Qdrant engine embedded, default), qdrant "
+        "(qdrant-client: server/cluster at ASSISTANT_QDRANT_URL, or its local mode). auto = qdrant when a URL is set.",
+    )
+    search_mode: Literal["dense", "sparse", "hybrid"] = Field(
+        "hybrid", description="dense (embeddings), sparse (BM25) or hybrid (both fused with RRF in the engine)."
+    )
+    candidates: int = Field(50, ge=1, le=1000, description="Per-branch candidates fused by hybrid search.")
+    fusion: Literal["rrf", "dbsf", "boost"] = Field(
+        "boost",
+        description="How hybrid search fuses the dense and BM25 lists in the engine: boost (dense cosine + "
+        "boost_weight * bm25/(bm25 + boost_saturation); best measured, see README), rrf (reciprocal rank fusion) "
+        "or dbsf (distribution-based score fusion).",
+    )
+    boost_weight: float = Field(0.05, ge=0, description="boost fusion: weight of the saturated BM25 score.")
+    boost_saturation: float = Field(
+        20.0, gt=0, description="boost fusion: BM25 score that counts half (about a typical top BM25 score)."
+    )
+    boost_dense_floor: float = Field(
+        0.75, ge=-1, le=1, description="boost fusion: cosine assumed for a chunk only BM25 found (e5: unrelated ~0.75)."
+    )
+    bm25_avg_len: float = Field(120.0, gt=0, description="Average chunk length in tokens assumed by BM25.")
