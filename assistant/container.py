@@ -46,6 +46,10 @@ class Container:
 
     @cached_property
     def embedder(self) -> Embedder:
+        if self.settings.embedding.backend == "openai":
+            from assistant.embeddings.openai_compat import OpenAiCompatibleEmbedder
+
+            return OpenAiCompatibleEmbedder(self.settings.embedding)
         from assistant.embeddings.sentence_transformers import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(self.settings.embedding)
