@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 
 
 class QdrantSettings(BaseModel):
@@ -38,6 +38,16 @@ class QdrantSettings(BaseModel):
         description="Replicas that must acknowledge a write before it succeeds (at most replication_factor). Set at "
         "creation; applied to an existing collection's parameters when it differs.",
     )
+
+    @model_validator(mode="after")
+    def _consistency_within_replicas(self) -> QdrantSettings:
+        if self.write_consistency_factor > self.replication_factor:
+            raise ValueError(
+                f"write_consistency_factor {self.write_consistency_factor} is above replication_factor "
+                f"{self.replication_factor}: a write cannot be acknowledged by more replicas than exist; lower "
+                "ASSISTANT_QDRANT_WRITE_CONSISTENCY_FACTOR or raise ASSISTANT_QDRANT_REPLICATION_FACTOR"
+            )
+        return self
 
 
 class IndexSettings(BaseModel):
