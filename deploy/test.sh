@@ -7,6 +7,7 @@ deploy/setup.sh --install --no-llm
 deploy/llm.sh --model smollm  # llama.cpp server venv + SmolLM2-135M for the LLM integration tests
 deploy/postgres.sh --install  # PostgreSQL binaries for the audit store's integration tests
 deploy/browser.sh >/dev/null  # Debian's chromium for the browser tests (Playwright drives it)
+deploy/validate.sh --install-tools  # compose spec, Kubernetes schemas and invariants of deploy/ (kubectl kustomize)
 V=.venv/bin
 echo "==> ruff";  "$V/ruff" check .
 echo "==> ruff format check"; "$V/ruff" format --check .

@@ -28,7 +28,7 @@ from assistant.core.embedding import Vectors
 from assistant.core.fusion import RRF_K, LexicalBoost, RankFusion
 from assistant.core.index import AccessFilter, IndexQuery, SearchMode, SparseVector
 from assistant.index.edge import EdgeIndex
-from assistant.settings import IndexSettings
+from assistant.index.settings import IndexSettings
 from eval.retrieval import parse_fusion
 from ingestion.pipeline import chunk_id_for
 

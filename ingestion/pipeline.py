@@ -1,38 +1,46 @@
-"""Ingestion pipeline: discover files, skip unchanged ones, parse, chunk, embed, index; delete removed files.
+"""Ingestion pipeline: discover files, skip unchanged ones, prepare (parse, chunk, pseudonymize), embed and index in
+batches; delete removed files.
 
-One bad file never stops the batch; a failed file keeps whatever version of it was already indexed.
+One bad file never stops the batch; a failed file keeps whatever version of it was already indexed. Preparation runs
+in this process or in worker processes (:class:`ingestion.preparation.Preparation`); the report is the same either
+way, in the order of the plan.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import uuid
-from collections.abc import Callable, Collection, Sequence
+import time
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
-from assistant.core.domain import CONFIDENTIALITY_LEVELS, REGION_PREFIX, Chunk
 from assistant.core.embedding import Embedder
 from assistant.core.index import SparseEncoder, VectorIndex
-from assistant.core.protection import TextProtector
-from assistant.core.registry import DocumentRecord, DocumentRegistry
-from assistant.core.text import detect_language
+from assistant.core.protection import NameMemory, TextProtector
+from assistant.core.registry import DocumentRegistry
 from assistant.core.tracing import annotate, span
 from ingestion.chunking import Chunker
-from ingestion.documents import ParsedDocument, split_tags
+from ingestion.documents import split_tags
 from ingestion.errors import DocumentReadError, IngestionError
 from ingestion.parsers import ParserRegistry
-from ingestion.report import FileOutcome, IngestPlan, IngestReport, Status
+from ingestion.preparation import (
+    DocumentPreparer,
+    InlinePreparation,
+    Preparation,
+    PreparationFailure,
+    PreparedDocument,
+    PrepareTask,
+    chunk_id_for,
+    doc_id_for,
+)
+from ingestion.report import FileOutcome, IngestPlan, IngestReport
+from ingestion.writer import BatchWriter
+
+__all__ = ["AUDIENCE_FILE", "Ingestor", "chunk_id_for", "doc_id_for"]
 
 AUDIENCE_FILE = ".audience"
-_ID_NAMESPACE = uuid.UUID("6f1c2b1e-3d5a-4c8e-9b7a-2f4e6d8c0a11")
-
-
-def doc_id_for(source: str) -> str:
-    return uuid.uuid5(_ID_NAMESPACE, source).hex
-
-
-def chunk_id_for(doc_id: str, index: int) -> str:
-    return str(uuid.uuid5(_ID_NAMESPACE, f"{doc_id}:{index}"))
+Progress = Callable[[FileOutcome], None]
 
 
 class Ingestor:
@@ -51,18 +59,25 @@ class Ingestor:
         max_file_bytes: int,
         model_id: str,
         protector: TextProtector,
+        batch_chunks: int = 256,
+        workers: Callable[[], Preparation] | None = None,
     ) -> None:
+        """``workers`` makes the pool of preparing processes for a run (None: prepare in this process);
+        ``batch_chunks`` is how many chunks wait before they are embedded and written together."""
         self._parsers = parsers
-        self._chunker = chunker
         self._embedder = embedder
         self._sparse = sparse
         self._index = index
         self._registry = registry
-        self._known = set(known_audiences)
         self._default_audience = tuple(default_audience)
-        self._languages = list(languages)
         self._max_bytes = max_file_bytes
         self._protector = protector
+        self._batch_chunks = batch_chunks
+        self._workers = workers
+        self._preparer = DocumentPreparer(
+            parsers, chunker, protector, known_audiences=known_audiences, default_audience=default_audience,
+            languages=languages,
+        )  # fmt: skip
         self._config_key = (
             f"{model_id}|{chunker.max_chars}|{chunker.overlap_chars}|{chunker.min_chars}|{protector.fingerprint}"
         )
@@ -110,7 +125,7 @@ class Ingestor:
         self,
         plan: IngestPlan,
         audience: Sequence[str] | None = None,
-        on_progress: Callable[[FileOutcome], None] | None = None,
+        on_progress: Progress | None = None,
         *,
         force: bool = False,
     ) -> IngestReport:
@@ -125,15 +140,11 @@ class Ingestor:
         return report
 
     def _run(
-        self,
-        plan: IngestPlan,
-        audience: Sequence[str] | None,
-        on_progress: Callable[[FileOutcome], None] | None,
-        force: bool,
+        self, plan: IngestPlan, audience: Sequence[str] | None, on_progress: Progress | None, force: bool
     ) -> IngestReport:
         report = IngestReport(outcomes=list(plan.errors), skipped=list(plan.skipped))
         if audience is not None:
-            self._check_audience(audience, "--audience")
+            self._preparer.check_audience(audience, "--audience")
         for record in plan.removed:
             removed = self._index.delete_document(record.doc_id)
             self._registry.remove(record.doc_id)
@@ -142,86 +153,84 @@ class Ingestor:
             report.outcomes.append(outcome)
             if on_progress:
                 on_progress(outcome)
-        for path, root in plan.files:
-            try:
-                with span("ingest.document", assistant__doc_id=doc_id_for(str(path))) as current:
-                    outcome = self._ingest_file(path, root, audience, report, force)
-                    annotate(current, assistant__status=outcome.status, assistant__chunks=outcome.chunks)
-            except IngestionError as exc:
-                outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=str(exc))
-            except OSError as exc:
-                error = f"{path.name}: cannot read the file ({exc.strerror}); check its permissions"
-                outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=error)
-            report.outcomes.append(outcome)
+        settled: dict[int, FileOutcome] = {}
+
+        def settle(position: int, outcome: FileOutcome) -> None:
+            settled[position] = outcome
             if on_progress:
                 on_progress(outcome)
-        self._index.flush()
+
+        seconds: dict[str, float] = defaultdict(float)
+        writer = BatchWriter(
+            self._embedder, self._sparse, self._index, self._registry, batch_chunks=self._batch_chunks,
+            committed=settle,
+        )  # fmt: skip
+        override = tuple(audience) if audience is not None else None
+        preparation = self._workers() if self._workers else InlinePreparation(self._preparer)
+        try:
+            for result in preparation.map(self._tasks(plan, override, force, settle)):
+                if isinstance(result, PreparationFailure):
+                    task = result.task
+                    settle(task.position, FileOutcome(str(task.path), "failed", task.doc_id, error=result.error))
+                    continue
+                document = self._share_names(result, seconds) if preparation.parallel else result
+                for stage, value in document.seconds.items():
+                    seconds[stage] += value
+                writer.add(document)
+            writer.finish()
+        finally:
+            preparation.close()
+        report.outcomes.extend(settled[p] for p in sorted(settled))
+        report.chunks_embedded += writer.chunks_embedded
+        report.chunks_deleted += writer.chunks_deleted
+        report.seconds = {**seconds, **writer.seconds}
         return report
+
+    def _tasks(
+        self,
+        plan: IngestPlan,
+        override: tuple[str, ...] | None,
+        force: bool,
+        settle: Callable[[int, FileOutcome], None],
+    ) -> Iterator[PrepareTask]:
+        """The files to prepare; unchanged and unreadable ones are settled here without preparing them."""
+        for position, (path, root) in enumerate(plan.files):
+            try:
+                task = self._triage(position, path, root, override, force)
+            except IngestionError as exc:
+                task = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=str(exc))
+            except OSError as exc:
+                error = f"{path.name}: cannot read the file ({exc.strerror}); check its permissions"
+                task = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=error)
+            if isinstance(task, FileOutcome):
+                settle(position, task)
+            else:
+                yield task
+
+    def _share_names(self, document: PreparedDocument, seconds: dict[str, float]) -> PreparedDocument:
+        """A worker's document with the names every worker learnt so far replaced too (see NameMemory)."""
+        memory = self._protector
+        if not isinstance(memory, NameMemory):
+            return document
+        started = time.perf_counter()
+        memory.remember(document.names)
+        chunks = document.chunks
+        n = len(chunks)
+        again = memory.reapply([document.title, *(c.section for c in chunks), *(c.text for c in chunks)])
+        title = again[0].text
+        chunks = [
+            dataclasses.replace(c, title=title, section=again[1 + i].text, text=again[1 + n + i].text)
+            for i, c in enumerate(chunks)
+        ]
+        mentions = document.mentions | {t for p in again for t in p.tokens}
+        seconds["pseudonymize"] += time.perf_counter() - started
+        return dataclasses.replace(document, chunks=chunks, title=title, mentions=mentions)
 
     def ingest(
         self, paths: Sequence[Path], audience: Sequence[str] | None = None, *, force: bool = False
     ) -> IngestReport:
         """``force`` re-indexes even unchanged files (after an erasure, for instance)."""
         return self.run(self.plan(paths), audience, force=force)
-
-    def _check_audience(self, audience: Sequence[str], where: str) -> None:
-        unknown = sorted(set(audience) - self._known)
-        if unknown or not audience:
-            raise IngestionError(
-                f"{where}: audience {list(audience)} has unknown or no tags {unknown}; "
-                f"known audiences: {', '.join(sorted(self._known))} (roles are set in ASSISTANT_ACCESS_ROLES)"
-            )
-
-    def _chunks(
-        self, doc: ParsedDocument, doc_id: str, source: str, name: str, content_hash: str, audience: tuple[str, ...]
-    ) -> tuple[list[Chunk], str, str, set[str]]:
-        """Chunk, detect languages, and pass every indexed string (title, sections, texts) through the protector."""
-        confidentiality = self._confidentiality(doc.confidentiality, name)
-        stores = (*doc.stores, *(f"{REGION_PREFIX}{r}" for r in doc.regions)) or ("*",)
-        language = doc.language or detect_language(doc.text, self._languages)
-        drafts = self._chunker.chunk(doc)
-        if not drafts:
-            raise DocumentReadError(f"{name}: nothing to index after chunking")
-        languages = [
-            detect_language(d.text, self._languages, default=language) if len(d.text) > 80 else language for d in drafts
-        ]
-        n = len(drafts)
-        with span("pseudonymize", assistant__texts=2 * n + 1) as current:
-            protected = self._protector.protect(
-                [doc.title, *(d.section for d in drafts), *(d.text for d in drafts)], [language, *languages, *languages]
-            )
-            annotate(current, assistant__entities=sum(len(p.tokens) for p in protected))
-        safe = [p.text for p in protected]
-        title, sections, texts = safe[0], safe[1 : n + 1], safe[n + 1 :]
-        tokens = {t for p in protected for t in p.tokens}
-        chunks = [
-            Chunk(
-                chunk_id=chunk_id_for(doc_id, i),
-                doc_id=doc_id,
-                source=source,
-                title=title,
-                section=sections[i],
-                text=texts[i],
-                language=languages[i],
-                audience=audience,
-                content_hash=content_hash,
-                chunk_index=i,
-                stores=stores,
-                confidentiality=confidentiality,
-            )
-            for i in range(n)
-        ]
-        return chunks, title, language, tokens
-
-    @staticmethod
-    def _confidentiality(level: str, name: str) -> int:
-        if not level:
-            return CONFIDENTIALITY_LEVELS["internal"]
-        if level not in CONFIDENTIALITY_LEVELS:
-            raise IngestionError(
-                f"{name}: unknown confidentiality {level!r}; use one of {', '.join(CONFIDENTIALITY_LEVELS)}"
-            )
-        return CONFIDENTIALITY_LEVELS[level]
 
     def _sidecar_audience(self, path: Path, root: Path) -> tuple[str, ...]:
         folder = path.parent
@@ -233,9 +242,10 @@ class Ingestor:
                 return ()
             folder = folder.parent
 
-    def _ingest_file(
-        self, path: Path, root: Path, override: Sequence[str] | None, report: IngestReport, force: bool = False
-    ) -> FileOutcome:
+    def _triage(
+        self, position: int, path: Path, root: Path, override: tuple[str, ...] | None, force: bool
+    ) -> PrepareTask | FileOutcome:
+        """The file read and fingerprinted: its unchanged outcome, or the task that prepares it."""
         source = str(path)
         doc_id = doc_id_for(source)
         size = path.stat().st_size
@@ -246,10 +256,10 @@ class Ingestor:
                 f"{path.name}: {size / 1e6:.1f} MB is above the {self._max_bytes / 1e6:.1f} MB limit; split it "
                 "or raise ASSISTANT_INGESTION_MAX_FILE_BYTES"
             )
-        parser = self._parsers.for_path(path)
+        self._parsers.for_path(path)  # an unsupported file named explicitly fails before it is read
         data = path.read_bytes()
         content_hash = hashlib.sha256(data).hexdigest()
-        external = tuple(override) if override is not None else self._sidecar_audience(path, root)
+        external = override if override is not None else self._sidecar_audience(path, root)
         fingerprint = hashlib.sha256(
             f"{content_hash}|{','.join(external)}|{','.join(self._default_audience)}|{self._config_key}".encode()
         ).hexdigest()
@@ -259,32 +269,4 @@ class Ingestor:
         )
         if unchanged and previous and not force:
             return FileOutcome(source, "unchanged", doc_id, previous.chunk_count, previous.audience, previous.language)
-
-        try:
-            doc = parser.parse(data, path.name)
-        except IngestionError:
-            raise
-        except Exception as exc:  # a parser library choking on odd input must not stop the batch
-            raise DocumentReadError(
-                f"{path.name}: the {path.suffix} parser failed ({type(exc).__name__}); the file is probably "
-                "malformed — re-save it from its source application"
-            ) from exc
-        if override is not None:
-            audience = tuple(override)
-        else:
-            audience = tuple(doc.audience) or external or self._default_audience
-        self._check_audience(audience, path.name)
-        chunks, title, language, mentions = self._chunks(doc, doc_id, source, path.name, content_hash, audience)
-        texts = [c.embedding_text() for c in chunks]
-        with span("embed", assistant__texts=len(texts)):
-            dense = self._embedder.embed_passages(texts)
-            sparse = self._sparse.encode_documents(texts, [c.language for c in chunks])
-        self._index.upsert(chunks, dense, sparse)  # overwrites chunks 0..n-1 in place: no gap while re-indexing
-        report.chunks_deleted += self._index.delete_document(doc_id, from_index=len(chunks))
-        report.chunks_embedded += len(chunks)
-        self._registry.put(
-            DocumentRecord(doc_id, source, content_hash, fingerprint, len(chunks), audience, language, title)
-        )
-        self._registry.set_mentions(doc_id, mentions)
-        status: Status = "updated" if previous else "added"
-        return FileOutcome(source, status, doc_id, len(chunks), audience, language)
+        return PrepareTask(position, path, data, content_hash, fingerprint, override, external, previous is not None)

@@ -44,6 +44,7 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     chunks_embedded: int = 0
     chunks_deleted: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # busy time per stage (parse, pseudonymize, embed, index)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from assistant.core.protection import ProtectedText
 from assistant.core.tokens import REDACTED, TOKEN_PATTERN
@@ -67,6 +67,20 @@ class PrivacyBoundary:
                 if n:
                     entities.append(PseudonymizedEntity(token, "PERSON", 0, 0, name))
         return PseudonymizedText(text, entities)
+
+    # -- name memory (assistant.core.protection.NameMemory): shared between ingestion workers ------------------
+    def name_count(self) -> int:
+        return len(self._known_names)
+
+    def learnt_since(self, count: int) -> dict[str, str]:
+        return dict(list(self._known_names.items())[count:])  # dicts keep insertion order
+
+    def remember(self, names: Mapping[str, str]) -> None:
+        for name, token in names.items():
+            self._known_names.setdefault(name, token)
+
+    def reapply(self, texts: Sequence[str]) -> list[ProtectedText]:
+        return [self._store([self._apply_known(text)]) for text in texts]
 
     def _store(self, passes: Sequence[PseudonymizedText]) -> ProtectedText:
         entities = [e for p in passes for e in p.entities]

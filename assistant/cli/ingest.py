@@ -23,6 +23,15 @@ def ingest(
         typer.Option(help="Comma-separated audience tags overriding the documents' own, e.g. store,hq."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report on stdout.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes that parse and pseudonymize (default ASSISTANT_INGESTION_WORKERS: 1, in this process); "
+            "embedding and index writes stay here. Each worker loads the PII models (~1 GB).",
+        ),
+    ] = None,
 ) -> None:
     """Index documents: unchanged files are skipped, changed ones replaced, removed ones deleted from the index.
     While 'assistant serve' runs on the same data dir, the server does the work (same output)."""
@@ -30,7 +39,7 @@ def ingest(
         if server is not None:
             report = _through(server, paths, split_csv(audience))
     if server is None:
-        report = _locally(paths, audience, as_json)
+        report = _locally(paths, audience, as_json, workers)
     if as_json:
         emit_json(report.as_json())
     else:
@@ -44,9 +53,9 @@ def _progress() -> Progress:
     return Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
 
 
-def _locally(paths: list[Path], audience: str | None, as_json: bool) -> IngestReport:
+def _locally(paths: list[Path], audience: str | None, as_json: bool, workers: int | None) -> IngestReport:
     with container(as_json) as c:
-        ingestor = c.ingestor
+        ingestor = c.make_ingestor(workers)
         plan = ingestor.plan(paths)
         with _progress() as progress:
             task = progress.add_task("ingesting", total=len(plan.files) + len(plan.removed))

@@ -49,13 +49,19 @@ def serve(
     port: Annotated[
         int | None, typer.Option(min=1, max=65535, help="Port (default from ASSISTANT_LOCAL_LLM_PORT: 8089).")
     ] = None,
+    embedding: Annotated[
+        bool,
+        typer.Option(
+            "--embedding", help="Serve /v1/embeddings (mean-pooled, for ASSISTANT_EMBEDDING_BACKEND=openai) instead."
+        ),
+    ] = False,
 ) -> None:
     """Run the local OpenAI-compatible LLM server (llama.cpp) in the foreground on 127.0.0.1; Ctrl-C stops it."""
     from assistant.llm.server import LocalLlmServer, LocalLlmStartError
 
     interrupt_on_signals()  # systemd / docker stop / timeout / Ctrl-C: stop the child server too
     with container(False) as c:
-        server = LocalLlmServer(c.settings.local_llm, model_path=model, port=port)
+        server = LocalLlmServer(c.settings.local_llm, model_path=model, port=port, embedding=embedding)
         out.print(f"starting the LLM server with {server.model_path} ...", soft_wrap=True)
         server.start()
         try:

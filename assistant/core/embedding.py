@@ -19,7 +19,10 @@ class Embedder(Protocol):
     - ``embed_passages`` returns one row per input, in input order; an empty input gives shape ``(0, dimension)``.
     - ``embed_query`` applies the query convention of the model (e.g. the e5 ``query:`` prefix);
       ``embed_passages`` the passage one. Rows are unit vectors, so a dot product is a cosine.
-    - Raises :class:`assistant.core.errors.SetupError` when the model cannot be loaded (with the fix).
+    - ``model_name`` names the model (it is recorded with every indexed document: another name re-embeds them).
+    - Raises :class:`assistant.core.errors.SetupError` when a local model cannot be loaded (with the fix); an adapter
+      over a model server raises :class:`assistant.core.errors.BackendError` when the server does not answer or
+      fails, and :class:`assistant.core.errors.ConfigurationError` when it refuses the key or the URL is wrong.
     """
 
     @property

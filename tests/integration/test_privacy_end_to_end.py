@@ -101,3 +101,14 @@ def test_forget_then_reingest_leaves_nothing(tmp_path: Path, model_path: Path) -
         assert "<PERSON_REDACTED>" in texts
     finally:
         container.close()
+
+
+def test_two_ingestion_workers_give_the_same_report_and_leak_nothing(
+    tmp_path: Path, corpus_data_dir: tuple[Path, dict[str, Any]]
+) -> None:
+    """`assistant ingest --workers 2`: the real PII models in two worker processes, names shared between them."""
+    data_dir = tmp_path / "workers"
+    report = cli_json(data_dir, "ingest", str(SAMPLES), "--workers", "2")
+    assert report == corpus_data_dir[1]
+    found = leaks(data_dir)
+    assert not found, found

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.embeddings.settings import EmbeddingSettings
 from assistant.embeddings.universal import DIMENSION, UniversalSentenceEncoder
-from assistant.settings import EmbeddingSettings
 
 pytestmark = pytest.mark.integration
 

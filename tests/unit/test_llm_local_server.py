@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -13,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.core.errors import ConfigurationError
+from assistant.core.errors import ConfigurationError, SetupError
+from assistant.llm.gguf import architecture
 from assistant.llm.server import SMOLLM_FILE, LocalLlmServer, LocalLlmSetupError
 from assistant.llm.settings import DEFAULT_MODEL_ALIAS, LocalLlmSettings
 from assistant.settings import load_settings
@@ -57,6 +59,35 @@ def test_command_line(tmp_path: Path, n_threads: int | None, expected_tail: list
         "--n_ctx", "4096", *expected_tail[:2],
     ]  # fmt: skip
     assert command[15:] == expected_tail[2:]
+
+
+def gguf_header(*entries: tuple[str, int, bytes]) -> bytes:
+    """A GGUF v3 header with the given (key, value type, packed value) entries and no tensors."""
+
+    def string(text: str) -> bytes:
+        return struct.pack("<Q", len(text.encode())) + text.encode()
+
+    body = b"".join(string(key) + struct.pack("<I", kind) + value for key, kind, value in entries)
+    return b"GGUF" + struct.pack("<IQQ", 3, 0, len(entries)) + body
+
+
+def test_embedding_mode_sets_mean_pooling_for_the_model_architecture_and_the_key(tmp_path: Path) -> None:
+    settings = installed(tmp_path)
+    arch = struct.pack("<Q", 5) + b"qwen2"
+    tokens = struct.pack("<IQ", 8, 2) + b"".join(struct.pack("<Q", 1) + c for c in (b"a", b"b"))
+    settings.model_path.write_bytes(
+        gguf_header(("general.version", 4, struct.pack("<I", 1)), ("tokenizer.list", 9, tokens),
+                    ("general.architecture", 8, arch))
+    )  # fmt: skip
+    command = LocalLlmServer(settings, embedding=True, api_key="k").command()
+    assert command[-6:] == ["--embedding", "True", "--kv_overrides", "qwen2.pooling_type=int:1", "--api_key", "k"]
+    assert "--embedding" not in LocalLlmServer(settings).command()
+    (tmp_path / "other.gguf").write_bytes(b"not a gguf")
+    with pytest.raises(SetupError, match="not a GGUF file"):
+        architecture(tmp_path / "other.gguf")
+    (tmp_path / "bare.gguf").write_bytes(gguf_header(("general.name", 8, struct.pack("<Q", 1) + b"x")))
+    with pytest.raises(SetupError, match=r"no 'general\.architecture'"):
+        architecture(tmp_path / "bare.gguf")
 
 
 @pytest.mark.parametrize(

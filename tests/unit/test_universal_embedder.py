@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from assistant.core.errors import SetupError
+from assistant.embeddings.settings import EmbeddingSettings
 from assistant.embeddings.universal import DIMENSION, UniversalSentenceEncoder
-from assistant.settings import EmbeddingSettings
 
 pytestmark = pytest.mark.unit
 
