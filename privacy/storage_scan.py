@@ -51,6 +51,7 @@ class ScanReport:
     audit_records: dict[int, Counter[str]] = field(default_factory=dict)
     texts_scanned: int = 0
     fixed: list[str] = field(default_factory=list)
+    compacted: bool | None = None  # after a fix: whether the index storage was rewritten (None: nothing to fix)
 
     @property
     def by_type(self) -> Counter[str]:
@@ -79,6 +80,9 @@ class ScanReport:
             for seq in sorted(self.audit_records)
         ]
         out += [f"{d.source}: re-ingest it (`assistant privacy scan --fix`)" for d in self.documents if d.file_exists]
+        if self.compacted is False:
+            out.append("the index backend keeps overwritten payloads until its own optimizer vacuums them (a Qdrant "
+                       "server): run its vacuum or snapshot-and-restore to erase them from its disk")  # fmt: skip
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -89,6 +93,7 @@ class ScanReport:
             "documents": [d.as_json() for d in self.documents],
             "audit_records": [{"seq": seq, "by_type": dict(c)} for seq, c in sorted(self.audit_records.items())],
             "fixed": self.fixed,
+            "index_compacted": self.compacted,
             "remaining": self.how_to_erase(),
         }
 
@@ -166,10 +171,14 @@ class StorageScan:
         return report
 
     def fix(self, report: ScanReport, reindex: Reindex) -> ScanReport:
-        """Re-ingest the affected documents whose files exist, then scan again: the report of what remains."""
+        """Re-ingest the affected documents whose files exist, rewrite the index storage (the overwritten text
+        stays in its write-ahead log and freed pages otherwise), then scan again: the report of what remains."""
         paths = [Path(d.source) for d in report.documents if d.file_exists]
+        compacted: bool | None = None
         if paths:
             reindex(paths)
+            compacted = self._index.compact()
         again = self.run()
         again.fixed = [str(p) for p in paths]
+        again.compacted = compacted
         return again
