@@ -42,6 +42,7 @@ class SqliteDocumentRegistry:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA secure_delete = ON")  # an overwritten title leaves no bytes in freed pages
         self._db.executescript(_SCHEMA)
         self._db.commit()
         self._lock = threading.Lock()

@@ -12,7 +12,9 @@ from pathlib import Path
 #: Catalogue columns that hold brand or product names (compared case-insensitively, accents ignored).
 PRODUCT_COLUMNS = frozenset({"nom", "name", "produit", "product", "libelle", "designation"})
 BRAND_COLUMNS = frozenset({"marque", "brand", "gamme", "collection", "fournisseur", "supplier"})
-NAME_COLUMNS = PRODUCT_COLUMNS | BRAND_COLUMNS
+#: Columns of product references, SKUs and barcodes: kept whole (never personal data, often after "n°").
+REFERENCE_COLUMNS = frozenset({"reference", "ref", "sku", "code", "code_article", "article", "ean", "gtin", "upc"})
+NAME_COLUMNS = PRODUCT_COLUMNS | BRAND_COLUMNS | REFERENCE_COLUMNS
 _FOLD = str.maketrans("éèêëàâîïôûùç", "eeeeaaiiouuc")
 _QUOTES = re.compile(r"[«»\"“”„]")
 _CUT = re.compile(r"[\d(«\[,/]|\s[-–]\s")

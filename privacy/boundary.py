@@ -20,8 +20,7 @@ from privacy.first_names import name_offset
 from privacy.guard import mask_raw_pii
 from privacy.keys import Secret
 from privacy.ports import PiiDetector, PseudonymizedEntity, PseudonymizedText, Pseudonymizer, Vault
-
-_CELL = re.compile(r"( \| |\n)")  # table rows ("a | b | c"): names alone in a cell escape sentence-level NER
+from privacy.table_context import cell_prefixes, split_cells
 
 
 class PrivacyBoundary:
@@ -57,6 +56,12 @@ class PrivacyBoundary:
 
     def _language(self, language: str) -> str:
         return language if language in self._detector.supported_languages else self._fallback
+
+    def _by_language(self, languages: Sequence[str]) -> dict[str, list[int]]:
+        by_language: dict[str, list[int]] = {}
+        for i, language in enumerate(languages):
+            by_language.setdefault(self._language(language), []).append(i)
+        return by_language
 
     def _apply_known(self, text: str) -> PseudonymizedText:
         """Replace names detected earlier (anywhere) wherever they occur verbatim; NER misses some occurrences."""
@@ -112,28 +117,45 @@ class PrivacyBoundary:
         return out
 
     def _pseudonymize(self, texts: Sequence[str], language: str) -> list[PseudonymizedText]:
-        """Batch pseudonymization, table cells detected one by one."""
-        pieces: list[list[str]] = [_CELL.split(t) if " | " in t else [t] for t in texts]
-        flat = [p for parts in pieces for p in parts[::2]]
+        """Batch pseudonymization, table cells detected one by one, each after its column header."""
+        pieces = [split_cells(t) for t in texts]
+        prefixes = cell_prefixes(pieces)
+        flat = [
+            pre + cell
+            for parts, pres in zip(pieces, prefixes, strict=True)
+            for cell, pre in zip(parts[::2], pres, strict=True)
+        ]
         done = iter(self._pseudonymizer.pseudonymize_batch(flat, language))
         out = []
-        for parts in pieces:
-            results = [next(done) for _ in parts[::2]]
+        for parts, pres in zip(pieces, prefixes, strict=True):
+            results = [
+                self._without(next(done), pre, cell, language) for cell, pre in zip(parts[::2], pres, strict=True)
+            ]
             joined = "".join(
                 r.text + (parts[2 * k + 1] if 2 * k + 1 < len(parts) else "") for k, r in enumerate(results)
             )
             out.append(PseudonymizedText(joined, [e for r in results for e in r.entities]))
         return out
 
+    def _without(self, result: PseudonymizedText, prefix: str, cell: str, language: str) -> PseudonymizedText:
+        """The cell's result without its header prefix (the cell alone again if something was found in the header)."""
+        if not prefix:
+            return result
+        if not result.text.startswith(prefix) or any(e.start < len(prefix) for e in result.entities):
+            return self._pseudonymizer.pseudonymize(cell, language)
+        shift = len(prefix)
+        entities = [
+            PseudonymizedEntity(e.token, e.entity_type, e.start - shift, e.end - shift, e.value)
+            for e in result.entities
+        ]
+        return PseudonymizedText(result.text[shift:], entities)
+
     def protect(self, texts: Sequence[str], languages: Sequence[str]) -> list[ProtectedText]:
         if len(texts) != len(languages):
             raise ValueError(f"{len(texts)} texts but {len(languages)} languages")
         out: list[ProtectedText | None] = [None] * len(texts)
-        by_language: dict[str, list[int]] = {}
-        for i, language in enumerate(languages):
-            by_language.setdefault(self._language(language), []).append(i)
         ner = getattr(self._detector, "ner_languages", self._detector.supported_languages)
-        for language, positions in by_language.items():
+        for language, positions in self._by_language(languages).items():
             known = [self._apply_known(texts[i]) for i in positions]
             passes = [known, self._pseudonymize([k.text for k in known], language)]
             if language not in ner and self._ner_fallback in ner:
@@ -143,6 +165,20 @@ class PrivacyBoundary:
             for n, i in enumerate(positions):
                 out[i] = self._store([p[n] for p in passes])
         return [p for p in out if p is not None]
+
+    def scan(self, texts: Sequence[str], languages: Sequence[str]) -> list[list[str]]:
+        """The entity types ``protect`` would replace in each text (same passes: table cells after their header,
+        names from another language's model), storing nothing: for re-checking stored text. Tokens already
+        written are not personal data."""
+        out: list[list[str]] = [[] for _ in texts]
+        ner = getattr(self._detector, "ner_languages", self._detector.supported_languages)
+        for language, positions in self._by_language(languages).items():
+            passes = [self._pseudonymize([texts[i] for i in positions], language)]
+            if language not in ner and self._ner_fallback in ner:
+                passes.append(self._foreign_names([r.text for r in passes[-1]]))
+            for n, i in enumerate(positions):
+                out[i] = [e.entity_type for p in passes for e in p[n].entities]
+        return out
 
     def protect_query(self, text: str, language: str) -> str:
         return self.protect([text], [language])[0].text

@@ -16,6 +16,9 @@ CREDIT_CARD: Final = "CREDIT_CARD"
 LICENCE_PLATE: Final = "LICENCE_PLATE"
 LOYALTY_CARD: Final = "LOYALTY_CARD"
 EMPLOYEE_ID: Final = "EMPLOYEE_ID"
+NATIONAL_ID: Final = "NATIONAL_ID"  # a national identity / social security number other than the French NIR
+COMPANY_ID: Final = "COMPANY_ID"  # a VAT number (any EU country, Switzerland, the UK) or a Spanish CIF
+IDENTIFIER: Final = "IDENTIFIER"  # any ID-like token right after an identifier's context word ("N° client ...")
 
 #: Every entity type that is replaced by a pseudonym token. Anything else a recognizer or the NER model reports
 #: (LOCATION, NRP, DATE_TIME, ORGANIZATION, MISC...) is dropped: a city alone, a date or a company name is kept
@@ -33,6 +36,9 @@ PSEUDONYMIZED_ENTITIES: Final[tuple[str, ...]] = (
     LICENCE_PLATE,
     LOYALTY_CARD,
     EMPLOYEE_ID,
+    NATIONAL_ID,
+    COMPANY_ID,
+    IDENTIFIER,
 )
 
 #: Languages the detector accepts. Only those with a spaCy model in ``PrivacySettings.spacy_models`` get NER

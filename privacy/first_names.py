@@ -22,7 +22,7 @@ def first_names() -> frozenset[str]:
     for locale in LOCALES:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         names.update(_fold(n) for n in getattr(provider, "first_names", ()))
-    return frozenset(n for n in names if len(n) > 1)
+    return frozenset(n for n in names if len(n) > 2)  # "El", "An", "Jo": articles and words more than names
 
 
 def name_offset(span: str) -> int | None:

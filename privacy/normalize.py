@@ -7,7 +7,8 @@
 - EMAIL: trimmed, lower-cased.
 - PHONE: E.164 (``06 12 34 56 78`` and ``+33 6 12 34 56 78`` -> ``+33612345678``; national numbers are read
   as French).
-- IBAN, NIR, CREDIT_CARD, SIREN, SIRET, LICENCE_PLATE, LOYALTY_CARD, EMPLOYEE_ID: spaces, dots and dashes
+- IBAN, NIR, CREDIT_CARD, SIREN, SIRET, LICENCE_PLATE, LOYALTY_CARD, EMPLOYEE_ID, NATIONAL_ID, COMPANY_ID,
+  IDENTIFIER: spaces, dots, slashes and dashes
   removed, upper-cased.
 - ADDRESS and anything else: accents removed, case-folded, punctuation dropped, spaces collapsed.
 """
@@ -20,12 +21,15 @@ import unicodedata
 import phonenumbers
 
 from privacy.entities import (
+    COMPANY_ID,
     CREDIT_CARD,
     EMAIL,
     EMPLOYEE_ID,
     IBAN,
+    IDENTIFIER,
     LICENCE_PLATE,
     LOYALTY_CARD,
+    NATIONAL_ID,
     NIR,
     PERSON,
     PHONE,
@@ -34,7 +38,10 @@ from privacy.entities import (
 )
 from privacy.recognizers.checksums import compact
 
-_COMPACT_TYPES = frozenset({IBAN, NIR, CREDIT_CARD, SIREN, SIRET, LICENCE_PLATE, LOYALTY_CARD, EMPLOYEE_ID})
+_COMPACT_TYPES = frozenset(
+    {IBAN, NIR, CREDIT_CARD, SIREN, SIRET, LICENCE_PLATE, LOYALTY_CARD, EMPLOYEE_ID, NATIONAL_ID, COMPANY_ID}
+    | {IDENTIFIER}
+)
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]")
 DEFAULT_PHONE_REGION = "FR"

@@ -20,6 +20,11 @@ _NOT_A_NAME = frozenset(
     {"le", "la", "les", "l'", "l’", "un", "une", "ce", "cette", "the", "a", "el", "der", "die", "das"}
 ) | {t.casefold() for t in TITLES}
 PARTICLES = frozenset({"de", "du", "des", "d'", "d’", "le", "la", "les", "van", "von", "der", "den", "da", "di"})
+#: Lower-case words a name may hold (``Jean de la Fontaine``, ``María del Carmen``, ``Mohamed el Amrani``).
+NAME_PARTICLES = PARTICLES | frozenset(
+    {"del", "della", "dello", "dei", "degli", "dos", "das", "do", "y", "i", "e", "ten", "ter", "te", "zu", "vom",
+     "zum", "zur", "bin", "ben", "el", "al", "af", "av", "op", "het", "'t", "lo"}
+)  # fmt: skip
 _TRAILING_STOP = frozenset({"de", "du", "des", "d'", "d’", "le", "la", "les", "chez", "et", "von", "van", "of", "y"})
 _CAPITALISED = r"\p{Lu}[\p{L}'’]*(?:-\p{Lu}[\p{L}'’]*)*"
 _NEXT_WORD = re.compile(
@@ -114,11 +119,14 @@ _NOT_IN_NAMES = frozenset({"ET", "OU", "AND", "UND", "RUE", "COURS", "AVENUE", "
 
 
 def implausible_name(text: str, start: int, end: int) -> bool:
-    """Spans the models tag PERSON that are not names: across a line or table cell, inside markup, a product
-    name in French quotes (``« Nuit Étoilée »``, the chain's naming rule), a company (legal form inside or
-    right after), capitals with function words (``ET D'AJACCIO COURS``)."""
+    """Spans the models tag PERSON that are not names: across a line, a table cell or a dash between fields,
+    inside markup, a product name in French quotes (``« Nuit Étoilée »``, the chain's naming rule), a company
+    (legal form inside or right after), capitals with function words (``ET D'AJACCIO COURS``), a lower-case word
+    that is no particle (``Adriano Rossi è conservata``)."""
     span = text[start:end]
-    if any(c in span for c in "\n|<>[]{}") or text[max(0, start - 2) : start].strip() == "«":
+    if any(c in span for c in "\n|<>[]{}—–") or text[max(0, start - 2) : start].strip() == "«":
+        return True
+    if any(w[:1].islower() and w.casefold() not in NAME_PARTICLES for w in span.split()[1:]):
         return True
     after = text[end : end + 8].replace(".", "").split()
     words = {w.strip(".,'’").upper() for w in span.replace("'", " ").split()}

@@ -6,15 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from assistant.core.tokens import TOKEN_PATTERN
 from privacy.allow_list import AllowList
 from privacy.entities import (
     ADDRESS,
+    COMPANY_ID,
     CREDIT_CARD,
     EMAIL,
     EMPLOYEE_ID,
     IBAN,
+    IDENTIFIER,
     LICENCE_PLATE,
     LOYALTY_CARD,
+    NATIONAL_ID,
     NIR,
     PERSON,
     PHONE,
@@ -37,7 +41,8 @@ from privacy.ports import PiiSpan
 #: When two spans cover exactly the same text, the first type in this order wins (a 14-digit run with a valid
 #: Luhn key is a SIRET before it is a card, a 15-character NIR before a card).
 PRIORITY: tuple[str, ...] = (
-    NIR, IBAN, SIRET, SIREN, EMAIL, CREDIT_CARD, LOYALTY_CARD, EMPLOYEE_ID, PHONE, LICENCE_PLATE, ADDRESS, PERSON,
+    NIR, IBAN, SIRET, SIREN, NATIONAL_ID, COMPANY_ID, EMAIL, CREDIT_CARD, LOYALTY_CARD, EMPLOYEE_ID, PHONE,
+    LICENCE_PLATE, ADDRESS, PERSON, IDENTIFIER,
 )  # fmt: skip
 
 
@@ -83,11 +88,18 @@ def _contains(a: Candidate, b: Candidate) -> bool:
     return a.start <= b.start and b.end <= a.end and a.length > b.length
 
 
+def _touch(identifier: Candidate, other: Candidate) -> bool:
+    return other.entity_type != IDENTIFIER and other.start < identifier.end and identifier.start < other.end
+
+
 def resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """No two spans overlap. A span inside a longer one is dropped (a phone inside an IBAN, a name inside an
-    address or an e-mail); between partial overlaps or identical ranges the higher score wins, then the longer,
-    then :data:`PRIORITY`."""
+    """No two spans overlap. An IDENTIFIER (found by its context word alone) that touches a span of a precise
+    type is dropped; a span inside a longer one is dropped (a phone inside an IBAN, a name inside an address or
+    an e-mail); between partial overlaps or identical ranges the higher score wins, then the longer, then
+    :data:`PRIORITY`."""
     items = list(candidates)
+    # a context-driven identifier yields to any precise type it touches ("N° SIRET 732 829 320 00074")
+    items = [c for c in items if c.entity_type != IDENTIFIER or not any(_touch(c, o) for o in items)]
     items = [c for c in items if not any(_contains(o, c) for o in items)]
     ranked = sorted(
         items,
@@ -128,15 +140,20 @@ def postprocess(text: str, candidates: Iterable[Candidate], allow_list: AllowLis
     from the model (``Lyon``, ``Réunion``) is kept only when a title precedes it (pattern) or when it is part of
     a longer name found in the same text (``Karim`` after ``Karim Benali``)."""
     allowed = allow_list.spans(text)
+    tokens = [m.span() for m in TOKEN_PATTERN.finditer(text)] if "<" in text else []
     kept: list[Candidate] = []
     for c in candidates:
         if c.entity_type not in PSEUDONYMIZED_ENTITIES or c.score < threshold:
             continue
+        if any(t[0] < c.end and c.start < t[1] for t in tokens):
+            continue  # inside a pseudonym token already written (a re-scan of stored text): no personal data
         if c.entity_type == PERSON:
             shaped = _shape_person(text, c, allow_list, allowed)
             if shaped is not None:
                 kept.append(shaped)
             continue
+        if c.entity_type == IDENTIFIER and any(a[0] < c.end and c.start < a[1] for a in allowed):
+            continue  # a catalogue reference or SKU after "réf." / "article n°"
         kept.append(c)
     names = [text[c.start : c.end] for c in kept if c.entity_type == PERSON]
     kept = [

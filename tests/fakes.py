@@ -162,6 +162,9 @@ class InMemoryIndex:
     def flush(self) -> None:
         pass
 
+    def compact(self) -> bool:
+        return True  # nothing kept but the current points
+
     def close(self) -> None:
         pass
 

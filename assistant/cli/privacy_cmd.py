@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 import typer
 
@@ -60,3 +61,65 @@ def forget(subject: SubjectArg, entity_type: TypeOption = None, as_json: JsonOpt
         return
     for key, value in receipt.items():
         out.print(f"{key}: {value}", soft_wrap=True, markup=False)
+
+
+@app.command("scan")
+def scan(
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Re-ingest the affected documents whose files exist, then say what remains and how to erase it.",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Storage self-check: detect personal data again in every stored text (chunks, titles, registry, decrypted
+    audit payloads) and report what is left in clear, by type and document (exit code 1 if anything is). Run it
+    after a recognizer update or after ingesting with privacy disabled."""
+    from assistant.core.errors import ConfigurationError
+    from assistant.core.text import detect_language
+    from privacy.storage_scan import StorageScan
+
+    with container(as_json) as c:
+        if not c.settings.privacy.enabled:
+            raise ConfigurationError(
+                "privacy scan checks what the privacy boundary stored: set ASSISTANT_PRIVACY_ENABLED=true "
+                "(the default) to run it"
+            )
+        _, officer = _desk(c)
+        c.audit.record_access("privacy.scan", officer.who, officer.role, {"fix": fix})
+        languages = c.settings.ingestion.languages
+        checker = StorageScan(
+            c.privacy.scan, c.registry, c.index, lambda: _audit_payloads(c), lambda t: detect_language(t, languages)
+        )
+        report = checker.run()
+        if fix and report.residual:
+            report = checker.fix(report, lambda paths: c.ingestor.ingest(list(paths), force=True))
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        _print_scan(report.as_json())
+    if report.residual:
+        raise typer.Exit(1)
+
+
+def _audit_payloads(c: Container) -> Iterator[tuple[int, dict[str, Any]]]:
+    from audit.views import AuditFilters
+
+    for view in c.audit.query(AuditFilters()):
+        if view.state == "readable" and view.payload:
+            yield view.seq, view.payload
+
+
+def _print_scan(report: dict[str, Any]) -> None:
+    out.print(f"{report['texts_scanned']} stored texts scanned, {report['residual']} personal value(s) in clear "
+              f"{report['by_type'] or ''}", soft_wrap=True, markup=False)  # fmt: skip
+    for source in report["fixed"]:
+        out.print(f"re-ingested: {source}", soft_wrap=True, markup=False)
+    for doc in report["documents"]:
+        out.print(f"- {doc['source']}: {doc['by_type']} in {doc['by_place']}", soft_wrap=True, markup=False)
+    for record in report["audit_records"]:
+        out.print(f"- audit record {record['seq']}: {record['by_type']}", soft_wrap=True, markup=False)
+    for line in report["remaining"]:
+        out.print(f"  to do: {line}", soft_wrap=True, markup=False)

@@ -69,7 +69,8 @@ class VectorIndex(Protocol):
       Results are sorted by decreasing score; an empty or missing collection gives ``[]``.
     - ``count`` counts all chunks, or those of one document, or only those ``access`` may read (the same rule as
       ``search``: an empty filter counts nothing); ``chunks`` lists a document's chunks in order.
-    - Data persists across ``close`` and re-opening on the same storage.
+    - Data persists across ``close`` and re-opening on the same storage; after ``compact`` (when it returns True)
+      the chunks are the same and nothing overwritten or deleted remains in the storage's files.
     - Backend failures raise :class:`assistant.core.errors.BackendError`.
     """
 
@@ -85,6 +86,11 @@ class VectorIndex(Protocol):
 
     def flush(self) -> None:
         """Persist pending writes and build indexes; called at the end of an ingestion batch."""
+
+    def compact(self) -> bool:
+        """Rewrite the storage this process owns so that no overwritten or deleted payload stays in its files (the
+        write-ahead log and free pages keep old bytes otherwise); True when done, False when the storage is not
+        this process's to rewrite (a server vacuums its own). Used after personal data was overwritten."""
 
     def close(self) -> None: ...
 

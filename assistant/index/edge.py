@@ -7,10 +7,11 @@ payload indexes on the filtered fields, HNSW built by the engine's optimizer at 
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import qdrant_edge as qe
 
@@ -33,6 +34,8 @@ from assistant.index.filters import (
 from assistant.index.holder import Holder
 
 _META = "assistant-index.json"
+_SHARD = "shard"
+_COPY_BATCH = 256
 
 
 class EdgeIndex:
@@ -48,11 +51,14 @@ class EdgeIndex:
         """The shard if one exists on disk (loaded once), else None until the first upsert creates it."""
         if not self._opened:
             meta = self._path / _META
+            old = self._path / f"{_SHARD}.old"
+            if old.is_dir() and not (self._path / _SHARD).exists():
+                old.rename(self._path / _SHARD)  # a compaction stopped between its two renames
             if meta.is_file():
                 self._dimension = int(json.loads(meta.read_text())["dimension"])
                 self._holder.claim()
                 try:
-                    self._shard = qe.EdgeShard.load(str(self._path / "shard"))
+                    self._shard = qe.EdgeShard.load(str(self._path / _SHARD))
                 except Exception as exc:  # the engine reports storage problems as plain exceptions
                     self._holder.release()
                     raise BackendError(
@@ -62,14 +68,14 @@ class EdgeIndex:
             self._opened = True
         return self._shard
 
-    def _create(self, dimension: int) -> qe.EdgeShard:
+    def _create(self, dimension: int, folder: str = _SHARD) -> qe.EdgeShard:
         self._path.mkdir(parents=True, exist_ok=True)
         self._holder.claim()
         config = qe.EdgeConfig(
             vectors={DENSE: qe.EdgeVectorParams(size=dimension, distance=qe.Distance.Cosine)},
             sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
         )
-        shard = qe.EdgeShard.create(str(self._path / "shard"), config)
+        shard = qe.EdgeShard.create(str(self._path / folder), config)
         for name in KEYWORD_FIELDS:
             shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
         for name in INTEGER_FIELDS:
@@ -177,6 +183,36 @@ class EdgeIndex:
             if self._shard is not None:
                 self._shard.optimize()
                 self._shard.flush()
+
+    def compact(self) -> bool:
+        """Copy every point into a new shard and delete the old one's files: the write-ahead log and the freed
+        payload pages of the old shard kept overwritten text (personal data written before a fix)."""
+        with self._lock:
+            shard = self._open()
+            if shard is None or self._dimension is None:
+                return True
+            fresh_name = f"{_SHARD}.compact"
+            shutil.rmtree(self._path / fresh_name, ignore_errors=True)
+            fresh = self._create(self._dimension, fresh_name)
+            offset: Any = None
+            while True:
+                records, offset = shard.scroll(
+                    qe.ScrollRequest(offset=offset, limit=_COPY_BATCH, with_payload=True, with_vector=True)
+                )
+                if records:
+                    points = [qe.Point(str(r.id), cast(dict[str, Any], r.vector), r.payload) for r in records]
+                    fresh.update(qe.UpdateOperation.upsert_points(points))
+                if offset is None:
+                    break
+            fresh.optimize()
+            fresh.flush()
+            fresh.close()
+            shard.close()
+            self._shard, self._opened = None, False
+            (self._path / _SHARD).rename(self._path / f"{_SHARD}.old")
+            (self._path / fresh_name).rename(self._path / _SHARD)
+            shutil.rmtree(self._path / f"{_SHARD}.old")
+            return True
 
     def close(self) -> None:
         with self._lock:

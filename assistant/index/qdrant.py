@@ -180,6 +180,11 @@ class QdrantIndex:
     def flush(self) -> None:
         """Nothing to do: the server persists and indexes on its own."""
 
+    def compact(self) -> bool:
+        """Not this process's storage: a Qdrant server vacuums overwritten points with its own optimizer, and
+        qdrant-client's local mode offers no rewrite. Returns False (the caller says so)."""
+        return False
+
     def close(self) -> None:
         if "_client" in self.__dict__:
             self._client.close()

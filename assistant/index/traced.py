@@ -46,5 +46,9 @@ class TracedIndex:
         with span("index.flush"):
             self._inner.flush()
 
+    def compact(self) -> bool:
+        with span("index.compact"):
+            return self._inner.compact()
+
     def close(self) -> None:
         self._inner.close()

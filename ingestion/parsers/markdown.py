@@ -13,6 +13,8 @@ _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+SHORT_LINE = 50  # characters: a plain-text paragraph whose lines are all this short is line-structured
+_HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
@@ -69,7 +71,9 @@ class MarkdownParser:
         in_code = False
 
         def flush() -> None:
-            text = " ".join(_inline(p) for p in para if p.strip()).strip()
+            # a hard line break (two trailing spaces or a backslash) stays a line break: form fields, addresses
+            parts = [_inline(p.rstrip("\\")) + ("\n" if _HARD_BREAK.search(p) else " ") for p in para if p.strip()]
+            text = "".join(parts).strip()
             if text:
                 blocks.append(Block("paragraph", text))
             para.clear()
@@ -99,7 +103,7 @@ class MarkdownParser:
                 para.append(stripped)
                 flush()
             else:
-                para.append(stripped)
+                para.append(line.lstrip())
         flush()
         return _finish(meta, blocks, name)
 
@@ -111,7 +115,10 @@ class TextParser:
         meta, body = split_front_matter(decode_text(data, name))
         blocks: list[Block] = []
         for raw in re.split(r"\n\s*\n", body):
-            text = " ".join(raw.split())
+            lines = [" ".join(line.split()) for line in raw.splitlines() if line.strip()]
+            # short lines (a signature, an address, a form) keep their breaks; wrapped prose is joined
+            short = len(lines) > 1 and all(len(line) <= SHORT_LINE for line in lines)
+            text = ("\n" if short else " ").join(lines)
             if not text:
                 continue
             # a lone short line without final punctuation reads as a heading in plain-text documents

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer
 
+from privacy.recognizers.addresses import AddressRecognizer
 from privacy.recognizers.company_ids import employee_id_recognizer, loyalty_card_recognizer
-from privacy.recognizers.contact import EmailRecognizer, PhoneRecognizer
+from privacy.recognizers.contact import EmailRecognizer, NationalPhoneRecognizer, PhoneRecognizer
+from privacy.recognizers.context_ids import ContextIdentifierRecognizer
 from privacy.recognizers.identifiers import (
     CreditCardRecognizer,
     IbanRecognizer,
@@ -21,8 +23,9 @@ from privacy.recognizers.identifiers import (
     SirenRecognizer,
     SiretRecognizer,
 )
+from privacy.recognizers.national_ids import NATIONAL_AND_COMPANY_IDS
 from privacy.recognizers.person import PersonPatternRecognizer
-from privacy.recognizers.places import FrenchAddressRecognizer, LicencePlateRecognizer
+from privacy.recognizers.places import LicencePlateRecognizer
 from privacy.settings import PrivacySettings
 
 __all__ = ["build_recognizers"]
@@ -37,10 +40,13 @@ def build_recognizers(settings: PrivacySettings, language: str) -> list[EntityRe
         IbanRecognizer(language),
         CreditCardRecognizer(language),
         PhoneRecognizer(language),
+        NationalPhoneRecognizer(language),
         EmailRecognizer(language),
-        FrenchAddressRecognizer(language),
+        AddressRecognizer(language),
         LicencePlateRecognizer(language),
         PersonPatternRecognizer(language),
+        *(recognizer(language) for recognizer in NATIONAL_AND_COMPANY_IDS),
         loyalty_card_recognizer(settings.loyalty_card_pattern, language),
         employee_id_recognizer(settings.employee_id_pattern, language),
+        ContextIdentifierRecognizer(language),
     ]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
 from privacy.entities import CREDIT_CARD, IBAN, NIR, SIREN, SIRET
 from privacy.recognizers.base import IGNORE_CASE, ConstantPatternRecognizer, Context
-from privacy.recognizers.checksums import compact, iban_ok, luhn_ok, nir_ok, siret_ok
+from privacy.recognizers.checksums import compact, gtin_ok, iban_ok, luhn_ok, nir_ok, siret_ok
 
-_SEP = r"[ .\u00a0]?"  # one optional space, dot or no-break space between digit groups
+_SEP = r"[ .\u00a0]?"
+BARCODE_SCORE = 0.3  # one optional space, dot or no-break space between digit groups
 
 
 class NirRecognizer(ConstantPatternRecognizer):
@@ -37,7 +41,8 @@ class NirRecognizer(ConstantPatternRecognizer):
 
 class SiretRecognizer(ConstantPatternRecognizer):
     """SIRET: 14 digits (SIREN + 5-digit establishment number), Luhn; La Poste's own rule (digit sum multiple
-    of 5) is accepted too."""
+    of 5) is accepted too. Written 3-3-3-5 it is certain; in one run it keeps the pattern's score, so that a card
+    word nearby makes a 14-digit card (Diners) a card."""
 
     ENTITY = SIRET
     PATTERNS = (("SIRET", rf"(?<![\w.,])\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{5}}(?![\w]|[.,]\d)", 0.5),)
@@ -46,8 +51,23 @@ class SiretRecognizer(ConstantPatternRecognizer):
         "en": ("siret", "company", "registration", "supplier"),
     }
 
-    def validate_result(self, pattern_text: str) -> bool:
-        return siret_ok(compact(pattern_text))
+    def validate_result(self, pattern_text: str) -> bool | None:
+        if not siret_ok(compact(pattern_text)):
+            return False
+        return True if compact(pattern_text) != pattern_text else None  # in one run: a card context may win
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for r in results:
+            if r.score < 1 and gtin_ok(text[r.start : r.end]):
+                r.score = BARCODE_SCORE  # also a valid GTIN-14 barcode: a SIRET only with a company word nearby
+        return results
 
 
 class SirenRecognizer(ConstantPatternRecognizer):
@@ -106,27 +126,29 @@ class IbanRecognizer(ConstantPatternRecognizer):
 
 
 class CreditCardRecognizer(ConstantPatternRecognizer):
-    """Payment card numbers (13 to 19 digits, Luhn), grouped by 4 (Amex/Diners 4-6-5 / 4-6-4) or in one run.
-    Registered for every language (Presidio's own recognizer is English-only)."""
+    """Payment card numbers, 12 to 19 digits with a Luhn key, grouped by 4 (Amex/Diners 4-6-5 / 4-6-4) or in one
+    run, in every language (Presidio's own recognizer is English-only). Found alone when 15 to 19 digits, or 14
+    grouped as cards are; a card context word ("carte", "CB", "Karte", "tarjeta"...) is needed for 12-13 digits
+    (Maestro), for a 14-digit run (a SIRET is a 14-digit Luhn number too) and for any valid GTIN/EAN barcode."""
 
     ENTITY = CREDIT_CARD
     PATTERNS = (
-        ("card grouped by 4", r"(?<![\w.,])[1-6]\d{3}([ \-])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?(?![\w]|[.,]\d)", 0.5),
-        ("card 4-6-5", r"(?<![\w.,])3\d{3}([ \-])\d{6}\1\d{4,5}(?![\w]|[.,]\d)", 0.5),
-        (
-            "card in one run",  # 13 digits: Visa only (EAN-13 product codes start with 0-3 or 5-9 in Europe)
-            r"(?<![\w.,])(?:4\d{12}|[2-6]\d{13,18}|(?:1800|2131)\d{11})(?![\w]|[.,]\d)",
-            0.4,
-        ),
+        ("card grouped by 4", r"(?<![\w.,])\d{4}([ \-])\d{4}\1\d{4}(?:\1\d{1,4}){0,2}(?![\w]|[.,]\d)", 0.3),
+        ("card 4-6-5", r"(?<![\w.,])\d{4}([ \-])\d{6}\1\d{4,5}(?![\w]|[.,]\d)", 0.3),
+        ("card in one run", r"(?<![\w.,])\d{12,19}(?![\w]|[.,]\d)", 0.3),
     )
     CONTEXT: ClassVar[Context] = {
-        "fr": ("carte", "cb", "bancaire", "visa", "mastercard", "paiement", "débit"),
-        "en": ("card", "credit", "visa", "mastercard", "amex", "payment", "debit"),
-        "de": ("karte", "kreditkarte", "visa", "mastercard", "zahlung"),
-        "es": ("tarjeta", "crédito", "visa", "mastercard", "pago"),
-        "it": ("carta", "credito", "visa", "mastercard", "pagamento"),
+        "fr": ("carte", "cb", "bancaire", "visa", "mastercard", "maestro", "amex", "paiement", "débit", "crédit"),
+        "en": ("card", "credit", "visa", "mastercard", "maestro", "amex", "payment", "debit"),
+        "de": ("karte", "kreditkarte", "kartennummer", "visa", "mastercard", "maestro", "girocard", "zahlung"),
+        "es": ("tarjeta", "crédito", "débito", "visa", "mastercard", "maestro", "pago"),
+        "it": ("carta", "credito", "debito", "visa", "mastercard", "maestro", "pagamento"),
     }
 
-    def validate_result(self, pattern_text: str) -> bool:
+    def validate_result(self, pattern_text: str) -> bool | None:
         digits = compact(pattern_text)
-        return 13 <= len(digits) <= 19 and luhn_ok(digits)
+        if not 12 <= len(digits) <= 19 or not luhn_ok(digits):
+            return False
+        if len(digits) <= 13 or gtin_ok(digits) or (len(digits) == 14 and digits == pattern_text):
+            return None  # the pattern's low score: reported only with a card word nearby
+        return True

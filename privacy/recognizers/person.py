@@ -14,13 +14,26 @@ TITLES = (
     "Don", "Doña", "Sig.", "Sig.ra", "Signor", "Signora", "Dott.",
 )  # fmt: skip
 
-_WORD = r"\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)*"  # Marie, Jean-Baptiste, O'Neil
-_UPPER = r"\p{Lu}{2,}(?:[-'’]\p{Lu}{2,})*"  # DUPONT, LE-GALL, N'DIAYE
+_PART = r"(?:\p{Lu}['’]\p{Lu}\p{Ll}+|Ma?c\p{Lu}\p{Ll}+|\p{Lu}[\p{Ll}'’]+)"  # O'Neil, McLeod, Marie, d'Ormesson
+_WORD = rf"{_PART}(?:-{_PART})*"  # Marie, Jean-Baptiste, O'Neil
+_UPPER = r"(?:\p{Lu}['’])?\p{Lu}{2,}(?:[-'’]\p{Lu}{2,})*"  # DUPONT, LE-GALL, N'DIAYE, O'SULLIVAN
 _PARTICLE = r"(?:de la|de|du|des|van der|van den|van|von der|von|der|den|di|da|del|della|dos|le|la|Le|La|Van|De)"
 _NAME_PART = rf"(?:{_WORD}|{_UPPER}|[dD]['’]{_WORD})"
 _NAME = rf"{_NAME_PART}(?:[ ](?:{_PARTICLE}[ ])?{_NAME_PART}){{0,3}}"
 _TITLE = "|".join(t.replace(".", r"\.") for t in sorted(TITLES, key=len, reverse=True))
 _UPPER_SURNAME = rf"{_UPPER}(?:[ ]{_UPPER}){{0,2}}"
+#: Form fields and e-mail headers whose value is a person's name ("Nom : DUPONT", "Vorname: Jana", "From: …").
+NAME_LABELS = (
+    "Nom", "Prénom", "Prénoms", "Nom de famille", "Nom d'usage", "Nom de naissance", "Nom et prénom", "Nom complet",
+    "Titulaire", "Bénéficiaire", "Signataire", "Name", "Full name", "Surname", "First name", "Last name", "Forename",
+    "Given name", "Family name", "Account holder", "Cardholder", "Nachname", "Vorname", "Familienname",
+    "Karteninhaber", "Kontoinhaber", "Nombre", "Apellidos", "Apellido", "Nombre y apellidos", "Nombre completo",
+    "Titular", "Nome", "Cognome", "Nome e cognome", "Nominativo", "Titolare", "Intestatario", "From", "To", "Cc",
+    "De", "À", "Von", "An", "Para", "Da",
+)  # fmt: skip
+_LABEL = "|".join(sorted((label.replace(" ", "[ ]") for label in NAME_LABELS), key=len, reverse=True))
+_FIELD_PART = rf"{_NAME_PART}(?![\p{{L}}'’-]|[ \t]*:)"  # a word followed by a colon is the next field's label
+_FIELD_NAME = rf"(?:{_PARTICLE}[ ])?{_FIELD_PART}(?:[ ](?:{_PARTICLE}[ ])?{_FIELD_PART}){{0,3}}"
 _FIRST_NAMES = rf"{_WORD}(?:[ ]{_WORD})?"
 
 #: Upper-case words that are acronyms, not surnames, in the chain's documents.
@@ -142,6 +155,7 @@ class PersonPatternRecognizer(ConstantPatternRecognizer):
             rf"(?<=(?<![\w.])(?<!\p{{Lu}}[\p{{Ll}}'’-]*[ ])(?:{_TITLE})[ \u00a0]+){_NAME}(?![\w'’-])",
             0.75,
         ),
+        ("after a form label", rf"(?<=(?<![\w])(?i:{_LABEL})[ \t\u00a0]*:[ \t\u00a0]*){_FIELD_NAME}(?![\w'’-])", 0.75),
         ("SURNAME First", rf"(?<![\w'’.-]){_UPPER_SURNAME}[ ]{_FIRST_NAMES}(?![\w'’-])", 0.6),
         ("First SURNAME", rf"(?<![\w'’.-]){_FIRST_NAMES}[ ]{_UPPER_SURNAME}(?![\w'’-])", 0.55),
     )

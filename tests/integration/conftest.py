@@ -34,10 +34,13 @@ def model_path() -> Path:
     return path
 
 
-def run_cli(data_dir: Path, *args: str, expect: int | None = 0) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    data_dir: Path, *args: str, expect: int | None = 0, env_extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``assistant`` executable with its own data dir, exactly as an operator would."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env["ASSISTANT_DATA_DIR"] = str(data_dir)
+    env.update(env_extra or {})
     done = subprocess.run(
         [ASSISTANT, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
     )
@@ -48,8 +51,8 @@ def run_cli(data_dir: Path, *args: str, expect: int | None = 0) -> subprocess.Co
     return done
 
 
-def cli_json(data_dir: Path, *args: str, expect: int | None = 0) -> Any:
-    return json.loads(run_cli(data_dir, *args, "--json", expect=expect).stdout)
+def cli_json(data_dir: Path, *args: str, expect: int | None = 0, env_extra: dict[str, str] | None = None) -> Any:
+    return json.loads(run_cli(data_dir, *args, "--json", expect=expect, env_extra=env_extra).stdout)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.container import Container
 from assistant.settings import load_settings
-from tests.integration.conftest import ROOT, SAMPLES, cli_json
+from tests.integration.conftest import ROOT, SAMPLES, cli_json, run_cli
 
 pytestmark = pytest.mark.integration
 PII = json.loads((ROOT / "eval" / "datasets" / "samples_pii.json").read_text(encoding="utf-8"))["pii"]
@@ -112,3 +112,36 @@ def test_two_ingestion_workers_give_the_same_report_and_leak_nothing(
     assert report == corpus_data_dir[1]
     found = leaks(data_dir)
     assert not found, found
+
+
+def test_privacy_scan_finds_what_an_unprotected_ingestion_stored_and_fix_removes_it(
+    tmp_path: Path, model_path: Path
+) -> None:
+    """The residues planted by an ingestion with privacy disabled are found (types and document, no value shown);
+    --fix re-ingests the document through the boundary and nothing raw is left in any file of the data dir."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    values = ["Jeanne Fournier", "06 21 43 65 87", "FR76 3000 4028 3700 0104 5678 997", "Kundennummer K-99812734"]
+    note = docs / "reclamation.md"
+    note.write_text(
+        "---\nlang: fr\n---\n# Réclamation\n\nLa cliente Jeanne Fournier (tél. 06 21 43 65 87) demande le "
+        "remboursement sur l'IBAN FR76 3000 4028 3700 0104 5678 997. Carte fidélité n° K-99812734.\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    cli_json(data, "ingest", str(docs), env_extra={"ASSISTANT_PRIVACY_ENABLED": "false"})
+    blobs = b"".join(f.read_bytes() for f in data.rglob("*") if f.is_file())
+    assert b"06 21 43 65 87" in blobs  # the residue is really on disk
+
+    found = run_cli(data, "privacy", "scan", "--json", expect=1)
+    report = json.loads(found.stdout)
+    assert report["residual"] >= 4
+    assert {"PERSON", "PHONE", "IBAN", "IDENTIFIER"} <= set(report["by_type"])
+    assert [d["source"] for d in report["documents"]] == [str(note)]
+    assert not any(v in found.stdout + found.stderr for v in values[:3])
+
+    fixed = cli_json(data, "privacy", "scan", "--fix")
+    assert fixed["residual"] == 0
+    assert fixed["fixed"] == [str(note)]
+    blobs = b"".join(f.read_bytes() for f in data.rglob("*") if f.is_file())
+    assert not [v for v in ("Fournier", "06 21 43 65 87", "0621436587", "FR76 3000", "99812734") if v.encode() in blobs]

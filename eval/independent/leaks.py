@@ -1,0 +1,162 @@
+"""The leak scan: ingest the independent set with the default settings, ask a few questions about its people (so
+the audit store holds records too), then search every file under the data dir for every planted value — its full
+form, its compact and digit-only forms, a person's surname, an address's street — in UTF-8, JSON-escaped and
+decomposed-accent bytes, and in the index payloads as the engine decodes them (qdrant-edge compresses its
+payload pages with LZ4: a raw byte search alone would not see inside them). The positive control ingests the
+same files with privacy disabled: every value must then be found, which proves the scanner sees inside the index
+(its write-ahead log, its decoded payloads) and the registry.
+
+A surname (or street) also written in the documents as something else (a town named like the person, another
+person's first name) is "explained": counted apart, not as a leak. A town alone is no value. The report names types,
+locales, counts and files, never a value."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.container import Container
+from assistant.recording import Asker
+from assistant.settings import Settings
+from eval.independent.dataset import generate_set
+from eval.independent.values import PERSON, Planted
+
+
+def _forms(key: str) -> set[bytes]:
+    """The byte forms a string can take in storage: UTF-8 (composed and decomposed), JSON-escaped ASCII."""
+    return {key.encode(), unicodedata.normalize("NFD", key).encode(), json.dumps(key)[1:-1].encode()}
+
+
+def _is_letter(byte: int) -> bool:
+    return 65 <= byte <= 90 or 97 <= byte <= 122 or byte >= 0x80  # ASCII letters and any UTF-8 multibyte part
+
+
+def has_word(blob: bytes, key: bytes) -> bool:
+    """``key`` in ``blob`` with no letter right before or after (a surname, not a part of a longer word)."""
+    start = blob.find(key)
+    while start >= 0:
+        end = start + len(key)
+        if (start == 0 or not _is_letter(blob[start - 1])) and (end == len(blob) or not _is_letter(blob[end])):
+            return True
+        start = blob.find(key, start + 1)
+    return False
+
+
+@dataclass
+class LeakScan:
+    """Values found on disk, per type and per locale, and the files they were found in (relative paths)."""
+
+    values: Counter[str] = field(default_factory=Counter)  # type -> values scanned
+    found: Counter[str] = field(default_factory=Counter)  # type -> values found on disk
+    found_by_locale: Counter[str] = field(default_factory=Counter)
+    explained: int = 0  # surnames / streets found but also written in the documents as something else
+    files: Counter[str] = field(default_factory=Counter)  # file -> values found in it
+    files_scanned: int = 0
+    bytes_scanned: int = 0
+
+    @property
+    def total_found(self) -> int:
+        return sum(self.found.values())
+
+    def as_json(self) -> dict[str, Any]:
+        return {"values": sum(self.values.values()), "found": self.total_found, "by_type": {
+            t: {"values": n, "found": self.found[t]} for t, n in sorted(self.values.items())},
+            "by_locale": dict(self.found_by_locale), "explained_word_hits": self.explained,
+            "files_with_values": dict(self.files.most_common()), "files_scanned": self.files_scanned,
+            "bytes_scanned": self.bytes_scanned}  # fmt: skip
+
+
+def _family(path: str) -> str:
+    """A file's place in the data dir without its unique ids (segment uuids, page numbers)."""
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27,}|\d+", "#", path)
+
+
+def scan_files(
+    data_dir: Path, planted: Iterable[Planted], documents: Sequence[str], decoded: dict[str, bytes] | None = None
+) -> LeakScan:
+    """Search every file under ``data_dir`` (and the ``decoded`` contents: the index payloads as the engine reads
+    them, since its payload pages are LZ4-compressed) for every value of ``planted`` (see the module doc)."""
+    blobs = [(str(f.relative_to(data_dir)), f.read_bytes()) for f in sorted(data_dir.rglob("*")) if f.is_file()]
+    blobs += list((decoded or {}).items())
+    values = {(p.entity_type, p.value): p for p in planted if p.leak_keys or p.word_keys}.values()
+    remainder = "\n".join(documents)
+    for value in sorted((p.value for p in values), key=len, reverse=True):
+        remainder = remainder.replace(value, " ")
+    clear = remainder.encode()
+    report = LeakScan(files_scanned=len(blobs), bytes_scanned=sum(len(b) for _, b in blobs))
+    for p in values:
+        report.values[p.entity_type] += 1
+        found_in: Callable[[bytes, bytes], bool] = has_word if p.entity_type == PERSON else bytes.__contains__
+        hits = {name for name, blob in blobs if any(found_in(blob, f) for k in p.leak_keys for f in _forms(k))}
+        words = {name for name, blob in blobs for k in p.word_keys for f in _forms(k) if has_word(blob, f)}
+        if words and not hits and any(has_word(clear, k.encode()) for k in p.word_keys):
+            report.explained += 1  # the word is also written in the documents as something else
+            continue
+        if hits or words:
+            report.found[p.entity_type] += 1
+            report.found_by_locale[p.locale] += 1
+            report.files.update({_family(name) for name in hits | words})
+    return report
+
+
+def _questions(planted: Sequence[Planted]) -> list[str]:
+    """One question per locale naming a person and another value of theirs (what staff type into the chat)."""
+    by_locale: dict[str, list[Planted]] = {}
+    for p in planted:
+        by_locale.setdefault(p.locale, []).append(p)
+    out = []
+    for items in by_locale.values():
+        person = next((p for p in items if p.entity_type == PERSON and " " in p.value), None)
+        other = next((p for p in items if p.entity_type not in (PERSON, "ADDRESS")), None)
+        if person and other:
+            out.append(f"Que savons-nous de {person.value} ({other.value}) ?")
+    return out
+
+
+def ingest_and_scan(settings: Settings, folder: Path, work: Path, planted: Sequence[Planted],
+                    texts: Sequence[str], enabled: bool) -> dict[str, Any]:  # fmt: skip
+    """Ingest ``folder`` into a fresh data dir under ``work`` (privacy ``enabled`` or not), ask the questions, scan."""
+    data_dir = work / ("default" if enabled else "privacy-disabled")
+    privacy = settings.privacy.model_copy(
+        update={"enabled": enabled, "secrets_dir": work / "secrets", "vault_path": None}
+    )
+    llm = settings.llm.model_copy(update={"backend": "none"})  # the extractive answerer: no server needed
+    container = Container(settings.model_copy(update={"data_dir": data_dir, "privacy": privacy, "llm": llm}))
+    try:
+        started = time.perf_counter()
+        ingested = container.ingestor.ingest([folder])
+        seconds = time.perf_counter() - started
+        for question in _questions(planted):
+            container.service.ask(question, Asker(role="compliance", user="eval.leaks"))
+        payloads = [c.payload() for r in container.registry.all() for c in container.index.chunks(r.doc_id)]
+    finally:
+        container.close()
+    documents = len([o for o in ingested.outcomes if o.status in ("added", "updated")])
+    decoded = {"index payloads, decoded by the engine": json.dumps(payloads, ensure_ascii=False).encode()}
+    scan = scan_files(data_dir, planted, texts, decoded)
+    return {"privacy": enabled, "documents": documents, "failed": len(ingested.failed),
+            "ingest_s": round(seconds, 1), "documents_per_s": round(documents / seconds, 2) if seconds else None,
+            **scan.as_json()}  # fmt: skip
+
+
+def run_leak_scan(settings: Settings, seed: int, docs_per_locale: int, work: Path | None = None) -> dict[str, Any]:
+    """The default ingestion and its positive control for one seed; ``control_ok`` when the control found every
+    value the default run must not store."""
+    dataset = generate_set(seed, docs_per_locale)
+    planted = [p for d in dataset.documents for p in d.planted]
+    texts = [d.text for d in dataset.documents]
+    with tempfile.TemporaryDirectory(prefix="pii-leaks-", dir=work) as tmp:
+        folder = Path(tmp) / "docs"
+        dataset.write(folder)
+        default = ingest_and_scan(settings, folder, Path(tmp), planted, texts, enabled=True)
+        control = ingest_and_scan(settings, folder, Path(tmp), planted, texts, enabled=False)
+    return {"seed": seed, "default": default, "control": control,
+            "control_ok": control["found"] == control["values"]}  # fmt: skip

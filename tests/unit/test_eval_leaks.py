@@ -1,0 +1,52 @@
+"""The leak scanner on a hand-made data dir: every byte form of a value is seen, surnames are whole words, a word
+also written in the documents as something else is explained, and the report holds no value."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.independent.leaks import scan_files
+from eval.independent.values import Planted
+
+pytestmark = pytest.mark.unit
+
+PERSON = Planted("PERSON", "Renée Loiseau", "fr_FR", ("Renée Loiseau",), ("Loiseau",))
+PHONE = Planted("PHONE", "06 12 48 73 95", "fr_FR", ("06 12 48 73 95", "0612487395"))
+TOWNISH = Planted("PERSON", "Jean Legrand", "fr_FR", ("Jean Legrand",), ("Legrand",))
+STREET = Planted(
+    "ADDRESS", "rue Victor Hugo, 69002 Lyon", "fr_FR", ("rue Victor Hugo, 69002 Lyon",), ("rue Victor Hugo",)
+)
+DOCUMENTS = ["Renée Loiseau habite à Legrand.", "Jean Legrand : 06 12 48 73 95.", "rue Victor Hugo, 69002 Lyon"]
+
+
+def test_every_byte_form_is_seen(tmp_path: Path) -> None:
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "page_0.dat").write_bytes(b"\x00\x01" + json.dumps({"t": "Ren\u00e9e Loiseau"}).encode())
+    (tmp_path / "wal-1").write_bytes(b"xx0612487395yy")  # the digit-only form
+    report = scan_files(tmp_path, [PERSON, PHONE], DOCUMENTS)
+    assert report.found == {"PERSON": 1, "PHONE": 1}
+    assert set(report.files) == {"index/page_#.dat", "wal-#"}
+    assert "Loiseau" not in json.dumps(report.as_json()) and "0612" not in json.dumps(report.as_json())
+
+
+def test_a_surname_counts_alone_but_only_as_a_whole_word(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"text": "<PERSON_0123456789abcdef> Loiseau"}', encoding="utf-8")
+    assert scan_files(tmp_path, [PERSON], DOCUMENTS).found == {"PERSON": 1}
+    (tmp_path / "a.json").write_text('{"text": "Loiseaux"}', encoding="utf-8")
+    assert scan_files(tmp_path, [PERSON], DOCUMENTS).total_found == 0
+
+
+def test_a_surname_that_is_also_a_town_of_the_documents_is_explained(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"text": "magasin de Legrand"}', encoding="utf-8")
+    report = scan_files(tmp_path, [TOWNISH], DOCUMENTS)
+    assert report.total_found == 0 and report.explained == 1
+
+
+def test_a_street_left_in_clear_is_a_leak_even_without_its_town(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"text": "rue Victor Hugo, <ADDRESS_0123456789abcdef>"}', encoding="utf-8")
+    assert scan_files(tmp_path, [STREET], DOCUMENTS).found == {"ADDRESS": 1}
+    (tmp_path / "a.json").write_text('{"text": "magasin de Lyon"}', encoding="utf-8")  # a town alone
+    assert scan_files(tmp_path, [STREET], DOCUMENTS).total_found == 0
