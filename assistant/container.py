@@ -232,7 +232,7 @@ class Container:
 
         s = self.settings.ingestion
         return Ingestor(
-            default_registry(),
+            default_registry(s),
             Chunker(s.chunk_max_chars, s.chunk_overlap_chars, s.chunk_min_chars),
             self.embedder,
             self.sparse_encoder,

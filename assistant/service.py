@@ -17,7 +17,7 @@ from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerE
 from assistant.answering.revealing import reveal_event
 from assistant.core.domain import Answer
 from assistant.core.errors import InvalidInputError
-from assistant.core.text import valid_text
+from assistant.core.text import clean_text
 from assistant.core.tracing import activated, annotate, failed, start_span, trace_id
 from assistant.finops.pricing import estimate_cost
 from assistant.recording import Asker, Recorder
@@ -60,7 +60,8 @@ class QueryService:
         the chat UI pulls events from worker threads, and a context attached in one of them cannot be detached in
         another."""
         started = time.perf_counter()
-        question = valid_text(question)  # undecodable bytes arrive as lone surrogates, which nothing can store
+        question = clean_text(question)  # lone surrogates (undecodable bytes) as U+FFFD, no control or bidi character
+        self._rec.audit.ensure_writable()  # a question that cannot be recorded is not answered (AuditStoreError)
         root = start_span("ask", assistant__role=asker.role, assistant__use_case=self._use_case)
         trace = trace_id(root)
         shown: list[str] = []  # the sentences streamed, pseudonymized: what the asker saw before the final answer

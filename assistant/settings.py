@@ -31,6 +31,7 @@ from assistant.http_settings import ServerSettings
 from assistant.llm.client_settings import LlmSettings
 from assistant.llm.settings import LocalLlmSettings
 from audit.settings import AuditSettings
+from ingestion.settings import IngestionSettings
 from privacy.settings import PrivacySettings
 
 AUDIENCES_HELP = "audience tags a document may carry (e.g. public, store, hq, hr, marketing)"
@@ -85,27 +86,6 @@ class IndexSettings(BaseModel):
         0.75, ge=-1, le=1, description="boost fusion: cosine assumed for a chunk only BM25 found (e5: unrelated ~0.75)."
     )
     bm25_avg_len: float = Field(120.0, gt=0, description="Average chunk length in tokens assumed by BM25.")
-
-
-class IngestionSettings(BaseModel):
-    max_file_bytes: int = Field(
-        50 * 1024 * 1024, gt=0, description="Files larger than this are rejected with an error (bytes)."
-    )
-    chunk_max_chars: int = Field(1200, ge=200, description="Target maximum characters per chunk.")
-    chunk_overlap_chars: int = Field(
-        200, ge=0, description="Characters of the previous chunk repeated at the start of the next one."
-    )
-    chunk_min_chars: int = Field(
-        200, ge=0, description="Sections shorter than this are merged with the following section."
-    )
-    default_audience: list[str] = Field(
-        default_factory=lambda: ["hq"],
-        description="Audience of a document that declares none (restrictive on purpose).",
-    )
-    languages: list[str] = Field(
-        default_factory=lambda: ["fr", "en", "es", "de", "it"],
-        description="Languages the detector chooses from (ISO 639-1).",
-    )
 
 
 class AccessSettings(BaseModel):

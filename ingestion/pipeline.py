@@ -6,7 +6,6 @@ One bad file never stops the batch; a failed file keeps whatever version of it w
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
@@ -15,24 +14,18 @@ from assistant.core.embedding import Embedder
 from assistant.core.index import SparseEncoder, VectorIndex
 from assistant.core.protection import TextProtector
 from assistant.core.registry import DocumentRecord, DocumentRegistry
-from assistant.core.text import detect_language
+from assistant.core.text import detect_language, printable
 from assistant.core.tracing import annotate, span
 from ingestion.chunking import Chunker
 from ingestion.documents import ParsedDocument, split_tags
-from ingestion.errors import DocumentReadError, IngestionError
+from ingestion.errors import DocumentReadError, IngestionError, PersonalFileNameError
 from ingestion.parsers import ParserRegistry
+from ingestion.planning import chunk_id_for, doc_id_for, plan_ingestion
 from ingestion.report import FileOutcome, IngestPlan, IngestReport, Status
+from ingestion.safety import check_file_name, cleaned
 
 AUDIENCE_FILE = ".audience"
-_ID_NAMESPACE = uuid.UUID("6f1c2b1e-3d5a-4c8e-9b7a-2f4e6d8c0a11")
-
-
-def doc_id_for(source: str) -> str:
-    return uuid.uuid5(_ID_NAMESPACE, source).hex
-
-
-def chunk_id_for(doc_id: str, index: int) -> str:
-    return str(uuid.uuid5(_ID_NAMESPACE, f"{doc_id}:{index}"))
+__all__ = ["Ingestor", "chunk_id_for", "doc_id_for"]
 
 
 class Ingestor:
@@ -69,41 +62,7 @@ class Ingestor:
 
     # -- planning -------------------------------------------------------------------------------
     def plan(self, paths: Sequence[Path]) -> IngestPlan:
-        plan = IngestPlan(files=[], removed=[], errors=[])
-        seen: set[str] = set()
-        for raw in paths:
-            path = raw.expanduser().resolve()
-            if path.is_dir():
-                found = self._walk(path, plan)
-                plan.files.extend((f, path) for f in found if str(f) not in seen)
-                seen.update(str(f) for f in found)
-                plan.removed.extend(r for r in self._registry.under(str(path)) if r.source not in seen)
-            elif path.is_file():
-                if str(path) not in seen:
-                    plan.files.append((path, path.parent))
-                    seen.add(str(path))
-            else:
-                known = self._registry.get(doc_id_for(str(path)))
-                if known is not None:
-                    plan.removed.append(known)
-                else:
-                    error = f"{raw}: no such file or folder; check the path"
-                    plan.errors.append(FileOutcome(str(raw), "failed", error=error))
-        unique = {r.doc_id: r for r in plan.removed if r.source not in seen}
-        plan.removed = list(unique.values())
-        return plan
-
-    def _walk(self, root: Path, plan: IngestPlan) -> list[Path]:
-        files = []
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-                continue
-            if self._parsers.supports(path):
-                files.append(path)
-            else:
-                plan.skipped.append(str(path))
-        return files
+        return plan_ingestion(paths, self._registry, self._parsers)
 
     # -- running --------------------------------------------------------------------------------
     def run(
@@ -147,10 +106,12 @@ class Ingestor:
                 with span("ingest.document", assistant__doc_id=doc_id_for(str(path))) as current:
                     outcome = self._ingest_file(path, root, audience, report, force)
                     annotate(current, assistant__status=outcome.status, assistant__chunks=outcome.chunks)
+            except PersonalFileNameError as exc:  # its path is personal data: named by its pseudonymized form
+                outcome = FileOutcome(exc.shown, "failed", doc_id_for(str(path)), error=str(exc))
             except IngestionError as exc:
                 outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=str(exc))
             except OSError as exc:
-                error = f"{path.name}: cannot read the file ({exc.strerror}); check its permissions"
+                error = f"{printable(path.name)}: cannot read the file ({exc.strerror}); check its permissions"
                 outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=error)
             report.outcomes.append(outcome)
             if on_progress:
@@ -236,14 +197,14 @@ class Ingestor:
     def _ingest_file(
         self, path: Path, root: Path, override: Sequence[str] | None, report: IngestReport, force: bool = False
     ) -> FileOutcome:
-        source = str(path)
+        source, name = str(path), printable(path.name)  # a name with a line break must not forge a report line
         doc_id = doc_id_for(source)
         size = path.stat().st_size
         if size == 0:
-            raise DocumentReadError(f"{path.name}: the file is empty")
+            raise DocumentReadError(f"{name}: the file is empty")
         if size > self._max_bytes:
             raise DocumentReadError(
-                f"{path.name}: {size / 1e6:.1f} MB is above the {self._max_bytes / 1e6:.1f} MB limit; split it "
+                f"{name}: {size / 1e6:.1f} MB is above the {self._max_bytes / 1e6:.1f} MB limit; split it "
                 "or raise ASSISTANT_INGESTION_MAX_FILE_BYTES"
             )
         parser = self._parsers.for_path(path)
@@ -260,21 +221,22 @@ class Ingestor:
         if unchanged and previous and not force:
             return FileOutcome(source, "unchanged", doc_id, previous.chunk_count, previous.audience, previous.language)
 
+        check_file_name(self._protector, path, root, self._languages[0])
         try:
-            doc = parser.parse(data, path.name)
+            doc = cleaned(parser.parse(data, name))
         except IngestionError:
             raise
         except Exception as exc:  # a parser library choking on odd input must not stop the batch
             raise DocumentReadError(
-                f"{path.name}: the {path.suffix} parser failed ({type(exc).__name__}); the file is probably "
+                f"{name}: the {printable(path.suffix)} parser failed ({type(exc).__name__}); the file is probably "
                 "malformed — re-save it from its source application"
             ) from exc
         if override is not None:
             audience = tuple(override)
         else:
             audience = tuple(doc.audience) or external or self._default_audience
-        self._check_audience(audience, path.name)
-        chunks, title, language, mentions = self._chunks(doc, doc_id, source, path.name, content_hash, audience)
+        self._check_audience(audience, name)
+        chunks, title, language, mentions = self._chunks(doc, doc_id, source, name, content_hash, audience)
         texts = [c.embedding_text() for c in chunks]
         with span("embed", assistant__texts=len(texts)):
             dense = self._embedder.embed_passages(texts)

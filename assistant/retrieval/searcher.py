@@ -9,7 +9,7 @@ from assistant.core.domain import SearchHit
 from assistant.core.embedding import Embedder
 from assistant.core.fusion import Fusion, LexicalBoost, fuse_rankings
 from assistant.core.index import AccessFilter, IndexQuery, SearchMode, SparseEncoder, VectorIndex
-from assistant.core.text import detect_language
+from assistant.core.text import clean_text, detect_language
 from assistant.core.tracing import span
 from assistant.retrieval.access import AccessPolicy
 
@@ -71,6 +71,7 @@ class Searcher:
         carry personal data that the index, the model and the logs must never see.
         """
         access = self._access.filter_for(role, store)  # unknown role: error before any work
+        query = clean_text(query)  # no control, bidi-override or zero-width character splits a name or a word
         if not query.strip():
             return None
         mode = mode or self.mode

@@ -133,3 +133,14 @@ def test_documents_list(docs: Path) -> None:
     run("ingest", str(docs))
     listing = json.loads(run("documents", "list", "--json")[1])["documents"]
     assert sorted(Path(d["source"]).name for d in listing) == ["retours.md", "salaires.md"]
+
+
+def test_hostile_file_names_are_reported_on_one_line_as_they_are(docs: Path) -> None:
+    (docs / "[bold red]piège & a\nb $(id).md").write_text("# Piège\n\nUn nom de fichier hostile.\n")
+    (docs / "[blink]vide\u202e.md").write_text("")
+    code, text = run("ingest", str(docs), "--audience", "store")
+    assert code == 1
+    added = next(line for line in text.splitlines() if "piège" in line)
+    assert added.split()[0] == "added" and "[bold red]piège & a\\nb $(id).md" in added
+    failed = next(line for line in text.splitlines() if "vide" in line)
+    assert failed.split()[0] == "failed" and "[blink]vide\\u202e.md" in failed and "the file is empty" in failed
