@@ -202,6 +202,7 @@ class Container:
             self.recorder,
             may_reidentify=may_reidentify,
             max_question_chars=s.answer.max_question_chars,
+            nothing_to_read=lambda asker, language: self.searcher.nothing_to_read(asker.role, asker.store, language),
         )
 
     @cached_property

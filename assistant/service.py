@@ -35,15 +35,19 @@ class QueryService:
         may_reidentify: Callable[[str], bool] = lambda role: False,
         use_case: str = "store_qa",
         max_question_chars: int | None = None,
+        nothing_to_read: Callable[[Asker, str], str | None] | None = None,
     ) -> None:
         """``answerer`` returns pseudonymized answers (the privacy boundary is applied here, after recording);
         ``recorder.protect`` pseudonymizes a question for the record when the answerer failed before doing it; a
-        question longer than ``max_question_chars`` is refused with :class:`InvalidInputError` (and recorded, cut)."""
+        question longer than ``max_question_chars`` is refused with :class:`InvalidInputError` (and recorded, cut).
+        ``nothing_to_read(asker, language)``: why a refusal without any hit is not "not found" (no document indexed,
+        or none the asker's role may read), or None; that reason then replaces the refusal text."""
         self._answerer = answerer
         self._rec = recorder
         self._may_reidentify = may_reidentify
         self._use_case = use_case
         self._max_chars = max_question_chars
+        self._nothing_to_read = nothing_to_read
 
     def ask(self, question: str, asker: Asker) -> Answer:
         done: Answer | None = None
@@ -79,7 +83,7 @@ class QueryService:
                     shown.append(event.text)
                     yield self._shown(event, asker.role)
                     continue
-                answer = event.answer
+                answer = self._explained(event.answer, asker)
                 with activated(root):
                     seq = self._record(question, asker, answer, trace, (time.perf_counter() - started) * 1000, shown)
                 recorded = True
@@ -104,6 +108,16 @@ class QueryService:
         rec.acl(asker)  # an unknown role rates nothing (UnknownRoleError)
         text = rec.protect(comment) if comment and rec.protect else comment
         return rec.audit.add_feedback(seq, rating, text, user=rec.user(asker)).seq
+
+    def _explained(self, answer: Answer, asker: Asker) -> Answer:
+        """A refusal with no hit at all, when the role can read nothing: said so, instead of "not found" (the first-run
+        trap: every document got an audience the role does not read)."""
+        if not answer.refused or answer.hits or self._nothing_to_read is None:
+            return answer
+        reason = self._nothing_to_read(asker, answer.language)
+        if reason is None:
+            return answer
+        return replace(answer, answer=reason, notice="", flags=[*answer.flags, "nothing_readable"])
 
     def _check_length(self, question: str) -> None:
         if self._max_chars is not None and len(question) > self._max_chars:

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from assistant.cli.output import container, emit_json, err, out, remote, split_csv
 from assistant.cli.remote import Remote, RemoteError
 from assistant.core.text import printable
+from assistant.readership import attach_readership
 from ingestion.report import FileOutcome, IngestReport, report_from_json
 
 _STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "deleted": "yellow", "failed": "bold red"}
@@ -57,7 +58,10 @@ def _locally(paths: list[Path], audience: str | None, as_json: bool) -> IngestRe
                 name = escape(printable(Path(outcome.source).name))
                 progress.update(task, advance=1, description=f"{outcome.status:>9} {name}")
 
-            return ingestor.run(plan, split_csv(audience), advance)
+            report = ingestor.run(plan, split_csv(audience), advance)
+        s = c.settings
+        default = tuple(s.ingestion.default_audience)
+        return attach_readership(report, c.access, c.index, s.access.default_role, default)
 
 
 def _through(server: Remote, paths: list[Path], audience: list[str] | None) -> IngestReport:
@@ -77,7 +81,8 @@ def _through(server: Remote, paths: list[Path], audience: list[str] | None) -> I
 
 
 def _print_report(report: IngestReport) -> None:
-    """One line per file (names shown escaped: a name with a line break or markup cannot forge a line), the counts."""
+    """One line per file (names shown escaped: a name with a line break or markup cannot forge a line), the counts,
+    then who can read the batch and the warnings."""
     for o in report.outcomes:
         if o.status != "unchanged":
             detail = o.error if o.status == "failed" else f"{o.chunks} chunks, {','.join(o.audience)}, {o.language}"
@@ -87,3 +92,9 @@ def _print_report(report: IngestReport) -> None:
         out.print(f"[dim]  skipped {escape(printable(path))} (unsupported format)[/]", soft_wrap=True)
     counts = ", ".join(f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged", "deleted", "failed"))
     out.print(f"{counts}; {report.chunks_embedded} chunks embedded, {report.chunks_deleted} deleted")
+    readers = report.notes.get("readers") or {}
+    if readers:
+        shown = ", ".join(f"{role} {n}" for role, n in readers.items())
+        out.print(f"readable, per role: {shown}", soft_wrap=True, markup=False)
+    for warning in report.notes.get("warnings") or []:
+        out.print(f"[bold yellow]warning:[/] {escape(warning)}", soft_wrap=True)
