@@ -56,12 +56,14 @@ class Container:
 
         return EdgeBm25Encoder(avg_len=self.settings.index.bm25_avg_len)
 
+    @property
+    def index_backend(self) -> str:
+        backend = self.settings.index.backend
+        return ("qdrant" if self.settings.qdrant.url else "qdrant-edge") if backend == "auto" else backend
+
     @cached_property
     def index(self) -> VectorIndex:
-        backend = self.settings.index.backend
-        if backend == "auto":
-            backend = "qdrant" if self.settings.qdrant.url else "qdrant-edge"
-        if backend == "qdrant":
+        if self.index_backend == "qdrant":
             from assistant.index.qdrant import QdrantIndex
 
             return TracedIndex(QdrantIndex(self.settings.qdrant, self.settings.qdrant_path))
@@ -230,8 +232,10 @@ class Container:
     def ingestor(self) -> Ingestor:
         from ingestion.chunking import Chunker
         from ingestion.parsers import default_registry
+        from ingestion.space import SpaceGuard
 
         s = self.settings.ingestion
+        sparse = [self.settings.edge_path] if self.index_backend == "qdrant-edge" else []
         return Ingestor(
             default_registry(s),
             Chunker(s.chunk_max_chars, s.chunk_overlap_chars, s.chunk_min_chars),
@@ -245,6 +249,7 @@ class Container:
             max_file_bytes=s.max_file_bytes,
             model_id=self.embedder.model_name,
             protector=self.protector,
+            guard=SpaceGuard(self.settings.data_dir, sparse, s.min_free_bytes),  # the engine's mapped files
         )
 
     @cached_property

@@ -23,6 +23,7 @@ from ingestion.parsers import ParserRegistry
 from ingestion.planning import chunk_id_for, doc_id_for, plan_ingestion
 from ingestion.report import FileOutcome, IngestPlan, IngestReport, Status
 from ingestion.safety import check_file_name, cleaned
+from ingestion.space import SpaceGuard, disk_full_error, is_disk_full
 
 AUDIENCE_FILE = ".audience"
 __all__ = ["Ingestor", "chunk_id_for", "doc_id_for"]
@@ -44,7 +45,9 @@ class Ingestor:
         max_file_bytes: int,
         model_id: str,
         protector: TextProtector,
+        guard: SpaceGuard | None = None,
     ) -> None:
+        """``guard``: checked before each file is written (a full disk stops the batch cleanly)."""
         self._parsers = parsers
         self._chunker = chunker
         self._embedder = embedder
@@ -56,6 +59,7 @@ class Ingestor:
         self._languages = list(languages)
         self._max_bytes = max_file_bytes
         self._protector = protector
+        self._guard = guard
         self._config_key = (
             f"{model_id}|{chunker.max_chars}|{chunker.overlap_chars}|{chunker.min_chars}|{protector.fingerprint}"
         )
@@ -110,7 +114,11 @@ class Ingestor:
                 outcome = FileOutcome(exc.shown, "failed", doc_id_for(str(path)), error=str(exc))
             except IngestionError as exc:
                 outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=str(exc))
-            except OSError as exc:
+            except Exception as exc:
+                if is_disk_full(exc):  # the batch stops: every next file would fail the same way
+                    raise disk_full_error(self._guard.data_dir if self._guard else Path("(data dir)")) from None
+                if not isinstance(exc, OSError):
+                    raise
                 error = f"{printable(path.name)}: cannot read the file ({exc.strerror}); check its permissions"
                 outcome = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=error)
             report.outcomes.append(outcome)
@@ -221,6 +229,8 @@ class Ingestor:
         if unchanged and previous and not force:
             return FileOutcome(source, "unchanged", doc_id, previous.chunk_count, previous.audience, previous.language)
 
+        if self._guard is not None:
+            self._guard.check()
         check_file_name(self._protector, path, root, self._languages[0])
         try:
             doc = cleaned(parser.parse(data, name))

@@ -44,6 +44,12 @@ class IngestionSettings(BaseModel):
         description="A DOCX whose parts unzip to more than this many times its own size (past 1 MB) is rejected: "
         "a zip bomb, not a document.",
     )
+    min_free_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=0,
+        description="Free space kept on the data dir's disk beyond what the index's files may still take: a file "
+        "that would leave less is not written, and the ingestion stops with a clear error (bytes).",
+    )
     max_html_depth: int = Field(
         256, ge=16, description="An HTML page whose elements nest deeper than this is rejected."
     )

@@ -226,3 +226,58 @@ def test_hostile_and_broken_files_get_one_line_errors_and_the_batch_goes_on(tmp_
     assert {r.doc_id: rig.index.chunks(r.doc_id) for r in rig.registry.all() if r.doc_id in before} == before
     assert not any("Ne pas indexer" in c.text for c, _, _ in rig.index.points.values())
     assert len(rig.registry.all()) == len(before) + sum(1 for s, _ in expected.values() if s == "added")
+
+
+def test_a_full_disk_stops_the_batch_before_a_file_is_written_and_the_next_run_completes(
+    tmp_path: Path, corpus: Path
+) -> None:
+    from ingestion.space import DiskFullError, SpaceGuard
+
+    free = {"bytes": 10**12}
+    rig = Rig(tmp_path)
+    rig.ingestor = Ingestor(
+        default_registry(), Chunker(300, 50, 0), rig.embedder, FakeSparseEncoder(), rig.index, rig.registry,
+        known_audiences=AUDIENCES, default_audience=["hq"], languages=["fr", "en"], max_file_bytes=10_000,
+        model_id="m1", protector=FakeProtector(),
+        guard=SpaceGuard(tmp_path, min_free_bytes=1000, free=lambda _: free["bytes"]),
+    )  # fmt: skip
+    rig.ingestor.ingest([corpus])
+    before = ({r.doc_id: r for r in rig.registry.all()}, dict(rig.index.points))
+    (corpus / "nouveau.md").write_text("# Nouveau\n\nUn document de plus.\n")
+    (corpus / "retours.md").write_text("---\naudience: store\n---\n# Retours\n\nLe client a 60 jours.\n")
+    free["bytes"] = 999
+    with pytest.raises(DiskFullError, match=r"has 0 MB free.*ASSISTANT_INGESTION_MIN_FREE_BYTES.*run the same command"):
+        rig.ingestor.ingest([corpus])
+    assert ({r.doc_id: r for r in rig.registry.all()}, dict(rig.index.points)) == before  # nothing half-written
+    free["bytes"] = 10**12
+    again = rig.ingestor.ingest([corpus])
+    assert (again.count("added"), again.count("updated"), again.count("failed")) == (1, 1, 0)
+
+
+def test_a_disk_that_fills_during_a_write_is_reported_as_full_not_as_an_unreadable_file(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from ingestion.space import DiskFullError
+
+    rig = Rig(tmp_path)
+    rig.ingestor.ingest([corpus])
+    (corpus / "nouveau.md").write_text("# Nouveau\n\nUn document de plus.\n")
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(rig.index, "upsert", full)
+    with pytest.raises(DiskFullError, match="is full: free space"):
+        rig.ingestor.ingest([corpus])
+    assert [r for r in rig.registry.all() if r.source.endswith("nouveau.md")] == []
+
+
+def test_sparse_files_count_their_holes_as_reserved_space(tmp_path: Path) -> None:
+    from ingestion.space import sparse_reserve
+
+    with (tmp_path / "mapped.dat").open("wb") as handle:
+        handle.truncate(32 * 1024 * 1024)  # what the embedded engine maps: 32 MB, nothing allocated yet
+    (tmp_path / "dense.bin").write_bytes(b"x" * 8192)
+    assert 31 * 1024 * 1024 < sparse_reserve([tmp_path]) <= 32 * 1024 * 1024
