@@ -22,3 +22,21 @@ def test_a_second_holder_is_told_who_holds_the_index_until_it_lets_go(tmp_path: 
     first.release()
     second.claim()
     second.release()
+
+
+def test_a_qdrant_server_that_does_not_answer_is_a_named_backend_error(tmp_path: Path) -> None:
+    import socket
+    import warnings
+
+    from assistant.index.qdrant import IndexUnavailableError, QdrantIndex
+    from assistant.settings import QdrantSettings
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    index = QdrantIndex(QdrantSettings(url=f"http://127.0.0.1:{port}", timeout_s=2), tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the client warns it could not check the server's version
+        with pytest.raises(IndexUnavailableError, match=f"127.0.0.1:{port} does not answer.*ASSISTANT_QDRANT_URL") as e:
+            index.count()
+    assert e.value.exit_code == 4
