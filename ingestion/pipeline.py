@@ -97,6 +97,8 @@ class Ingestor:
         report = IngestReport(outcomes=list(plan.errors), skipped=list(plan.skipped))
         if audience is not None:
             self._check_audience(audience, "--audience")
+        if plan.files or plan.removed:
+            self._index.count()  # the index first: held by another process, or down, stops us before any write
         for record in plan.removed:
             removed = self._index.delete_document(record.doc_id)
             self._registry.remove(record.doc_id)

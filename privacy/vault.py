@@ -106,7 +106,7 @@ class SqliteVault:
             self._db.execute("PRAGMA secure_delete = ON")
             self._db.executescript(_SCHEMA)
             try:
-                check_vault_keys(self._db, path, self._index_key, self._kek_id)
+                retrying(lambda: check_vault_keys(self._db, path, self._index_key, self._kek_id), path, *self._busy)
             except VaultError:
                 self._db.close()
                 raise

@@ -19,8 +19,11 @@ from privacy.keys import Secret
 
 def check_vault_keys(db: sqlite3.Connection, path: Path, index_key: Secret, kek_id: str) -> None:
     check = hmac.new(index_key.reveal(), b"retail-assistant vault index check", hashlib.sha256).hexdigest()
-    db.execute("INSERT OR IGNORE INTO vault_meta VALUES ('index_check', ?)", (check[:16],))
-    (stored,) = db.execute("SELECT value FROM vault_meta WHERE name = 'index_check'").fetchone()
+    found = db.execute("SELECT value FROM vault_meta WHERE name = 'index_check'").fetchone()
+    if found is None:  # first use: written once (reads only afterwards, so another writer never blocks an open)
+        db.execute("INSERT OR IGNORE INTO vault_meta VALUES ('index_check', ?)", (check[:16],))
+        found = db.execute("SELECT value FROM vault_meta WHERE name = 'index_check'").fetchone()
+    (stored,) = found
     if stored != check[:16]:
         raise VaultError(
             f"the vault {path} was written with another pseudonym key than the one configured: set "

@@ -79,6 +79,7 @@ def limited(who: Identity, kind: str, per_minute: int) -> None:
 async def ask(body: AskRequest, who: Caller, request: Request) -> Any:
     c = current().container
     limited(who, "questions", c.settings.server.asks_per_minute)
+    await run_in_threadpool(c.audit.ensure_writable)  # cannot be recorded: 503 before anything, streamed or not
     events = c.service.stream(body.question, asker(who))
     if body.stream or "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(_sse(events), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
