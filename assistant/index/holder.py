@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sys
 from pathlib import Path
 from typing import IO
@@ -17,6 +18,16 @@ FILE = "holder.lock"
 
 class IndexBusyError(BackendError):
     """Another process holds the embedded index."""
+
+
+def _command() -> str:
+    """The program and its verb, never the rest of the command line: it may carry a question or a person's name
+    (``assistant ask "…"``, ``assistant privacy forget "…"``), and this file and the error naming it are no place
+    for personal data."""
+    if not sys.argv:
+        return "python"
+    verb = sys.argv[1] if len(sys.argv) > 1 and re.fullmatch(r"[a-z][a-z-]{1,20}", sys.argv[1]) else ""
+    return " ".join(part for part in (os.path.basename(sys.argv[0]), verb, "…" if len(sys.argv) > 2 else "") if part)
 
 
 class Holder:
@@ -44,8 +55,7 @@ class Holder:
             ) from None
         handle.seek(0)
         handle.truncate()
-        command = " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]])[:200] if sys.argv else "python"
-        handle.write(f"pid {os.getpid()} ({command})")
+        handle.write(f"pid {os.getpid()} ({_command()})")
         handle.flush()
         self._handle = handle
 

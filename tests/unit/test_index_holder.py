@@ -40,3 +40,16 @@ def test_a_qdrant_server_that_does_not_answer_is_a_named_backend_error(tmp_path:
         with pytest.raises(IndexUnavailableError, match=f"127.0.0.1:{port} does not answer.*ASSISTANT_QDRANT_URL") as e:
             index.count()
     assert e.value.exit_code == 4
+
+
+def test_the_holder_names_the_program_and_its_verb_never_the_arguments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.argv", ["/venv/bin/assistant", "ask", "Sophie Marchand a-t-elle droit à un avoir ?"])
+    first, second = Holder(tmp_path), Holder(tmp_path)
+    first.claim()
+    with pytest.raises(IndexBusyError) as caught:
+        second.claim()
+    first.release()
+    assert "(assistant ask …)" in str(caught.value)
+    assert "Sophie" not in str(caught.value) and "Sophie" not in (tmp_path / "holder.lock").read_text()
