@@ -56,12 +56,14 @@ class Container:
 
         return EdgeBm25Encoder(avg_len=self.settings.index.bm25_avg_len)
 
+    @property
+    def index_backend(self) -> str:
+        backend = self.settings.index.backend
+        return ("qdrant" if self.settings.qdrant.url else "qdrant-edge") if backend == "auto" else backend
+
     @cached_property
     def index(self) -> VectorIndex:
-        backend = self.settings.index.backend
-        if backend == "auto":
-            backend = "qdrant" if self.settings.qdrant.url else "qdrant-edge"
-        if backend == "qdrant":
+        if self.index_backend == "qdrant":
             from assistant.index.qdrant import QdrantIndex
 
             return TracedIndex(QdrantIndex(self.settings.qdrant, self.settings.qdrant_path))
@@ -198,6 +200,7 @@ class Container:
             max_question_chars=s.answer.max_question_chars,
             followups=FollowUps(self.chat_model if generative else None),
             languages=s.ingestion.languages,
+            nothing_to_read=lambda asker, language: self.searcher.nothing_to_read(asker.role, asker.store, language),
         )
 
     @cached_property
@@ -230,11 +233,13 @@ class Container:
         from assistant.ingest_workers import ProcessPoolPreparation
         from ingestion.chunking import Chunker
         from ingestion.parsers import default_registry
+        from ingestion.space import SpaceGuard
 
         s = self.settings.ingestion
         count = workers or s.workers
+        sparse = [self.settings.edge_path] if self.index_backend == "qdrant-edge" else []
         return Ingestor(
-            default_registry(),
+            default_registry(s),
             Chunker(s.chunk_max_chars, s.chunk_overlap_chars, s.chunk_min_chars),
             self.embedder,
             self.sparse_encoder,
@@ -248,6 +253,7 @@ class Container:
             protector=self.protector,
             batch_chunks=s.batch_chunks,
             workers=(lambda: ProcessPoolPreparation(self.settings, count)) if count > 1 else None,
+            guard=SpaceGuard(self.settings.data_dir, sparse, s.min_free_bytes),  # the engine's mapped files
         )
 
     @cached_property

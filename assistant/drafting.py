@@ -35,6 +35,7 @@ class DraftService:
 
     def draft(self, request: CopyRequest, asker: Asker) -> CopyDraft:
         started = time.perf_counter()
+        self._rec.audit.ensure_writable()  # a draft that cannot be recorded is not written (AuditStoreError)
         root = start_span("draft", assistant__role=asker.role, assistant__use_case=USE_CASE)
         trace = trace_id(root)
         try:

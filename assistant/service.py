@@ -18,7 +18,7 @@ from assistant.answering.ports import AnswerDelta, AnswerDone, Answerer, AnswerE
 from assistant.answering.revealing import reveal_event
 from assistant.core.domain import Answer
 from assistant.core.errors import InvalidInputError
-from assistant.core.text import detect_language, valid_text
+from assistant.core.text import clean_text, detect_language
 from assistant.core.tracing import activated, annotate, failed, start_span, trace_id
 from assistant.finops.pricing import estimate_cost
 from assistant.recording import Asker, Recorder
@@ -38,10 +38,13 @@ class QueryService:
         max_question_chars: int | None = None,
         followups: FollowUps | None = None,
         languages: Sequence[str] = ("fr",),
+        nothing_to_read: Callable[[Asker, str], str | None] | None = None,
     ) -> None:
         """``answerer`` returns pseudonymized answers (the privacy boundary is applied here, after recording);
         ``recorder.protect`` pseudonymizes a question for the record when the answerer failed before doing it; a
-        question longer than ``max_question_chars`` is refused with :class:`InvalidInputError` (and recorded, cut)."""
+        question longer than ``max_question_chars`` is refused with :class:`InvalidInputError` (and recorded, cut).
+        ``nothing_to_read(asker, language)``: why a refusal without any hit is not "not found" (no document indexed,
+        or none the asker's role may read), or None; that reason then replaces the refusal text."""
         self._answerer = answerer
         self._rec = recorder
         self._may_reidentify = may_reidentify
@@ -49,6 +52,7 @@ class QueryService:
         self._max_chars = max_question_chars
         self._followups = followups or FollowUps()
         self._languages = list(languages)
+        self._nothing_to_read = nothing_to_read
 
     def ask(self, question: str, asker: Asker, follow_up_of: int | None = None) -> Answer:
         done: Answer | None = None
@@ -68,7 +72,8 @@ class QueryService:
         the chat UI pulls events from worker threads, and a context attached in one of them cannot be detached in
         another."""
         started = time.perf_counter()
-        question = valid_text(question)  # undecodable bytes arrive as lone surrogates, which nothing can store
+        question = clean_text(question)  # lone surrogates (undecodable bytes) as U+FFFD, no control or bidi character
+        self._rec.audit.ensure_writable()  # a question that cannot be recorded is not answered (AuditStoreError)
         root = start_span("ask", assistant__role=asker.role, assistant__use_case=self._use_case)
         trace = trace_id(root)
         shown: list[str] = []  # the sentences streamed, pseudonymized: what the asker saw before the final answer
@@ -89,7 +94,7 @@ class QueryService:
                     shown.append(event.text)
                     yield self._shown(event, asker.role)
                     continue
-                answer = replace(event.answer, understood=standalone.text if standalone.rewritten else "")
+                answer = replace(self._explained(event.answer, asker), understood=standalone.text if standalone.rewritten else "")
                 follow = {"follow_up_of": follow_up_of, "follow_up": standalone.how} if follow_up_of else {}
                 with activated(root):
                     total_ms = (time.perf_counter() - started) * 1000
@@ -129,6 +134,16 @@ class QueryService:
         protected = rec.protected(question) or ""
         language = detect_language(protected, self._languages)
         return self._followups.standalone(protected, str(payload["question"]), language)
+
+    def _explained(self, answer: Answer, asker: Asker) -> Answer:
+        """A refusal with no hit at all, when the role can read nothing: said so, instead of "not found" (the first-run
+        trap: every document got an audience the role does not read)."""
+        if not answer.refused or answer.hits or self._nothing_to_read is None:
+            return answer
+        reason = self._nothing_to_read(asker, answer.language)
+        if reason is None:
+            return answer
+        return replace(answer, answer=reason, notice="", flags=[*answer.flags, "nothing_readable"])
 
     def _check_length(self, question: str) -> None:
         if self._max_chars is not None and len(question) > self._max_chars:

@@ -62,6 +62,11 @@ class AuditKeys:
     def __repr__(self) -> str:
         return "AuditKeys(kek=Secret('**********'))"
 
+    def check_value(self) -> str:
+        """A keyed check value naming this KEK without revealing it (the store keeps it; another KEK is refused)."""
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"retail-assistant audit key check v1")
+        return hmac.new(hkdf.derive(self._kek.reveal()), b"audit key check", hashlib.sha256).hexdigest()[:16]
+
     def tag(self, subject: str) -> str:
         """The stored name of a subject: hex HMAC-SHA256 under the derived tag key."""
         return hmac.new(self._tag_key, subject.encode(), hashlib.sha256).hexdigest()

@@ -16,7 +16,6 @@ share a log through the store.
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Iterator
@@ -33,16 +32,26 @@ from audit.checkpoint import (
     sign_checkpoint,
     write_checkpoint,
 )
-from audit.crypto import AuditKeys, UnreadableError
+from audit.crypto import AuditKeys
 from audit.entry import SCHEMA_VERSION, AuditEntry, AuditPayload, subjects_of
 from audit.errors import AuditConfigurationError, AuditError, AuditStoreError
-from audit.ports import AuditStore, NewRecord, RecordFilter, RecordIndex, StoredRecord, SubjectKeyGoneError
+from audit.payloads import DEFECTS, PayloadReader, check_keys
+from audit.ports import (
+    AuditStore,
+    NewRecord,
+    RecordFilter,
+    RecordIndex,
+    StoredRecord,
+    SubjectKeyGoneError,
+    SubjectLinksChangedError,
+)
 from audit.settings import AuditSettings
 from audit.verify import verify_store
 from audit.views import AppendResult, AuditFilters, AuditView, PurgeReport, VerifyReport, format_ts
 
 logger = logging.getLogger(__name__)
 SYSTEM_SUBJECT = "system"  # subject of records that carry no person (erasure and purge events)
+EVENTS = ("audit.purge", "audit.forget")  # records that explain deletions: each is checkpointed as it is written
 Clock = Callable[[], datetime]
 
 
@@ -61,7 +70,9 @@ class AuditLog:
         trusted: list[NoteVerifier] | None = None,
     ) -> None:
         """``trusted``: keys whose checkpoint signatures verify accepts (default: ``settings.trusted_keys``,
-        or this signer's own key when that is empty)."""
+        or this signer's own key when that is empty). Refuses a key-encryption key other than the log's
+        (:class:`AuditConfigurationError`)."""
+        check_keys(store, keys)
         self.store = store
         self.settings = settings or AuditSettings()
         self._keys = keys
@@ -92,7 +103,12 @@ class AuditLog:
             wrapped = self.store.put_subject_key(tag, fresh)
         return self._keys.unwrap_subject_key(tag, wrapped)
 
-    def _append(self, entry: AuditEntry, extra_tags: Iterable[str]) -> AppendResult:
+    def ensure_writable(self) -> None:
+        """Return when the store can take a record now; else :class:`AuditStoreError` (ask before answering)."""
+        self.store.writable()
+
+    def _append(self, entry: AuditEntry, extra_tags: Iterable[str], signed: bool = False) -> AppendResult:
+        """``signed``: the record and a signed checkpoint of it are stored in one transaction."""
         uid = secrets.token_hex(16)
         ts = format_ts(self._clock())
         header_fields = entry.header_fields()
@@ -100,14 +116,21 @@ class AuditLog:
         if not tags:
             tags = [self._keys.tag(SYSTEM_SUBJECT)]
         index = RecordIndex(ts, entry.operation, entry.role, entry.use_case, entry.refused)
+        notes: list[str] = []
+
+        def sign(size: int, head: str) -> str:
+            notes.append(sign_checkpoint(self._signer, Checkpoint(self.settings.origin, size, head)))
+            return notes[-1]
+
         for attempt in range(3):  # a purge or erasure may delete a subject key between fetching it and appending
             data_key = self._keys.data_key({t: self._subject_key(t) for t in tags}, uid)
             sealed = self._keys.seal_payload(canonical_json(entry.payload.to_json()), data_key, uid)
             header = canonical_json(
                 {"v": SCHEMA_VERSION, "uid": uid, "ts": ts, "payload_hash": sha256_hex(sealed), **header_fields}
             )
+            record = NewRecord(header, sha256_hex(header), index, sealed, tuple(tags))
             try:
-                seq, entry_hash = self.store.append(NewRecord(header, sha256_hex(header), index, sealed, tuple(tags)))
+                seq, entry_hash = self.store.append(record, sign if signed else None)
                 break
             except SubjectKeyGoneError:
                 if attempt == 2:
@@ -116,11 +139,11 @@ class AuditLog:
                         "in a loop?); retry when they are done"
                     ) from None
         every = self.settings.checkpoint_every
-        if every and seq % every == 0:
+        if signed or (every and seq % every == 0):
             try:
-                self._checkpoint(Checkpoint(self.settings.origin, seq, entry_hash))
+                self._checkpoint(Checkpoint(self.settings.origin, seq, entry_hash), notes[-1] if signed else None)
             except (AuditError, OSError) as exc:
-                logger.warning("automatic audit checkpoint at size %d failed: %s", seq, type(exc).__name__)
+                logger.warning("audit checkpoint at size %d failed: %s", seq, type(exc).__name__)
         return AppendResult(seq, entry_hash)
 
     def add_feedback(self, seq: int, rating: int, comment: str | None = None, user: str | None = None) -> AppendResult:
@@ -146,57 +169,38 @@ class AuditLog:
         )
 
     # -- checkpoints -----------------------------------------------------------------------------------------
-    def _checkpoint(self, checkpoint: Checkpoint) -> str:
-        note = sign_checkpoint(self._signer, checkpoint)
-        self.store.save_checkpoint(checkpoint.size, note)
+    def _checkpoint(self, checkpoint: Checkpoint, stored: str | None = None) -> str:
+        """Sign, store and export ``checkpoint``; ``stored``: its note, already stored with its record."""
+        note = stored or sign_checkpoint(self._signer, checkpoint)
+        if stored is None:
+            self.store.save_checkpoint(checkpoint.size, note)
         if self.settings.checkpoint_dir is not None:
             write_checkpoint(self.settings.checkpoint_dir, checkpoint.size, note)
         return note
 
     def checkpoint(self) -> str:
-        """Sign the current head now; the note is stored and written to ``settings.checkpoint_dir``."""
+        """Sign the current head now; the note is stored and written to ``settings.checkpoint_dir``. Refused when
+        the head is a purge or erasure record without its own checkpoint: signing would vouch for a forgery."""
         size, head = self.store.head()
+        last = next(iter(self.store.records(size, size)), None)
+        operation = last.index.operation if last is not None and last.index is not None else ""
+        if operation in EVENTS and size not in {_size(n) for n in self.store.checkpoints()}:
+            raise AuditStoreError(
+                f"record {size} is an {operation} record without the checkpoint written with it: this application "
+                "did not append it. Run 'assistant audit verify' and investigate before signing anything"
+            )
         return self._checkpoint(Checkpoint(self.settings.origin, size, head))
 
     def export_checkpoints(self, folder: Path) -> int:
         """Write every stored checkpoint to ``folder`` (existing identical files are kept); returns how many."""
         notes = self.store.checkpoints()
         for note in notes:
-            write_checkpoint(folder, Checkpoint.parse(note.partition("\n\n")[0] + "\n").size, note)
+            write_checkpoint(folder, _size(note), note)
         return len(notes)
 
     # -- reading ---------------------------------------------------------------------------------------------
     def _view(self, rec: StoredRecord) -> AuditView:
-        if rec.header is None:
-            return AuditView(rec.seq, rec.entry_hash, "purged", None, None)
-        header: dict[str, Any] = json.loads(rec.header)
-        if rec.payload is None:
-            return AuditView(rec.seq, rec.entry_hash, "shredded", header, None)
-        keys = self._subject_keys(rec.seq)
-        if keys is None:
-            return AuditView(rec.seq, rec.entry_hash, "shredded", header, None)
-        uid = str(header.get("uid", ""))
-        try:
-            plain = self._keys.open_payload(rec.payload, self._keys.data_key(keys, uid), uid)
-        except UnreadableError:
-            return AuditView(rec.seq, rec.entry_hash, "unreadable", header, None)
-        return AuditView(rec.seq, rec.entry_hash, "readable", header, json.loads(plain))
-
-    def _subject_keys(self, seq: int) -> dict[str, bytes] | None:
-        """The keys of every subject of record ``seq``; None when one was destroyed (or it has none)."""
-        subject_keys: dict[str, bytes] = {}
-        for tag in self.store.tags(seq):
-            wrapped = self.store.subject_key(tag)
-            if wrapped is None:
-                return None
-            try:
-                subject_keys[tag] = self._keys.unwrap_subject_key(tag, wrapped)
-            except UnreadableError:
-                raise AuditConfigurationError(
-                    "an audit subject key does not open with the configured key-encryption key: set "
-                    "audit.encryption_key (or <secrets_dir>/audit.key) back to the key this log was written with"
-                ) from None
-        return subject_keys or None
+        return PayloadReader(self.store, self._keys).view(rec)
 
     def get(self, seq: int) -> AuditView | None:
         rec = next(iter(self.store.records(seq, seq)), None)
@@ -235,57 +239,55 @@ class AuditLog:
         if self.settings.checkpoint_dir is not None and self.settings.checkpoint_dir.is_dir():
             sources.append(self.settings.checkpoint_dir)
         notes.extend(read_checkpoints(sources))
-        return verify_store(self.store, self.settings.origin, self.trusted, notes)
+        reader = PayloadReader(self.store, self._keys)
+        return verify_store(self.store, self.settings.origin, self.trusted, notes, reader.check, DEFECTS)
 
     def forget(self, subject: str, requested_by: str | None = None, role: str | None = None) -> int:
         """Crypto-shred every payload linked to ``subject`` (a pseudonymous user id or a pseudonym token): its key,
         the wrapped data keys and sealed payloads of its records are deleted; an ``audit.forget`` record lists the
-        seqs (never the subject) and who asked (``requested_by``, encrypted). Returns how many payloads became
-        unreadable. The chain still verifies."""
+        seqs (never the subject) and who asked (``requested_by``, encrypted), with its signed checkpoint. Returns how
+        many payloads became unreadable. The chain still verifies; run again after a crash, it finishes the work."""
         tag = self._keys.tag(subject)
-        seqs = self.store.seqs_for_tag(tag)
-        self.record(
-            AuditEntry(
-                operation="audit.forget",
-                role=role,
-                extra={"shredded_seqs": seqs},
-                payload=AuditPayload(user_id=requested_by),
-            )
-        )
-        shredded = self.store.shred(tag, seqs)
+        asker = requested_by if requested_by and self._keys.tag(requested_by) != tag else None  # not forgetting oneself
+        for attempt in range(3):  # a record about the subject may be appended between listing and shredding
+            seqs = self.store.seqs_for_tag(tag)
+            extra = {"shredded_seqs": seqs}
+            entry = AuditEntry(operation="audit.forget", role=role, extra=extra, payload=AuditPayload(user_id=asker))
+            self._append(entry, (), signed=True)
+            try:
+                shredded = self.store.shred(tag, seqs)
+                break
+            except SubjectLinksChangedError:
+                if attempt == 2:
+                    raise AuditStoreError(
+                        "records about the subject kept being appended during the erasure: run it again"
+                    ) from None
         self.store.scrub()
         return len(shredded)
 
-    def purge(
-        self,
-        now: datetime | None = None,
-        dry_run: bool = False,
-        requested_by: str | None = None,
-        role: str | None = None,
-    ) -> PurgeReport:
+    def purge(self, dry_run: bool = False, requested_by: str | None = None, role: str | None = None) -> PurgeReport:
         """Turn records older than ``settings.retention_days`` into hash-only skeletons (the oldest contiguous run:
-        a record newer than the cutoff stops it). An ``audit.purge`` record is appended first. The chain and the
-        old checkpoints still verify."""
-        cutoff = format_ts((now or self._clock()) - timedelta(days=self.settings.retention_days))
+        a record newer than the cutoff stops it). An ``audit.purge`` record and its signed checkpoint are stored
+        first, together: a purge cut short is finished by the next one. The chain and old checkpoints still verify."""
+        cutoff = format_ts(self._clock() - timedelta(days=self.settings.retention_days))
         first_kept = self.store.first_seq_since(cutoff)
         through = first_kept - 1 if first_kept is not None else self.store.head()[0]
         due = sum(1 for r in self.store.records(1, through) if r.header is not None) if through > 0 else 0
         if dry_run or due == 0:
             return PurgeReport(cutoff, through, due, dry_run, None)
-        event = self.record(
-            AuditEntry(
-                operation="audit.purge",
-                role=role,
-                extra={"purged_through": through, "cutoff": cutoff},
-                payload=AuditPayload(user_id=requested_by),
-            )
-        )
+        extra = {"purged_through": through, "cutoff": cutoff}
+        entry = AuditEntry(operation="audit.purge", role=role, extra=extra, payload=AuditPayload(user_id=requested_by))
+        event = self._append(entry, (), signed=True)
         purged = self.store.purge(through)
         self.store.scrub()
         return PurgeReport(cutoff, through, purged, False, event.seq)
 
     def close(self) -> None:
         self.store.close()
+
+
+def _size(note: str) -> int:
+    return Checkpoint.parse(note.partition("\n\n")[0] + "\n").size
 
 
 def _mentions_document(header: dict[str, Any], doc_id: str) -> bool:

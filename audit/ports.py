@@ -8,7 +8,7 @@ The store knows nothing of encryption or signatures: it keeps bytes, appends und
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -63,6 +63,13 @@ class SubjectKeyGoneError(Exception):
     """``append``: a tag's subject key was deleted (purge, erasure) after the caller fetched it; fetch and retry."""
 
 
+class SubjectLinksChangedError(Exception):
+    """``shred``: a record linked to the tag was appended after the caller listed the tag's records; list and retry."""
+
+
+Sign = Callable[[int, str], str]  # (size, entry hash of record ``size``) -> a signed checkpoint note
+
+
 @runtime_checkable
 class AuditStore(Protocol):
     """Append-only, hash-chained storage of audit records. Contract (``tests/contracts/audit_store.py``):
@@ -73,22 +80,29 @@ class AuditStore(Protocol):
       returns ``(seq, entry_hash)``. N concurrent appends give seqs 1..N, no gap, no duplicate. It raises
       :class:`SubjectKeyGoneError` (storing nothing) when the subject key of one of its tags is no longer stored: a
       purge or an erasure deleted it after the caller fetched it, and the payload would be unreadable from birth.
+      With ``sign``, the checkpoint ``sign(seq, entry_hash)`` of the new record is stored in the same transaction:
+      the record and the signed checkpoint covering it are committed together, or neither is.
     - ``records`` yields stored records by ascending seq, skeletons included when no filter is given (they match
       none); it reads committed data only and never decrypts.
     - ``subject_key``/``put_subject_key``: one wrapped key per tag; ``put_subject_key`` keeps the first one
       stored and returns whichever is stored (concurrent callers all get the same key).
     - ``tags(seq)`` are the tags linked to a record (sorted); ``seqs_for_tag`` the records linked to a tag.
     - ``shred(tag, seqs)`` deletes, in one transaction, the tag's subject key and, for each seq, the sealed
-      payload and every link; it returns the seqs whose payload it removed.
+      payload and every link; it returns the seqs whose payload it removed. It raises
+      :class:`SubjectLinksChangedError` (deleting nothing) when a record outside ``seqs`` is linked to the tag.
     - ``purge(through_seq)`` turns records 1..through_seq into skeletons (header, index columns, payload and
       links deleted; seq, content_hash, entry_hash kept) and deletes subject keys no link uses any more;
       returns how many records it turned into skeletons.
+    - ``meta(name)``/``put_meta(name, value)``: small named values (the key check value); ``put_meta`` keeps the
+      first value stored and returns whichever is stored.
+    - ``writable()`` returns when the store can take a write now (it takes and releases the write lock), else
+      raises :class:`audit.errors.AuditStoreError` naming the store and the fix.
     - ``scrub`` makes a best effort to remove freed bytes from disk (overwrite, checkpoint WAL, vacuum).
     - nothing ever updates a header or a hash; checkpoints are kept as given (``save_checkpoint`` ignores a size
       already saved).
     """
 
-    def append(self, record: NewRecord) -> tuple[int, str]: ...
+    def append(self, record: NewRecord, sign: Sign | None = None) -> tuple[int, str]: ...
 
     def head(self) -> tuple[int, str]: ...
 
@@ -115,6 +129,12 @@ class AuditStore(Protocol):
     def save_checkpoint(self, size: int, note: str) -> None: ...
 
     def checkpoints(self) -> list[str]: ...
+
+    def meta(self, name: str) -> str | None: ...
+
+    def put_meta(self, name: str, value: str) -> str: ...
+
+    def writable(self) -> None: ...
 
     def scrub(self) -> None: ...
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from audit.canonical import GENESIS_HASH
 from audit.errors import AuditSetupError, AuditStoreError
-from audit.ports import NewRecord, RecordFilter, StoredRecord
-from audit.sql import COLUMNS, append_chained, stored_record, where_clause
+from audit.ports import NewRecord, RecordFilter, Sign, StoredRecord
+from audit.sql import COLUMNS, append_chained, check_links, stored_record, where_clause
 
 if TYPE_CHECKING:
     import psycopg
@@ -50,6 +50,7 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS audit_checkpoints (
         size BIGINT PRIMARY KEY, note TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now()
     )""",
+    "CREATE TABLE IF NOT EXISTS audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
 
 
@@ -65,26 +66,38 @@ class PostgresAuditStore:
             raise AuditSetupError("the psycopg package is missing: reinstall from requirements.lock") from None
         self._psycopg = psycopg
         self._lock = threading.RLock()
+        self._dsn, self._timeout_s, self._closed = dsn, busy_timeout_s, False
+        self._db: psycopg.Connection[tuple[Any, ...]] = self._connect(schema=True)
+
+    def _connect(self, schema: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
+        """A new connection (and the tables, the first time); :class:`AuditStoreError` when the server is not there."""
+        import psycopg
+
         try:
-            self._db: psycopg.Connection[tuple[Any, ...]] = psycopg.connect(
-                dsn, connect_timeout=max(1, int(busy_timeout_s)), autocommit=True
+            db: psycopg.Connection[tuple[Any, ...]] = psycopg.connect(
+                self._dsn, connect_timeout=max(1, int(self._timeout_s)), autocommit=True
             )
-            self._db.execute(f"SET lock_timeout = '{int(busy_timeout_s * 1000)}ms'")
-            with self._db.transaction():
-                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-                for statement in SCHEMA:
-                    self._db.execute(statement)
+            db.execute(f"SET lock_timeout = '{int(self._timeout_s * 1000)}ms'")
+            if schema:
+                with db.transaction():
+                    db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                    for statement in SCHEMA:
+                        db.execute(statement)
         except psycopg.Error as exc:
             raise AuditStoreError(
                 f"cannot open the PostgreSQL audit log ({type(exc).__name__}: {exc.sqlstate or 'no SQLSTATE'}): "
                 "check audit.postgres_dsn (ASSISTANT_AUDIT_POSTGRES_DSN) and that the server is reachable"
             ) from None
+        return db
 
     def __repr__(self) -> str:
         return "PostgresAuditStore(dsn='**********')"
 
     def _run(self, what: str, work: Any) -> Any:
         with self._lock:
+            if not self._closed and (self._db.broken or self._db.closed):  # the server restarted: connect again
+                self._db.close()
+                self._db = self._connect()
             try:
                 with self._db.transaction():
                     return work(self._db)
@@ -94,14 +107,24 @@ class PostgresAuditStore:
                     "check the server, and audit.busy_timeout_s if it was a lock timeout"
                 ) from None
 
-    def append(self, record: NewRecord) -> tuple[int, str]:
+    def append(self, record: NewRecord, sign: Sign | None = None) -> tuple[int, str]:
         def work(db: psycopg.Connection[tuple[Any, ...]]) -> tuple[int, str]:
             db.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))  # purge and shred take it too
             with db.cursor() as cursor:
-                return append_chained(cursor, record, "%s")
+                return append_chained(cursor, record, "%s", sign)
 
         result: tuple[int, str] = self._run("append", work)
         return result
+
+    def writable(self) -> None:
+        row = self._run(
+            "checking it can write", lambda db: db.execute("SELECT current_setting('transaction_read_only')").fetchone()
+        )
+        if row[0] == "on":
+            raise AuditStoreError(
+                "the PostgreSQL audit database is read-only (a standby, or default_transaction_read_only): point "
+                "audit.postgres_dsn (ASSISTANT_AUDIT_POSTGRES_DSN) at the primary"
+            )
 
     def head(self) -> tuple[int, str]:
         row = self._run(
@@ -175,6 +198,8 @@ class PostgresAuditStore:
     def shred(self, tag: str, seqs: list[int]) -> list[int]:
         def work(db: psycopg.Connection[tuple[Any, ...]]) -> list[int]:
             db.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))  # serialised with appends
+            with db.cursor() as cursor:
+                check_links(cursor, tag, seqs, "%s")
             db.execute("DELETE FROM audit_subject_keys WHERE tag = %s", (tag,))
             db.execute("DELETE FROM audit_links WHERE seq = ANY(%s)", (seqs,))
             rows = db.execute(
@@ -219,6 +244,24 @@ class PostgresAuditStore:
         )
         return [r[0] for r in rows]
 
+    def meta(self, name: str) -> str | None:
+        row = self._run(
+            "reading the key check value",
+            lambda db: db.execute("SELECT value FROM audit_meta WHERE name = %s", (name,)).fetchone(),
+        )
+        return None if row is None else str(row[0])
+
+    def put_meta(self, name: str, value: str) -> str:
+        def work(db: psycopg.Connection[tuple[Any, ...]]) -> str:
+            db.execute(
+                "INSERT INTO audit_meta (name, value) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING", (name, value)
+            )
+            row = db.execute("SELECT value FROM audit_meta WHERE name = %s", (name,)).fetchone()
+            return str(row[0]) if row else value
+
+        result: str = self._run("storing the key check value", work)
+        return result
+
     def scrub(self) -> None:
         with self._lock:
             try:
@@ -229,4 +272,5 @@ class PostgresAuditStore:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._db.close()

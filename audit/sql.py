@@ -9,7 +9,15 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from audit.canonical import GENESIS_HASH, chain_hash
-from audit.ports import NewRecord, RecordFilter, RecordIndex, StoredRecord, SubjectKeyGoneError
+from audit.ports import (
+    NewRecord,
+    RecordFilter,
+    RecordIndex,
+    Sign,
+    StoredRecord,
+    SubjectKeyGoneError,
+    SubjectLinksChangedError,
+)
 
 COLUMNS = "seq, content_hash, entry_hash, header, ts, operation, role, use_case, refused, payload"
 
@@ -61,12 +69,14 @@ class Cursor(Protocol):
 
     def fetchone(self) -> Any: ...
 
+    def fetchall(self) -> Any: ...
 
-def append_chained(cursor: Cursor, record: NewRecord, mark: str) -> tuple[int, str]:
-    """Append ``record`` after the head, under the chain rule, with its tag links: the body of
-    :meth:`audit.ports.AuditStore.append`. Run it inside the store's write transaction, which must serialise appends
-    (and purges and erasures) so that the head read here is still the head at commit.
-    Raises :class:`audit.ports.SubjectKeyGoneError` when a tag's subject key is no longer stored."""
+
+def append_chained(cursor: Cursor, record: NewRecord, mark: str, sign: Sign | None = None) -> tuple[int, str]:
+    """Append ``record`` after the head, under the chain rule, with its tag links (and, with ``sign``, the signed
+    checkpoint covering it): the body of :meth:`audit.ports.AuditStore.append`. Run it inside the store's write
+    transaction, which must serialise appends (and purges and erasures) so that the head read here is still the head
+    at commit. Raises :class:`audit.ports.SubjectKeyGoneError` when a tag's subject key is no longer stored."""
     for tag in record.tags:
         cursor.execute(f"SELECT 1 FROM audit_subject_keys WHERE tag = {mark}", (tag,))
         if cursor.fetchone() is None:
@@ -86,4 +96,18 @@ def append_chained(cursor: Cursor, record: NewRecord, mark: str) -> tuple[int, s
         cursor.executemany(
             f"INSERT INTO audit_links (seq, tag) VALUES ({mark}, {mark})", [(seq + 1, tag) for tag in record.tags]
         )
+    if sign is not None:
+        cursor.execute(
+            f"INSERT INTO audit_checkpoints (size, note, created_at) VALUES ({mark}, {mark}, CURRENT_TIMESTAMP) "
+            "ON CONFLICT (size) DO NOTHING",
+            (seq + 1, sign(seq + 1, entry_hash)),
+        )
     return seq + 1, entry_hash
+
+
+def check_links(cursor: Cursor, tag: str, seqs: list[int], mark: str) -> None:
+    """Before a shred: :class:`audit.ports.SubjectLinksChangedError` when a record outside ``seqs`` links ``tag``."""
+    cursor.execute(f"SELECT seq FROM audit_links WHERE tag = {mark}", (tag,))
+    linked = {int(row[0]) for row in cursor.fetchall()}
+    if linked - set(seqs):
+        raise SubjectLinksChangedError(tag)

@@ -17,8 +17,8 @@ from typing import Any
 
 from audit.canonical import GENESIS_HASH
 from audit.errors import AuditStoreError
-from audit.ports import NewRecord, RecordFilter, StoredRecord
-from audit.sql import COLUMNS, append_chained, stored_record, where_clause
+from audit.ports import NewRecord, RecordFilter, Sign, StoredRecord
+from audit.sql import COLUMNS, append_chained, check_links, stored_record, where_clause
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS audit_links (seq INTEGER NOT NULL, tag TEXT NOT NULL,
 CREATE INDEX IF NOT EXISTS audit_links_tag ON audit_links (tag);
 CREATE TABLE IF NOT EXISTS audit_subject_keys (tag TEXT PRIMARY KEY, wrapped BLOB NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -109,12 +110,19 @@ class SqliteAuditStore:
         except sqlite3.Error as exc:
             raise self._fail("reading", exc) from None
 
-    def append(self, record: NewRecord) -> tuple[int, str]:
+    def append(self, record: NewRecord, sign: Sign | None = None) -> tuple[int, str]:
         try:
             with self._transaction() as db:
-                return append_chained(db.cursor(), record, "?")
+                return append_chained(db.cursor(), record, "?", sign)
         except sqlite3.Error as exc:
             raise self._fail("append", exc) from None
+
+    def writable(self) -> None:
+        try:
+            with self._transaction():
+                pass
+        except sqlite3.Error as exc:
+            raise self._fail("taking the write lock", exc) from None
 
     def head(self) -> tuple[int, str]:
         rows = self._read("SELECT seq, entry_hash FROM audit_records ORDER BY seq DESC LIMIT 1")
@@ -167,6 +175,7 @@ class SqliteAuditStore:
         removed: list[int] = []
         try:
             with self._transaction() as db:
+                check_links(db.cursor(), tag, seqs, "?")
                 db.execute("DELETE FROM audit_subject_keys WHERE tag = ?", (tag,))
                 for i in range(0, len(seqs), 500):  # stay far below SQLite's limit on bound parameters
                     part = seqs[i : i + 500]
@@ -208,6 +217,21 @@ class SqliteAuditStore:
 
     def checkpoints(self) -> list[str]:
         return [r[0] for r in self._read("SELECT note FROM audit_checkpoints ORDER BY size")]
+
+    def meta(self, name: str) -> str | None:
+        rows = self._read("SELECT value FROM audit_meta WHERE name = ?", (name,))
+        return str(rows[0][0]) if rows else None
+
+    def put_meta(self, name: str, value: str) -> str:
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT INTO audit_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", (name, value)
+                )
+                (stored,) = db.execute("SELECT value FROM audit_meta WHERE name = ?", (name,)).fetchone()
+        except sqlite3.Error as exc:
+            raise self._fail("storing the key check value", exc) from None
+        return str(stored)
 
     def scrub(self) -> None:
         with self._lock:

@@ -19,6 +19,7 @@ from assistant.core.embedding import Embedder
 from assistant.core.index import SparseEncoder, VectorIndex
 from assistant.core.protection import NameMemory, TextProtector
 from assistant.core.registry import DocumentRegistry
+from assistant.core.text import printable
 from assistant.core.tracing import annotate, span
 from ingestion.chunking import Chunker
 from ingestion.documents import split_tags
@@ -31,10 +32,10 @@ from ingestion.preparation import (
     PreparationFailure,
     PreparedDocument,
     PrepareTask,
-    chunk_id_for,
-    doc_id_for,
 )
+from ingestion.planning import chunk_id_for, doc_id_for, plan_ingestion
 from ingestion.report import FileOutcome, IngestPlan, IngestReport
+from ingestion.space import SpaceGuard, disk_full_error, is_disk_full
 from ingestion.writer import BatchWriter
 
 __all__ = ["AUDIENCE_FILE", "Ingestor", "chunk_id_for", "doc_id_for"]
@@ -61,9 +62,11 @@ class Ingestor:
         protector: TextProtector,
         batch_chunks: int = 256,
         workers: Callable[[], Preparation] | None = None,
+        guard: SpaceGuard | None = None,
     ) -> None:
         """``workers`` makes the pool of preparing processes for a run (None: prepare in this process);
-        ``batch_chunks`` is how many chunks wait before they are embedded and written together."""
+        ``batch_chunks`` is how many chunks wait before they are embedded and written together; ``guard`` is
+        checked before each document is written (a full disk stops the batch cleanly)."""
         self._parsers = parsers
         self._embedder = embedder
         self._sparse = sparse
@@ -74,6 +77,7 @@ class Ingestor:
         self._protector = protector
         self._batch_chunks = batch_chunks
         self._workers = workers
+        self._guard = guard
         self._preparer = DocumentPreparer(
             parsers, chunker, protector, known_audiences=known_audiences, default_audience=default_audience,
             languages=languages,
@@ -84,41 +88,7 @@ class Ingestor:
 
     # -- planning -------------------------------------------------------------------------------
     def plan(self, paths: Sequence[Path]) -> IngestPlan:
-        plan = IngestPlan(files=[], removed=[], errors=[])
-        seen: set[str] = set()
-        for raw in paths:
-            path = raw.expanduser().resolve()
-            if path.is_dir():
-                found = self._walk(path, plan)
-                plan.files.extend((f, path) for f in found if str(f) not in seen)
-                seen.update(str(f) for f in found)
-                plan.removed.extend(r for r in self._registry.under(str(path)) if r.source not in seen)
-            elif path.is_file():
-                if str(path) not in seen:
-                    plan.files.append((path, path.parent))
-                    seen.add(str(path))
-            else:
-                known = self._registry.get(doc_id_for(str(path)))
-                if known is not None:
-                    plan.removed.append(known)
-                else:
-                    error = f"{raw}: no such file or folder; check the path"
-                    plan.errors.append(FileOutcome(str(raw), "failed", error=error))
-        unique = {r.doc_id: r for r in plan.removed if r.source not in seen}
-        plan.removed = list(unique.values())
-        return plan
-
-    def _walk(self, root: Path, plan: IngestPlan) -> list[Path]:
-        files = []
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-                continue
-            if self._parsers.supports(path):
-                files.append(path)
-            else:
-                plan.skipped.append(str(path))
-        return files
+        return plan_ingestion(paths, self._registry, self._parsers)
 
     # -- running --------------------------------------------------------------------------------
     def run(
@@ -145,6 +115,8 @@ class Ingestor:
         report = IngestReport(outcomes=list(plan.errors), skipped=list(plan.skipped))
         if audience is not None:
             self._preparer.check_audience(audience, "--audience")
+        if plan.files or plan.removed:
+            self._index.count()  # the index first: held by another process, or down, stops us before any write
         for record in plan.removed:
             removed = self._index.delete_document(record.doc_id)
             self._registry.remove(record.doc_id)
@@ -171,13 +143,20 @@ class Ingestor:
             for result in preparation.map(self._tasks(plan, override, force, settle)):
                 if isinstance(result, PreparationFailure):
                     task = result.task
-                    settle(task.position, FileOutcome(str(task.path), "failed", task.doc_id, error=result.error))
+                    shown = result.shown or str(task.path)
+                    settle(task.position, FileOutcome(shown, "failed", task.doc_id, error=result.error))
                     continue
                 document = self._share_names(result, seconds) if preparation.parallel else result
                 for stage, value in document.seconds.items():
                     seconds[stage] += value
+                if self._guard is not None:
+                    self._guard.check()
                 writer.add(document)
             writer.finish()
+        except Exception as exc:
+            if is_disk_full(exc):  # the batch stops: every next file would fail the same way
+                raise disk_full_error(self._guard.data_dir if self._guard else Path("(data dir)")) from None
+            raise
         finally:
             preparation.close()
         report.outcomes.extend(settled[p] for p in sorted(settled))
@@ -200,7 +179,7 @@ class Ingestor:
             except IngestionError as exc:
                 task = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=str(exc))
             except OSError as exc:
-                error = f"{path.name}: cannot read the file ({exc.strerror}); check its permissions"
+                error = f"{printable(path.name)}: cannot read the file ({exc.strerror}); check its permissions"
                 task = FileOutcome(str(path), "failed", doc_id_for(str(path)), error=error)
             if isinstance(task, FileOutcome):
                 settle(position, task)
@@ -246,14 +225,14 @@ class Ingestor:
         self, position: int, path: Path, root: Path, override: tuple[str, ...] | None, force: bool
     ) -> PrepareTask | FileOutcome:
         """The file read and fingerprinted: its unchanged outcome, or the task that prepares it."""
-        source = str(path)
+        source, name = str(path), printable(path.name)  # a name with a line break must not forge a report line
         doc_id = doc_id_for(source)
         size = path.stat().st_size
         if size == 0:
-            raise DocumentReadError(f"{path.name}: the file is empty")
+            raise DocumentReadError(f"{name}: the file is empty")
         if size > self._max_bytes:
             raise DocumentReadError(
-                f"{path.name}: {size / 1e6:.1f} MB is above the {self._max_bytes / 1e6:.1f} MB limit; split it "
+                f"{name}: {size / 1e6:.1f} MB is above the {self._max_bytes / 1e6:.1f} MB limit; split it "
                 "or raise ASSISTANT_INGESTION_MAX_FILE_BYTES"
             )
         self._parsers.for_path(path)  # an unsupported file named explicitly fails before it is read
@@ -269,4 +248,6 @@ class Ingestor:
         )
         if unchanged and previous and not force:
             return FileOutcome(source, "unchanged", doc_id, previous.chunk_count, previous.audience, previous.language)
-        return PrepareTask(position, path, data, content_hash, fingerprint, override, external, previous is not None)
+        return PrepareTask(
+            position, path, root, data, content_hash, fingerprint, override, external, previous is not None
+        )

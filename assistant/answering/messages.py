@@ -22,6 +22,35 @@ _TEXTS: dict[str, dict[str, str]] = {
         "it": "Non ho trovato la risposta nei documenti a cui ha accesso. "
         "Si rivolga al suo responsabile o alla sede centrale.",
     },
+    "nothing_indexed": {
+        "fr": "Aucun document n'est encore indexé : il n'y a rien où chercher. Un administrateur doit d'abord lancer "
+        "« assistant ingest DOSSIER ».",
+        "en": "No document has been indexed yet: there is nothing to search. An administrator must first run "
+        "'assistant ingest FOLDER'.",
+        "es": "Todavía no hay ningún documento indexado: no hay dónde buscar. Un administrador debe ejecutar primero "
+        "« assistant ingest CARPETA ».",
+        "de": "Es ist noch kein Dokument indexiert: es gibt nichts zu durchsuchen. Eine Administratorin oder ein "
+        "Administrator muss zuerst „assistant ingest ORDNER“ ausführen.",
+        "it": "Nessun documento è ancora indicizzato: non c'è nulla in cui cercare. Un amministratore deve prima "
+        "eseguire « assistant ingest CARTELLA ».",
+    },
+    "nothing_readable": {
+        "fr": "Aucun des documents indexés n'est accessible au rôle « {role} » : ce n'est pas que la réponse manque, "
+        "ce rôle ne peut rien lire. Un administrateur peut indexer des documents pour lui (« assistant ingest "
+        "DOSSIER --audience {role} ») ; sinon, posez la question avec un autre rôle (--role).",
+        "en": "None of the indexed documents can be read by the role '{role}': it is not that the answer is missing, "
+        "this role can read nothing. An administrator can index documents for it ('assistant ingest FOLDER "
+        "--audience {role}'), or ask with another role (--role).",
+        "es": "Ninguno de los documentos indexados es accesible para el rol « {role} »: no es que falte la respuesta, "
+        "este rol no puede leer nada. Un administrador puede indexar documentos para él (« assistant ingest CARPETA "
+        "--audience {role} »), o pregunte con otro rol (--role).",
+        "de": "Keines der indexierten Dokumente ist für die Rolle „{role}“ lesbar: Nicht die Antwort fehlt, diese "
+        "Rolle kann nichts lesen. Die Administration kann Dokumente für sie indexieren („assistant ingest ORDNER "
+        "--audience {role}“), oder fragen Sie mit einer anderen Rolle (--role).",
+        "it": "Nessuno dei documenti indicizzati è leggibile dal ruolo « {role} »: non è che manchi la risposta, "
+        "questo ruolo non può leggere nulla. Un amministratore può indicizzare documenti per esso (« assistant ingest "
+        "CARTELLA --audience {role} »), oppure chieda con un altro ruolo (--role).",
+    },
     "extractive_notice": {
         "fr": "Réponse extractive : aucun modèle de langage n'est joignable, voici les passages exacts des documents.",
         "en": "Extractive answer: no language model is reachable, these are the exact passages of the documents.",

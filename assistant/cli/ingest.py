@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.cli.output import container, emit_json, err, out, remote, split_csv
 from assistant.cli.remote import Remote, RemoteError
+from assistant.core.text import printable
+from assistant.readership import attach_readership
 from ingestion.report import FileOutcome, IngestReport, report_from_json
 
 _STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "deleted": "yellow", "failed": "bold red"}
@@ -61,9 +64,13 @@ def _locally(paths: list[Path], audience: str | None, as_json: bool, workers: in
             task = progress.add_task("ingesting", total=len(plan.files) + len(plan.removed))
 
             def advance(outcome: FileOutcome) -> None:
-                progress.update(task, advance=1, description=f"{outcome.status:>9} {Path(outcome.source).name}")
+                name = escape(printable(Path(outcome.source).name))
+                progress.update(task, advance=1, description=f"{outcome.status:>9} {name}")
 
-            return ingestor.run(plan, split_csv(audience), advance)
+            report = ingestor.run(plan, split_csv(audience), advance)
+        s = c.settings
+        default = tuple(s.ingestion.default_audience)
+        return attach_readership(report, c.access, c.index, s.access.default_role, default)
 
 
 def _through(server: Remote, paths: list[Path], audience: list[str] | None) -> IngestReport:
@@ -74,7 +81,7 @@ def _through(server: Remote, paths: list[Path], audience: list[str] | None) -> I
         task = progress.add_task("ingesting (server)", total=None)
         while (state := server.call("GET", f"/v1/ingest/{job['job']}"))["state"] in ("queued", "running"):
             progress.update(task, total=state["total"] or None, completed=state["processed"],
-                            description=f"ingesting (server) {state['current']}")  # fmt: skip
+                            description=f"ingesting (server) {escape(printable(state['current']))}")  # fmt: skip
             time.sleep(0.3)
     if state["state"] == "failed":
         error = state["error"] or {}
@@ -83,11 +90,20 @@ def _through(server: Remote, paths: list[Path], audience: list[str] | None) -> I
 
 
 def _print_report(report: IngestReport) -> None:
+    """One line per file (names shown escaped: a name with a line break or markup cannot forge a line), the counts,
+    then who can read the batch and the warnings."""
     for o in report.outcomes:
         if o.status != "unchanged":
             detail = o.error if o.status == "failed" else f"{o.chunks} chunks, {','.join(o.audience)}, {o.language}"
-            out.print(f"[{_STYLE[o.status]}]{o.status:>9}[/] {o.source}  [dim]{detail}[/]", soft_wrap=True)
+            shown = f"{escape(printable(o.source))}  [dim]{escape(printable(detail))}[/]"
+            out.print(f"[{_STYLE[o.status]}]{o.status:>9}[/] {shown}", soft_wrap=True)
     for path in report.skipped:
-        out.print(f"[dim]  skipped {path} (unsupported format)[/]", soft_wrap=True)
+        out.print(f"[dim]  skipped {escape(printable(path))} (unsupported format)[/]", soft_wrap=True)
     counts = ", ".join(f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged", "deleted", "failed"))
     out.print(f"{counts}; {report.chunks_embedded} chunks embedded, {report.chunks_deleted} deleted")
+    readers = report.notes.get("readers") or {}
+    if readers:
+        shown = ", ".join(f"{role} {n}" for role, n in readers.items())
+        out.print(f"readable, per role: {shown}", soft_wrap=True, markup=False)
+    for warning in report.notes.get("warnings") or []:
+        out.print(f"[bold yellow]warning:[/] {escape(warning)}", soft_wrap=True)

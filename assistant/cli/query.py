@@ -17,6 +17,7 @@ from assistant.answering.ports import AnswerDone
 from assistant.cli.output import container, emit_json, out, remote
 from assistant.core.domain import Answer, answer_from_json, hit_from_json
 from assistant.core.index import SEARCH_MODES
+from assistant.core.text import detect_language
 from assistant.service import Asker
 
 SearchModeOption = Enum("SearchModeOption", {m: m for m in SEARCH_MODES}, type=str)  # type: ignore[misc]
@@ -42,19 +43,24 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Hybrid (dense + BM25) search over the chunks the role may read."""
+    notice: str | None = None
     with remote(as_json, role, store) as server:
         if server is not None:
             body = {"query": query, "top_k": top_k, "mode": mode.value if mode else None}
-            hits = [hit_from_json(h) for h in server.call("POST", "/v1/search", body)["hits"]]
+            found = server.call("POST", "/v1/search", body)
+            hits, notice = [hit_from_json(h) for h in found["hits"]], found.get("notice")
     if server is None:
         with container(as_json) as c:
             role = role or c.settings.access.default_role
             hits = c.searcher.search(query, role, top_k, store=store, mode=mode.value if mode else None)
+            if not hits:  # nothing indexed, or nothing this role may read: say so, not just "no results"
+                language = detect_language(query, c.settings.ingestion.languages)
+                notice = c.searcher.nothing_to_read(role, store, language)
     if as_json:
-        emit_json({"hits": [h.as_json() for h in hits]})
+        emit_json({"hits": [h.as_json() for h in hits], **({"notice": notice} if notice else {})})
         return
     if not hits:
-        out.print("no results")
+        out.print(notice or "no results", markup=False, soft_wrap=True)
     for i, h in enumerate(hits, 1):
         where = " — ".join(p for p in (h.chunk.title, h.chunk.section) if p)
         out.print(f"[bold]{i}. {h.score:.3f}[/] {escape(where)} [dim]({escape(h.chunk.source)})[/]", soft_wrap=True)

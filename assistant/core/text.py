@@ -25,6 +25,30 @@ def valid_text(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+# Characters no reader sees but that change what text means or shows: C0/C1 controls (tab and line breaks kept),
+# bidirectional embeddings, overrides, isolates and marks (they reorder what a reader sees: "Trojan Source"),
+# zero-width spaces, word joiners and stray byte-order marks (they split a name so detection misses it).
+_INVISIBLE = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # controls
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides, isolates
+    "\u200b\u2060-\u2064\ufeff"  # zero-width space, word joiner, invisible operators, byte-order mark
+)
+_HIDDEN = re.compile(f"[{_INVISIBLE}]")
+_UNPRINTABLE = re.compile(f"[{_INVISIBLE}\t\n\r]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` (:func:`valid_text`) without control, bidirectional-override and zero-width characters; tabs and line
+    breaks stay. Applied to everything ingested and to every question and search query."""
+    return _HIDDEN.sub("", valid_text(text))
+
+
+def printable(text: str) -> str:
+    """``text`` on one visible line: line breaks, tabs, controls and bidi characters written as escapes (file names in
+    messages: a name with a line break or an override must not forge a line of the report)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), valid_text(text))
+
+
 def split_sentences(text: str) -> list[str]:
     """Split on sentence punctuation followed by a capital/digit; keeps list items and table rows whole."""
     sentences: list[str] = []

@@ -1,11 +1,12 @@
 """Who holds the embedded index: only one process may open it (its engine locks the write-ahead log). The holder
-writes its pid and command line in ``<index>/holder.lock`` under an exclusive lock that dies with it, so another
+writes its pid, program and verb in ``<index>/holder.lock`` under an exclusive lock that dies with it, so another
 process is told which one to wait for or stop, instead of the engine's bare "WouldBlock"."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sys
 from pathlib import Path
 from typing import IO
@@ -17,6 +18,16 @@ FILE = "holder.lock"
 
 class IndexBusyError(BackendError):
     """Another process holds the embedded index."""
+
+
+def _command() -> str:
+    """The program and its verb, never the rest of the command line: it may carry a question or a person's name
+    (``assistant ask "…"``, ``assistant privacy forget "…"``), and this file and the error naming it are no place
+    for personal data."""
+    if not sys.argv:
+        return "python"
+    verb = sys.argv[1] if len(sys.argv) > 1 and re.fullmatch(r"[a-z][a-z-]{1,20}", sys.argv[1]) else ""
+    return " ".join(part for part in (os.path.basename(sys.argv[0]), verb, "…" if len(sys.argv) > 2 else "") if part)
 
 
 class Holder:
@@ -44,8 +55,7 @@ class Holder:
             ) from None
         handle.seek(0)
         handle.truncate()
-        command = _program()
-        handle.write(f"pid {os.getpid()} ({command})")
+        handle.write(f"pid {os.getpid()} ({_command()})")
         handle.flush()
         self._handle = handle
 
@@ -54,10 +64,3 @@ class Holder:
             self._handle.close()
             self._handle = None
 
-
-def _program() -> str:
-    """The holder's program and verb ("assistant serve"), never its other arguments: they may be a question that
-    names a person, and this file stays on disk."""
-    argv = sys.argv or ["python"]
-    verb = next((a for a in argv[1:] if a and not a.startswith("-")), "")
-    return " ".join(part for part in (os.path.basename(argv[0]), verb[:30] if verb.isidentifier() else "") if part)

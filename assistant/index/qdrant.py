@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from qdrant_client import QdrantClient, models
+from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
 from assistant.core.domain import Chunk, SearchHit
 from assistant.core.embedding import Vectors
@@ -40,7 +41,9 @@ class QdrantIndex:
         try:
             if s.url:
                 key = s.api_key.get_secret_value() if s.api_key else None
-                return QdrantClient(url=s.url, api_key=key, timeout=int(s.timeout_s))
+                return cast(
+                    QdrantClient, _Reachable(QdrantClient(url=s.url, api_key=key, timeout=int(s.timeout_s)), s.url)
+                )
             self._local_path.mkdir(parents=True, exist_ok=True)
             return QdrantClient(path=str(self._local_path))
         except RuntimeError as exc:  # local mode: the folder is locked by another process
@@ -189,6 +192,37 @@ class QdrantIndex:
         if "_client" in self.__dict__:
             self._client.close()
             del self.__dict__["_client"]
+
+
+class IndexUnavailableError(BackendError):
+    """The Qdrant server does not answer (exit code 4, HTTP 503)."""
+
+
+class _Reachable:
+    """A client whose transport failures (refused, timed out, a 5xx answer) become one :class:`IndexUnavailableError`
+    naming the server and the fix, instead of the client's traceback."""
+
+    def __init__(self, client: QdrantClient, url: str) -> None:
+        self._client, self._url = client, url
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attribute(*args, **kwargs)
+            except (ResponseHandlingException, UnexpectedResponse) as exc:
+                if isinstance(exc, UnexpectedResponse) and (exc.status_code or 0) < 500:
+                    raise
+                raise IndexUnavailableError(
+                    f"the Qdrant server at {self._url} does not answer ({type(exc).__name__}): start it or check "
+                    "ASSISTANT_QDRANT_URL (unset it to use the embedded index), then run the command again: nothing "
+                    "is half-written"
+                ) from None
+
+        return call
 
 
 class _ClientFusion:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answering import messages
 from assistant.core.domain import SearchHit
 from assistant.core.embedding import Embedder
 from assistant.core.fusion import Fusion, LexicalBoost, RankFusion, fuse_rankings
 from assistant.core.index import AccessFilter, IndexQuery, SearchMode, SparseEncoder, VectorIndex
-from assistant.core.text import detect_language
+from assistant.core.text import clean_text, detect_language
 from assistant.core.tracing import span
 from assistant.retrieval.access import AccessPolicy
 
@@ -57,6 +58,14 @@ class Searcher:
         request = self.prepare(query, role, top_k, store=store, mode=mode)
         return self._index.search(request) if request is not None else []
 
+    def nothing_to_read(self, role: str, store: str | None, language: str) -> str | None:
+        """Why a search by this asker finds nothing whatever it asks, in ``language``: no document indexed at all,
+        or none this role (and store) may read. None when there is something to read."""
+        if self._index.count(access=self._access.filter_for(role, store)) > 0:
+            return None
+        key = "nothing_indexed" if self._index.count() == 0 else "nothing_readable"
+        return messages.text(key, language).format(role=role)
+
     def prepare(
         self, query: str, role: str, top_k: int, *, store: str | None = None, mode: SearchMode | None = None
     ) -> IndexQuery | None:
@@ -73,6 +82,7 @@ class Searcher:
         carry personal data that the index, the model and the logs must never see.
         """
         access = self._access.filter_for(role, store)  # unknown role: error before any work
+        query = clean_text(query)  # no control, bidi-override or zero-width character splits a name or a word
         if not query.strip():
             return None
         mode = mode or self.mode

@@ -19,6 +19,7 @@ from ingestion.report import FileOutcome, IngestReport
 
 JobState = Literal["queued", "running", "done", "failed"]
 Finished = Callable[["IngestJob"], None]  # called on the worker thread when a job ends (the audit record)
+Annotate = Callable[[IngestReport], IngestReport]  # adds who can read the batch to a finished job's report
 
 
 @dataclass
@@ -56,9 +57,16 @@ class IngestJob:
 class IngestJobs:
     """A FIFO of ingestion jobs and the one thread that runs them (writes to the index never interleave)."""
 
-    def __init__(self, ingestor: Callable[[], Ingestor], finished: Finished | None = None, keep: int = 200) -> None:
+    def __init__(
+        self,
+        ingestor: Callable[[], Ingestor],
+        finished: Finished | None = None,
+        keep: int = 200,
+        annotate: Annotate | None = None,
+    ) -> None:
         self._ingestor = ingestor
         self._finished = finished
+        self._annotate = annotate
         self._keep = keep
         self._jobs: dict[str, IngestJob] = {}
         self._queue: queue.Queue[IngestJob | None] = queue.Queue()
@@ -107,7 +115,8 @@ class IngestJobs:
                 job.processed += 1
                 job.current = Path(outcome.source).name
 
-            job.report = ingestor.run(plan, job.audience, progress)
+            report = ingestor.run(plan, job.audience, progress)
+            job.report = self._annotate(report) if self._annotate else report
             job.exit_code = 1 if job.report.failed else 0
             job.state = "done"
         except AssistantError as exc:

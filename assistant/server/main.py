@@ -9,7 +9,8 @@ from assistant.core.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from assistant.container import Container
-    from assistant.server.jobs import IngestJob
+    from assistant.server.jobs import IngestJob, IngestJobs
+    from ingestion.report import IngestReport
 
 JWT_KEY_FILE = "chainlit-jwt.key"
 CHAINLIT_PERSISTENCE = ("DATABASE_URL", "LITERAL_API_KEY")  # either would make Chainlit store raw chat text
@@ -35,14 +36,13 @@ def run(c: Container, host: str, port: int) -> None:
     import uvicorn
 
     from assistant.server.app import create_app
-    from assistant.server.jobs import IngestJobs
     from assistant.server.runtime import ServerLock
     from assistant.server.state import ServerState
 
     prepare_chat(c)
     lock = ServerLock(c.settings.data_dir)
     token = lock.acquire(f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
-    jobs = IngestJobs(lambda: c.ingestor, finished=lambda job: _record(c, job))
+    jobs = ingest_jobs(c)
     try:
         _warm(c)
         app = create_app(ServerState(c, token, jobs))
@@ -57,6 +57,20 @@ def _warm(c: Container) -> None:
     the pseudonymizer's NER models, the embedder, the BM25 encoder and the index."""
     _ = c.service, c.users
     c.searcher.search("Bonjour, combien de jours pour un retour ?", c.settings.access.default_role, 1)
+
+
+def ingest_jobs(c: Container) -> IngestJobs:
+    """The server's ingestion worker: one ``ingest`` audit record per job, who can read the batch in its report."""
+    from assistant.server.jobs import IngestJobs
+
+    return IngestJobs(lambda: c.ingestor, finished=lambda job: _record(c, job), annotate=lambda r: _readers(c, r))
+
+
+def _readers(c: Container, report: IngestReport) -> IngestReport:
+    from assistant.readership import attach_readership
+
+    s = c.settings
+    return attach_readership(report, c.access, c.index, s.access.default_role, tuple(s.ingestion.default_audience))
 
 
 def _record(c: Container, job: IngestJob) -> None:

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from assistant.answering.ports import AnswerDone, AnswerEvent
 from assistant.core.errors import AssistantError
 from assistant.core.index import SearchMode
+from assistant.core.text import detect_language
 from assistant.identity.model import Identity
 from assistant.recording import Asker
 from assistant.server.auth import allow, identity
@@ -82,6 +83,7 @@ def limited(who: Identity, kind: str, per_minute: int) -> None:
 async def ask(body: AskRequest, who: Caller, request: Request) -> Any:
     c = current().container
     limited(who, "questions", c.settings.server.asks_per_minute)
+    await run_in_threadpool(c.audit.ensure_writable)  # cannot be recorded: 503 before anything, streamed or not
     events = c.service.stream(body.question, asker(who), body.follow_up_of)
     if body.stream or "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(_sse(events), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
@@ -125,7 +127,11 @@ async def search(body: SearchRequest, who: Caller) -> dict[str, Any]:
     c = current().container
     limited(who, "questions", c.settings.server.asks_per_minute)
     hits = await run_in_threadpool(c.searcher.search, body.query, who.role, body.top_k, store=who.store, mode=body.mode)
-    return {"hits": [h.as_json() for h in hits]}
+    if hits:
+        return {"hits": [h.as_json() for h in hits]}
+    language = detect_language(body.query, c.settings.ingestion.languages)
+    notice = await run_in_threadpool(c.searcher.nothing_to_read, who.role, who.store, language)
+    return {"hits": [], **({"notice": notice} if notice else {})}
 
 
 @router.post("/feedback", summary="Rate an answer the caller received")

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from ingestion.documents import ParsedDocument
 from ingestion.errors import UnsupportedFormatError
+from ingestion.settings import IngestionSettings
 
 
 class Parser(Protocol):
@@ -43,11 +44,22 @@ class ParserRegistry:
         return parser
 
 
-def default_registry() -> ParserRegistry:
+def default_registry(settings: IngestionSettings | None = None) -> ParserRegistry:
+    """Every parser, with the limits of ``settings`` (defaults when None)."""
     from ingestion.parsers.csv_table import CsvParser
     from ingestion.parsers.docx_file import DocxParser
     from ingestion.parsers.html_page import HtmlParser
     from ingestion.parsers.markdown import MarkdownParser, TextParser
     from ingestion.parsers.pdf_file import PdfParser
 
-    return ParserRegistry([MarkdownParser(), TextParser(), HtmlParser(), PdfParser(), DocxParser(), CsvParser()])
+    s = settings or IngestionSettings()
+    return ParserRegistry(
+        [
+            MarkdownParser(),
+            TextParser(),
+            HtmlParser(s.max_html_depth),
+            PdfParser(),
+            DocxParser(s.max_unzipped_bytes, s.max_unzip_ratio),
+            CsvParser(s.csv_max_rows),
+        ]
+    )

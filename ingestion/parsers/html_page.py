@@ -1,6 +1,11 @@
-"""HTML pages: title, ``<meta name="audience">``, ``<html lang>``, headings, paragraphs, lists, tables."""
+"""HTML pages: title, ``<meta name="audience">``, ``<html lang>``, headings, paragraphs, lists, tables.
+
+Elements nesting deeper than ``max_depth`` stop the parse at once (a generated or hostile page: its tree would cost
+time and memory out of proportion to its text)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
@@ -17,6 +22,26 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+DEFAULT_MAX_DEPTH = 256
+
+
+class _TooDeepError(Exception):
+    pass
+
+
+class _BoundedSoup(BeautifulSoup):
+    """A soup that refuses to open an element ``max_depth`` levels deep (checked as each tag is pushed)."""
+
+    def __init__(self, markup: str, max_depth: int) -> None:
+        self._max_depth = max_depth
+        super().__init__(markup, "lxml")  # closes <p>, <li>, <td>... where HTML does, not nesting them
+
+    def pushTag(self, tag: Any) -> None:  # noqa: N802 - BeautifulSoup's name
+        if len(self.tagStack) > self._max_depth:
+            raise _TooDeepError
+        super().pushTag(tag)
+
+
 def _meta(soup: BeautifulSoup, name: str) -> str:
     tag = soup.find("meta", attrs={"name": name})
     return str(tag.get("content", "")) if isinstance(tag, Tag) else ""
@@ -25,8 +50,17 @@ def _meta(soup: BeautifulSoup, name: str) -> str:
 class HtmlParser:
     extensions: tuple[str, ...] = (".html", ".htm")
 
+    def __init__(self, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+        self.max_depth = max_depth
+
     def parse(self, data: bytes, name: str) -> ParsedDocument:
-        soup = BeautifulSoup(decode_text(data, name), "html.parser")
+        try:
+            soup = _BoundedSoup(decode_text(data, name), self.max_depth)
+        except _TooDeepError:
+            raise DocumentReadError(
+                f"{name}: elements nested more than {self.max_depth} levels deep (generated or hostile markup); "
+                "save the page's text, or raise ASSISTANT_INGESTION_MAX_HTML_DEPTH"
+            ) from None
         for tag in soup.find_all(_SKIP):
             tag.decompose()
         audience = split_tags(_meta(soup, "audience"))

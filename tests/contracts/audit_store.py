@@ -17,20 +17,24 @@ import pytest
 
 from audit.canonical import GENESIS_HASH, chain_hash, sha256_hex
 from audit.checkpoint import NoteSigner
-from audit.crypto import UnreadableError
+from audit.crypto import AuditKeys, UnreadableError
 from audit.entry import AuditEntry, AuditPayload
+from audit.errors import AuditConfigurationError, AuditStoreError
 from audit.log import AuditLog
 from audit.ports import AuditStore, NewRecord, RecordIndex, SubjectKeyGoneError
 from audit.views import AuditFilters
+from privacy.keys import Secret
 from tests.contracts.audit_support import (
     KEYS,
     ORIGIN,
     OTHER_PERSON,
     PERSON,
+    SIGNER,
     TAMPERING,
     Clock,
     Raw,
     ask,
+    forge,
     make_log,
 )
 
@@ -161,14 +165,15 @@ class AuditStoreContract:
             log.record(ask(i))
         log.checkpoint()
         for i in range(2, 6):
-            log.record(ask(i))
+            log.record(ask(i, mention=PERSON if i == 2 else ""))
         log.checkpoint()
         assert log.verify().ok
-        tamper, first_bad = TAMPERING[case]
+        tamper, first_bad, reason = TAMPERING[case]
         tamper(raw, {r.seq: r for r in store.records()})
         report = log.verify()
         assert not report.ok
         assert report.first_bad_seq == first_bad, report
+        assert any(reason in p.reason for p in report.problems), report
 
     def test_forged_or_foreign_checkpoints_are_rejected(self, log: AuditLog, store: AuditStore) -> None:
         for i in range(3):
@@ -324,3 +329,91 @@ class AuditStoreContract:
             "checkpoint-000000000006.txt",
         ]
         assert log.verify().checkpoints_checked == 4  # stored + exported copies
+
+    def test_each_purge_and_erasure_is_stored_with_its_own_signed_checkpoint(
+        self, log: AuditLog, store: AuditStore, clock: Clock, tmp_path: Path
+    ) -> None:
+        log = make_log(store, clock, checkpoint_dir=tmp_path / "elsewhere")
+        log.record(ask(0, mention=PERSON))
+        forgot = len(list(store.records())) + 1
+        log.forget(PERSON, requested_by="dpo-1", role="compliance")
+        clock.now += timedelta(days=200)
+        purged = log.purge(requested_by="dpo-1", role="compliance").event_seq
+        sizes = {int(note.split("\n")[1]) for note in store.checkpoints()}
+        assert {forgot, purged} <= sizes
+        assert {f"checkpoint-{s:012d}.txt" for s in (forgot, purged)} <= {
+            p.name for p in (tmp_path / "elsewhere").iterdir()
+        }
+        assert log.verify().ok
+
+    def test_a_purge_or_erasure_cut_short_after_its_record_is_finished_by_the_next_run(
+        self, log: AuditLog, store: AuditStore, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        log.record(ask(0, mention=PERSON))
+        log.record(ask(1))
+        for step, run in (("shred", lambda: log.forget(PERSON)), ("purge", log.purge)):
+            clock.now += timedelta(days=200)
+            with monkeypatch.context() as patched:  # the process dies between the record and the deletion
+                patched.setattr(store, step, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+                with pytest.raises(KeyboardInterrupt):
+                    run()
+            assert log.verify().ok, step  # recorded and signed, nothing deleted yet: consistent
+            run()
+            report = log.verify()
+            assert report.ok, (step, report)
+        assert [r.header for r in store.records(1, 2)] == [None, None]  # purged at last
+
+    def test_a_deleted_erasure_checkpoint_is_detected_and_an_exported_copy_restores_trust(
+        self, log: AuditLog, store: AuditStore, raw: Raw, tmp_path: Path
+    ) -> None:
+        log.record(ask(0, mention=PERSON))
+        log.forget(PERSON)
+        assert log.export_checkpoints(tmp_path / "elsewhere") == 1
+        raw("DELETE FROM audit_checkpoints", [])
+        report = log.verify()
+        assert (report.ok, report.first_bad_seq) == (False, 1), report  # record 1's payload: nothing vouches for it
+        assert any("audit.forget without its own signed checkpoint" in p.reason for p in report.problems)
+        assert log.verify([tmp_path / "elsewhere"]).ok
+
+    def test_checkpoint_refuses_to_vouch_for_a_forged_erasure_at_the_head(
+        self, log: AuditLog, store: AuditStore, raw: Raw
+    ) -> None:
+        log.record(ask(0))
+        forge(raw, {r.seq: r for r in store.records()}, "audit.forget", {"shredded_seqs": [1]})
+        with pytest.raises(AuditStoreError, match="did not append it"):
+            log.checkpoint()
+        assert store.checkpoints() == []
+
+    def test_another_key_encryption_key_is_refused_at_open(self, log: AuditLog, store: AuditStore, raw: Raw) -> None:
+        log.record(ask(0, mention=PERSON))
+        other = AuditKeys(Secret(b"O" * 32))
+        with pytest.raises(AuditConfigurationError, match="another key-encryption key"):
+            AuditLog(store, other, SIGNER)
+        raw("DELETE FROM audit_meta", [])  # a log written before the check value existed
+        with pytest.raises(AuditConfigurationError, match="another key-encryption key"):
+            AuditLog(store, other, SIGNER)
+        assert store.meta("kek_check") is None  # nothing written with the wrong key
+        make_log(store)
+        assert store.meta("kek_check") == KEYS.check_value()
+
+    def test_a_record_about_the_subject_appended_during_an_erasure_is_erased_too(
+        self, log: AuditLog, store: AuditStore
+    ) -> None:
+        log.record(ask(0, mention=PERSON))
+        shred = store.shred
+        raced: list[int] = []
+
+        def record_then_shred(tag: str, seqs: list[int]) -> list[int]:
+            if not raced:  # another process records a question about the person between listing and shredding
+                raced.append(make_log(store).record(ask(1, mention=PERSON)).seq)
+            return shred(tag, seqs)
+
+        store.shred = record_then_shred  # type: ignore[method-assign]
+        assert log.forget(PERSON) == 2
+        assert self._state(log, raced[0]) == "shredded"
+        assert log.verify().ok
+
+    def test_writable_takes_and_releases_the_write_lock(self, log: AuditLog, store: AuditStore) -> None:
+        store.writable()
+        log.ensure_writable()
+        assert log.record(ask(0)).seq == 1

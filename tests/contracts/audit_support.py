@@ -1,5 +1,8 @@
 """Helpers of the audit contract suite: fixed keys, a controllable clock, sample entries, process workers, and
-the table of tampering cases (each with the record verify must name)."""
+the table of tampering cases (each with the record verify must name, and words of the reason it must give).
+
+The log the table tampers with: records 1..6 asked by ``user-1`` (record 3 also mentions ``PERSON``), a checkpoint
+after record 2 and one after record 6. The tamperer can write the store but holds neither key."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.canonical import canonical_json, chain_hash, sha256_hex
-from audit.checkpoint import NoteSigner
+from audit.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
 from audit.crypto import AuditKeys
 from audit.entry import AuditEntry, AuditPayload, RetrievedChunk
 from audit.log import AuditLog
@@ -133,36 +136,131 @@ def _flip(data: bytes | None) -> bytes:
     return data[:-1] + bytes([data[-1] ^ 1])
 
 
-TAMPERING: dict[str, tuple[Callable[[Raw, dict[int, StoredRecord]], Any], int]] = {
+def forge(raw: Raw, recs: dict[int, StoredRecord], operation: str, extra: dict[str, Any], **header: Any) -> int:
+    """Append a record with a valid chain hash and no payload key (all the tamperer can make); returns its seq."""
+    seq = max(recs) + 1
+    ts = header.pop("ts", "2025-01-01T10:00:00.000000Z")
+    fields = AuditEntry(operation=operation, role="compliance", extra=extra).header_fields()
+    body = canonical_json({"v": 1, "uid": "f" * 32, "ts": ts, "payload_hash": sha256_hex(b"sealed"), **fields})
+    content = sha256_hex(body)
+    raw(
+        "INSERT INTO audit_records (seq, content_hash, entry_hash, header, ts, operation, role, use_case, refused, "
+        "payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [seq, content, chain_hash(recs[seq - 1].entry_hash, content), body, ts, operation, "compliance", None, False,
+         b"sealed"],
+    )  # fmt: skip
+    return seq
+
+
+def _blank(raw: Raw, recs: dict[int, StoredRecord], seqs: range) -> None:
+    for seq in seqs:
+        _update(raw, seq, StoredRecord(seq, recs[seq].content_hash, recs[seq].entry_hash, None, None, None))
+
+
+def _forged_purge(through: int, blank: range) -> Callable[[Raw, dict[int, StoredRecord]], None]:
+    def tamper(raw: Raw, recs: dict[int, StoredRecord]) -> None:
+        forge(raw, recs, "audit.purge", {"purged_through": through, "cutoff": "2024-07-01T09:00:00.000000Z"})
+        _blank(raw, recs, blank)
+
+    return tamper
+
+
+def _forged_erasure(raw: Raw, recs: dict[int, StoredRecord]) -> None:
+    forge(raw, recs, "audit.forget", {"shredded_seqs": [3, 4]})
+    raw("UPDATE audit_records SET payload = NULL WHERE seq IN (3, 4)", [])
+    raw("DELETE FROM audit_links WHERE seq IN (3, 4)", [])
+
+
+def _signed_purge_of_the_future(raw: Raw, recs: dict[int, StoredRecord]) -> None:
+    """Even signed (a leaked signing key, a bug), a purge whose cutoff is not before its own time explains nothing."""
+    ts = "2025-01-01T10:00:00.000000Z"
+    seq = forge(raw, recs, "audit.purge", {"purged_through": 6, "cutoff": ts}, ts=ts)
+    head = raw("SELECT entry_hash FROM audit_records WHERE seq = ?", [seq])[0][0]
+    note = sign_checkpoint(SIGNER, Checkpoint(ORIGIN, seq, head))
+    raw("INSERT INTO audit_checkpoints (size, note, created_at) VALUES (?, ?, CURRENT_TIMESTAMP)", [seq, note])
+    _blank(raw, recs, range(1, 7))
+
+
+def _swap_subject_keys(raw: Raw, recs: dict[int, StoredRecord]) -> None:
+    wrapped = raw("SELECT wrapped FROM audit_subject_keys WHERE tag = ?", [KEYS.tag("user-1")])[0][0]
+    raw("UPDATE audit_subject_keys SET wrapped = ? WHERE tag = ?", [wrapped, KEYS.tag(PERSON)])
+
+
+TAMPERING: dict[str, tuple[Callable[[Raw, dict[int, StoredRecord]], Any], int, str]] = {
     "edit a header field": (
         lambda raw, r: raw(
             "UPDATE audit_records SET header = ? WHERE seq = 3", [_edited(r[3], r[2].entry_hash).header]
         ),
         3,
+        "content hash",
     ),
-    "edit a field and rehash that record": (lambda raw, r: _update(raw, 3, _edited(r[3], r[2].entry_hash)), 4),
-    "edit an index column": (lambda raw, r: raw("UPDATE audit_records SET role = 'hq' WHERE seq = 3", []), 3),
+    "edit a field and rehash that record": (
+        lambda raw, r: _update(raw, 3, _edited(r[3], r[2].entry_hash)),
+        4,
+        "does not chain",
+    ),
+    "edit an index column": (
+        lambda raw, r: raw("UPDATE audit_records SET role = 'hq' WHERE seq = 3", []),
+        3,
+        "index columns",
+    ),
     "edit the sealed payload": (
         lambda raw, r: raw("UPDATE audit_records SET payload = ? WHERE seq = 3", [_flip(r[3].payload)]),
         3,
+        "payload altered",
     ),
-    "delete a record": (lambda raw, r: raw("DELETE FROM audit_records WHERE seq = 3", []), 3),
+    "delete a record": (lambda raw, r: raw("DELETE FROM audit_records WHERE seq = 3", []), 3, "missing"),
     "delete a record and renumber": (
         lambda raw, r: (
             raw("DELETE FROM audit_records WHERE seq = 3", []),
             [raw("UPDATE audit_records SET seq = ? WHERE seq = ?", [s - 1, s]) for s in (4, 5, 6)],
         ),
         3,
+        "",
     ),
-    "swap two records": (_swap_2_and_4, 2),
-    "truncate the tail": (lambda raw, r: raw("DELETE FROM audit_records WHERE seq >= 5", []), 5),
-    "purge without a purge record": (
-        lambda raw, r: _update(raw, 2, StoredRecord(2, r[2].content_hash, r[2].entry_hash, None, None, None)),
-        2,
-    ),
+    "swap two records": (_swap_2_and_4, 2, ""),
+    "truncate the tail": (lambda raw, r: raw("DELETE FROM audit_records WHERE seq >= 5", []), 5, "truncated"),
+    "purge without a purge record": (lambda raw, r: _blank(raw, r, range(2, 3)), 2, "no audit.purge"),
     "delete a payload without an erasure record": (
         lambda raw, r: raw("UPDATE audit_records SET payload = NULL WHERE seq = 3", []),
         3,
+        "no audit.forget",
     ),
-    "rewrite the tail consistently": (_rewrite_from_3, 3),
+    "rewrite the tail consistently": (_rewrite_from_3, 3, "differ from the signed checkpoint"),
+    "forge a purge record, then blank the records before it": (
+        _forged_purge(6, range(1, 7)),
+        1,
+        "audit.purge without its own signed checkpoint",
+    ),
+    "forge a purge record, then blank recent records": (
+        _forged_purge(6, range(5, 7)),
+        5,
+        "audit.purge without its own signed checkpoint",
+    ),
+    "forge an erasure record, then delete payloads and links": (
+        _forged_erasure,
+        3,
+        "audit.forget without its own signed checkpoint",
+    ),
+    "a signed purge whose cutoff is not older than its own time": (
+        _signed_purge_of_the_future,
+        1,
+        "not older than its own time",
+    ),
+    "delete a subject-key row": (
+        lambda raw, r: raw("DELETE FROM audit_subject_keys WHERE tag = ?", [KEYS.tag("user-1")]),
+        1,
+        "subject key it needs was deleted",
+    ),
+    "delete one of a record's link rows": (
+        lambda raw, r: raw("DELETE FROM audit_links WHERE seq = 3 AND tag = ?", [KEYS.tag(PERSON)]),
+        3,
+        "does not decrypt",
+    ),
+    "delete all of a record's link rows": (
+        lambda raw, r: raw("DELETE FROM audit_links WHERE seq = 4", []),
+        4,
+        "links were deleted",
+    ),
+    "swap two wrapped subject keys": (_swap_subject_keys, 3, "does not open (altered or swapped)"),
 }

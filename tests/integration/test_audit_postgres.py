@@ -161,3 +161,25 @@ def test_the_user_store_on_postgresql(dsn: str) -> None:
     assert [(u.name, u.enabled) for u in again.users()] == [("marie", False)]
     again.close()
     users.close()
+
+
+def test_a_store_whose_connection_dropped_fails_one_request_then_reconnects(dsn: str) -> None:
+    """The database restarted (or a network cut): the request that meets the dead connection fails with a named
+    store error (the question is refused, HTTP 503), the next one connects again."""
+    from audit.errors import AuditStoreError
+    from tests.contracts.audit_support import ask
+
+    log = make_log(PostgresAuditStore(dsn))
+    try:
+        log.record(ask(0))
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                "AND datname = current_database()"
+            )
+        with pytest.raises(AuditStoreError, match="PostgreSQL audit log"):
+            log.ensure_writable()
+        log.ensure_writable()
+        assert log.record(ask(1)).seq == 2 and log.verify().ok
+    finally:
+        log.close()

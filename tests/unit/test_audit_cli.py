@@ -102,6 +102,19 @@ def test_verify_names_the_tampered_record(seeded: Path, tmp_path: Path) -> None:
     assert "FAILED at record 2" in run("verify", expect=1)
 
 
+def test_records_cut_from_the_end_are_caught_only_by_checkpoints_kept_elsewhere(seeded: Path, tmp_path: Path) -> None:
+    """The README's advice: export checkpoints off the machine, verify against them."""
+    assert run_json("checkpoint", "--export", str(tmp_path / "offsite"))["exported"] == 1  # signs size 3
+    db = sqlite3.connect(seeded, isolation_level=None)
+    db.execute("DELETE FROM audit_checkpoints")  # whoever can write the store cuts the tail and its evidence
+    db.execute("DELETE FROM audit_records WHERE seq >= 2")
+    db.execute("DELETE FROM audit_links WHERE seq >= 2")
+    db.close()
+    assert run_json("verify")["ok"] is True  # the host alone cannot tell
+    report = run_json("verify", "--checkpoints", str(tmp_path / "offsite"), expect=1)
+    assert report["ok"] is False and "truncated" in report["reason"]
+
+
 def test_purge_dry_run_and_checkpoint() -> None:
     report = run_json("purge", "--dry-run")
     assert report["dry_run"] is True and report["purged"] == 0 and report["event_seq"] is None

@@ -72,11 +72,14 @@ def test_generated_keys_are_private_files_and_reused(tmp_path: Path) -> None:
     again.close()
 
 
-def test_a_different_kek_is_a_configuration_error_not_an_erasure(tmp_path: Path) -> None:
-    build_audit_log(AuditSettings(), tmp_path, tmp_path / "s1").record(ask(0))
-    other = build_audit_log(AuditSettings(encryption_key=SecretStr("ab" * 32)), tmp_path, tmp_path / "s1")
-    with pytest.raises(AuditConfigurationError, match="key-encryption key"):
-        other.get(1)
+def test_a_different_kek_is_refused_at_open_not_an_erasure(tmp_path: Path) -> None:
+    first = build_audit_log(AuditSettings(), tmp_path, tmp_path / "s1")
+    first.record(ask(0))
+    first.close()
+    with pytest.raises(AuditConfigurationError, match="another key-encryption key") as caught:
+        build_audit_log(AuditSettings(encryption_key=SecretStr("ab" * 32)), tmp_path, tmp_path / "s1")
+    assert "ASSISTANT_AUDIT_ENCRYPTION_KEY" in str(caught.value)
+    assert len(list(SqliteAuditStore(tmp_path / "audit.sqlite3").records())) == 1  # nothing written with it
 
 
 def test_bad_keys_are_named_without_their_value(tmp_path: Path) -> None:
@@ -159,7 +162,8 @@ def test_purge_stops_at_the_first_record_still_in_retention(tmp_path: Path) -> N
     log.record(ask(1))  # younger than the cutoff below
     clock.now = T0 - timedelta(days=1)  # a clock that went back: record 3 is older than record 2
     log.record(ask(2))
-    report = log.purge(now=T0 + timedelta(days=190))
+    clock.now = T0 + timedelta(days=190)
+    report = log.purge()
     assert (report.through_seq, report.purged) == (1, 1)
     assert log.verify().ok
 

@@ -158,3 +158,66 @@ def test_cli_compares_fusions_on_one_split(tmp_path: Path) -> None:
     assert code == 2 and "--fusions" in text
     code, text = run(*base, "--split", "holdout")
     assert code == 2 and "--split holdout" in text
+
+
+@pytest.fixture
+def plain_folder(tmp_path: Path) -> Path:
+    """What a new user ingests first: their own files, without audience metadata."""
+    root = tmp_path / "mes-documents"
+    root.mkdir()
+    (root / "horaires.md").write_text("# Horaires\n\nLe magasin ouvre à 9 h et ferme à 20 h du lundi au samedi.\n")
+    (root / "caisse.txt").write_text("Fond de caisse\n\nLe fond de caisse est de 150 euros chaque matin.\n")
+    return root
+
+
+def test_first_ingest_says_who_can_read_it_and_how_to_let_the_default_role_in(plain_folder: Path) -> None:
+    code, text = run("ingest", str(plain_folder), "--json")
+    report = json.loads(text)
+    assert code == 0 and report["added"] == 2  # the --json contract keeps its fields; readers and warnings are added
+    assert report["readers"] == {"compliance": 2, "hq": 2, "hr": 2, "marketing": 0, "store": 0}
+    (warning,) = report["warnings"]
+    assert "default role 'store'" in warning and "--audience store" in warning and "ASSISTANT_INGESTION" in warning
+    code, text = run("ingest", str(plain_folder))
+    assert "readable, per role: compliance 2, hq 2, hr 2, marketing 0, store 0" in text
+    assert "warning: the default role 'store'" in " ".join(text.split())
+    fixed = json.loads(run("ingest", str(plain_folder), "--audience", "store", "--json")[1])
+    assert fixed["readers"]["store"] == 2 and fixed["warnings"] == []
+
+
+def test_ingest_warns_about_documents_no_role_can_read(plain_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_ACCESS_ROLES", '{"store": ["store"], "hq": ["hq", "store"]}')
+    monkeypatch.setenv("ASSISTANT_ACCESS_CLEARANCE", '{"store": "internal", "hq": "confidential"}')
+    (plain_folder / "secret.md").write_text("---\naudience: hq\nconfidentiality: secret\n---\n# Plan\n\nTexte.\n")
+    report = json.loads(run("ingest", str(plain_folder), "--json")[1])
+    assert report["readers"] == {"hq": 2, "store": 0}
+    assert any("1 document(s) no configured role can read" in w and "secret.md" in w for w in report["warnings"])
+
+
+def test_ask_and_search_for_a_role_that_reads_nothing_say_so(plain_folder: Path) -> None:
+    code, text = run("ask", "Combien de jours pour retourner un article ?", "--json")
+    nothing = json.loads(text)
+    assert code == 0 and nothing["refused"] is True and "Aucun document n'est encore indexé" in nothing["answer"]
+    run("ingest", str(plain_folder))  # audience hq by default: the store role reads none of it
+    code, text = run("ask", "À quelle heure ouvre le magasin ?", "--json")
+    answer = json.loads(text)
+    assert code == 0 and answer["refused"] is True
+    assert "rôle « store »" in answer["answer"] and "--audience store" in answer["answer"]
+    assert {"answer", "citations", "refused", "language", "mode", "notice"} <= set(answer)
+    found = json.loads(run("search", "horaires du magasin", "--json")[1])
+    assert found["hits"] == [] and "rôle « store »" in found["notice"]
+    assert "rôle « store »" in run("search", "horaires du magasin")[1]
+    readable = json.loads(run("ask", "À quelle heure ouvre le magasin ?", "--role", "hq", "--json")[1])
+    assert readable["refused"] is False  # hq reads them: an ordinary answer
+    english = json.loads(run("ask", "What time does the store open?", "--role", "marketing", "--json")[1])
+    assert "role 'marketing'" in english["answer"]
+
+
+def test_hostile_file_names_are_reported_on_one_line_as_they_are(docs: Path) -> None:
+    (docs / "[bold red]piège & a\nb $(id).md").write_text("# Piège\n\nUn nom de fichier hostile.\n")
+    (docs / "[blink]vide\u202e.md").write_text("")
+    code, text = run("ingest", str(docs), "--audience", "store")
+    assert code == 1
+    added = next(line for line in text.splitlines() if "piège" in line)
+    assert added.split()[0] == "added" and "[bold red]piège & a\\nb $(id).md" in added
+    failed = next(line for line in text.splitlines() if "vide" in line)
+    assert failed.split()[0] == "failed" and "[blink]vide\\u202e.md" in failed and "the file is empty" in failed

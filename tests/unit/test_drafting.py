@@ -139,3 +139,23 @@ def test_a_failed_draft_is_recorded_with_its_error_type_only(
     assert view.payload is not None
     assert view.payload["question"] == f"{TOKEN} 06 12 34 56 78 · web · fr · comme {TOKEN}"
     assert drafter.roles == ([] if error is UnknownRoleError else [role])  # an unknown role drafts nothing
+
+
+def test_a_draft_the_audit_store_cannot_record_is_not_written(tmp_path: Path) -> None:
+    import sqlite3
+
+    from audit.errors import AuditStoreError
+
+    path = tmp_path / "audit.sqlite3"
+    audit = build_audit_log(AuditSettings(sqlite_path=path, busy_timeout_s=0.2), tmp_path, tmp_path / "secrets")
+    drafter = ScriptedDrafter()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(AuditStoreError, match="locked"):
+            drafts(audit, drafter, []).draft(CopyRequest("MC-COC-24", "web", "fr", ""), Asker("marketing", "m"))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert drafter.roles == [] and list(audit.query()) == []
+    audit.close()

@@ -1,15 +1,23 @@
-"""Parsers: table-driven valid and invalid inputs, side by side."""
+"""Parsers: table-driven valid and invalid inputs, side by side, hostile ones included (encrypted or scanned PDF,
+UTF-16 and latin-1 text, a DOCX zip bomb, deeply nested HTML, a huge CSV), the last two under a memory cap."""
 
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import pytest
 from docx import Document
 from fpdf import FPDF
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
 
 from ingestion.errors import DocumentReadError, UnsupportedFormatError
 from ingestion.parsers import default_registry
+from ingestion.settings import IngestionSettings
 
 pytestmark = pytest.mark.unit
 REGISTRY = default_registry()
@@ -51,6 +59,43 @@ def make_pdf() -> bytes:
     pdf.ln(8)
     pdf.multi_cell(0, 6, "Ne jamais utiliser les ascenseurs.")
     return bytes(pdf.output())
+
+
+def encrypted_pdf(user_password: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf())))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def scanned_pdf() -> bytes:
+    """A page that is only an image: what a scanner produces."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(Image.new("L", (200, 280), 200), x=10, y=10, w=190)
+    return bytes(pdf.output())
+
+
+def docx_bomb(padding: int = 64 * 1024 * 1024) -> bytes:
+    """A valid .docx whose document part inflates to ``padding`` bytes of whitespace (a few kB once zipped)."""
+    source = zipfile.ZipFile(io.BytesIO(make_docx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * padding, 1)
+            bomb.writestr(item, data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def deep_html(depth: int) -> bytes:
+    return f"<html><body>{'<div>' * depth}<p>Texte.</p>{'</div>' * depth}</body></html>".encode()
+
+
+def huge_csv(rows: int) -> bytes:
+    return b"ref;nom;prix\n" + b"".join(b"REF-%07d;Produit %07d;12,50\n" % (i, i) for i in range(rows))
 
 
 VALID = [
@@ -102,7 +147,19 @@ VALID = [
     ),
     ("f.docx", make_docx(), "Procédure caisse", ["store", "hq"], "Ouverture de caisse", "Comptage | 10 min"),
     ("g.pdf", make_pdf(), "Sécurité incendie", ["store"], "Evacuation", "point de rassemblement"),
-]
+    # an owner password only (printing or copying restricted): readable, as every PDF viewer reads it
+    ("owner.pdf", encrypted_pdf(""), "Sécurité incendie", ["store"], "Evacuation", "point de rassemblement"),
+    ("utf16.txt", "Réception des colis\n\nVérifier l'état.".encode("utf-16"), "Réception des colis", [], None,
+     "Vérifier l'état."),
+    ("utf16-excel.csv", "réf\tnom\nML-001\tJean brodé\n".encode("utf-16-le"), "utf16 excel", [], None,
+     "nom: Jean brodé"),
+    ("utf32.md", "# Échéancier\n\nÀ régler.".encode("utf-32"), "Échéancier", [], "Échéancier", "À régler."),
+    ("latin1.md", "# Procédure\n\nFermer à 20 h, vérifier la caisse.".encode("latin-1"), "Procédure", [],
+     "Procédure", "vérifier la caisse"),
+    ("nested-ok.html", deep_html(200), "nested-ok", [], None, "Texte."),
+    ("unclosed.html", b"<html><body><ul>" + b"<li>article " * 400 + b"</ul><p>un<p>deux</body></html>", "unclosed",
+     [], None, "deux"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "data", "title", "audience", "heading", "fragment"), VALID)
@@ -136,6 +193,12 @@ INVALID = [
     ("notzip.docx", b"this is not a zip file", ".docx"),
     ("script.html", b"<html><body><script>x()</script></body></html>", "no text"),
     ("header.csv", b"a;b;c\n", "header row"),
+    ("locked.pdf", encrypted_pdf("user-secret"), "password-protected"),
+    ("scan.pdf", scanned_pdf(), "no text layer"),
+    ("bomb.docx", docx_bomb(16 * 1024 * 1024), "zip bomb"),
+    ("deep.html", deep_html(5000), "nested more than 256 levels"),
+    ("quotes.csv", b'a;b\n"' + b"x" * 200_000 + b"\n", "not a readable CSV"),
+    ("fake16.txt", b"\xff\xfeA\x00\x00\xd8", "not valid utf-16"),
 ]
 
 
@@ -145,6 +208,53 @@ def test_invalid_documents_raise_clear_errors(name: str, data: bytes, message: s
         parse(name, data)
     assert name in str(info.value)
     assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_csv_past_the_row_limit_names_the_setting() -> None:
+    registry = default_registry(IngestionSettings(csv_max_rows=3))
+    parser = registry.for_path(Path("rows.csv"))
+    assert len(parser.parse(huge_csv(3), "rows.csv").blocks) == 3
+    with pytest.raises(DocumentReadError, match=r"rows\.csv: more than 3 rows.*ASSISTANT_INGESTION_CSV_MAX_ROWS"):
+        parser.parse(huge_csv(4), "rows.csv")
+
+
+MEMORY_CAP = 192 * 1024 * 1024  # address space: the interpreter and parsers (~60 MB) and the file's bytes, little more
+CAPPED = """
+import resource, sys
+from pathlib import Path
+from ingestion.parsers import default_registry
+from ingestion.settings import IngestionSettings
+
+path = Path(sys.argv[1])
+data = path.read_bytes()
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
+try:
+    default_registry(IngestionSettings(csv_max_rows=1000)).for_path(path).parse(data, path.name)
+    print("parsed")
+except MemoryError:
+    print("MemoryError")
+except Exception as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "message"),
+    [("huge.csv", lambda: huge_csv(1_000_000), "more than 1,000 rows"), ("bomb.docx", docx_bomb, "zip bomb")],
+)
+def test_hostile_files_are_refused_within_a_memory_cap(tmp_path: Path, name: str, build: object, message: str) -> None:
+    """Parsed in a child process whose address space is capped (RLIMIT_AS): refused with the clear error, never a
+    MemoryError (the CSV is read as a stream; the zip's declared sizes are checked before anything is inflated)."""
+    path = tmp_path / name
+    path.write_bytes(build())  # type: ignore[operator]
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", CAPPED, str(path), str(MEMORY_CAP + len(path.read_bytes()))],
+        capture_output=True, text=True, timeout=120, cwd=root, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("DocumentReadError") and message in done.stdout, done.stdout
 
 
 def test_pdf_table_rows_keep_their_cells() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from ingestion.chunking import Chunker
 from ingestion.parsers import default_registry
 from ingestion.pipeline import Ingestor, doc_id_for
 from ingestion.registry import SqliteDocumentRegistry
+from ingestion.settings import IngestionSettings
 from tests.fakes import FakeEmbedder, FakeProtector, FakeSparseEncoder, InMemoryIndex
 
 pytestmark = pytest.mark.unit
@@ -23,9 +25,9 @@ class Rig:
         self.registry = SqliteDocumentRegistry(tmp / "reg.sqlite")
         self.ingestor = self.make(**kw)
 
-    def make(self, model_id: str = "m1", max_file_bytes: int = 10_000) -> Ingestor:
+    def make(self, model_id: str = "m1", max_file_bytes: int = 10_000, csv_max_rows: int = 1000) -> Ingestor:
         return Ingestor(
-            default_registry(),
+            default_registry(IngestionSettings(csv_max_rows=csv_max_rows)),
             Chunker(300, 50, 0),
             self.embedder,
             FakeSparseEncoder(),
@@ -164,3 +166,118 @@ def test_every_indexed_string_goes_through_the_protector(tmp_path: Path) -> None
     assert "Dupont" not in rig.registry.all()[0].title
     assert [r.source for r in rig.registry.mentioning({"<PERSON_1>"})] == [str((root / "note.md").resolve())]
     assert rig.registry.mentioning({"<PERSON_9>"}) == []
+
+
+def _hostile_files(root: Path, outside: Path) -> dict[str, tuple[str, str]]:
+    """Hostile and broken files written under ``root``: name -> (expected status, words of the error or the text)."""
+    from tests.unit.test_parsers import deep_html, docx_bomb, encrypted_pdf, huge_csv, scanned_pdf
+
+    (outside / "secret.md").write_text("# Hors du dossier\n\nNe pas indexer.\n")
+    (outside / "folder").mkdir()
+    files: dict[str, tuple[bytes | None, str, str]] = {
+        "verrouille.pdf": (encrypted_pdf("user-secret"), "failed", "password-protected; export an unprotected copy"),
+        "scan.pdf": (scanned_pdf(), "failed", "no text layer (a scan?); run OCR on it"),
+        "unicode.txt": ("Procédure d'ouverture\n\nOuvrir à 9 h.".encode("utf-16"), "added", "Ouvrir à 9 h."),
+        "ancien.md": ("# Caisse\n\nVérifier le fond de caisse.".encode("latin-1"), "added", "Vérifier le fond"),
+        "bombe.docx": (docx_bomb(16 * 1024 * 1024), "failed", "a zip bomb, not a document; re-save it from Word"),
+        "profond.html": (deep_html(3000), "failed", "nested more than 256 levels deep"),
+        "catalogue.csv": (huge_csv(50), "failed", "more than 20 rows; split the file, or raise"),
+        "bidi.md": ("# Remise\n\nRemise de 10\u202e %03 \u202cpour le personnel\x07.".encode(), "added",
+                    "Remise de 10 %03 pour le personnel."),
+        "$(touch pwned); rm -rf x `id` | cat.md": (b"# Shell\n\nNom de fichier hostile.", "added", "Nom de fichier"),
+        "[bold red]x & a\nb.md": (b"# Markup\n\nNom avec saut de ligne.", "added", "saut de ligne"),
+        "Contrat_Dupont.md": (b"# Contrat\n\nClauses.", "failed", "Contrat <PERSON_0>.md: the file or folder name"),
+        "lien.md": (None, "failed", "a symbolic link to a file outside"),
+        "lien-dossier": (None, "failed", "a symbolic link to a folder outside"),
+    }  # fmt: skip
+    for name, (data, _, _) in files.items():
+        if data is not None:
+            (root / name).write_bytes(data)
+    (root / "lien.md").symlink_to(outside / "secret.md")
+    (root / "lien-dossier").symlink_to(outside / "folder")
+    (root / "meme-fichier.md").symlink_to(root / "bidi.md")  # inside: its target is ingested once, under its own path
+    return {name: (status, expected) for name, (_, status, expected) in files.items()}
+
+
+def test_hostile_and_broken_files_get_one_line_errors_and_the_batch_goes_on(tmp_path: Path, corpus: Path) -> None:
+    rig = Rig(tmp_path, max_file_bytes=20_000_000, csv_max_rows=20)
+    rig.ingestor.ingest([corpus])
+    before = {r.doc_id: rig.index.chunks(r.doc_id) for r in rig.registry.all()}
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    expected = _hostile_files(corpus, outside)
+
+    report = rig.ingestor.ingest([corpus])
+
+    by_name = {Path(o.source).name: o for o in report.outcomes}
+    for name, (status, words) in expected.items():
+        shown = "Contrat <PERSON_0>.md" if name == "Contrat_Dupont.md" else name
+        outcome = by_name[shown]
+        assert outcome.status == status, (name, outcome)
+        if status == "failed":
+            assert words in outcome.error and "\n" not in outcome.error, (name, outcome.error)
+        else:
+            text = " ".join(c.text for c in rig.index.chunks(outcome.doc_id))
+            assert words in text and "\u202e" not in text and "\x07" not in text, (name, text)
+    assert set(by_name) == {*(n for n in expected if n != "Contrat_Dupont.md"), "Contrat <PERSON_0>.md", "retours.md",
+                            "paie.txt"}  # fmt: skip
+    assert "Dupont" not in json.dumps(report.as_json())  # a name in a file name is not echoed either
+    assert not (corpus / "pwned").exists() and not Path("pwned").exists()
+    assert {r.doc_id: rig.index.chunks(r.doc_id) for r in rig.registry.all() if r.doc_id in before} == before
+    assert not any("Ne pas indexer" in c.text for c, _, _ in rig.index.points.values())
+    assert len(rig.registry.all()) == len(before) + sum(1 for s, _ in expected.values() if s == "added")
+
+
+def test_a_full_disk_stops_the_batch_before_a_file_is_written_and_the_next_run_completes(
+    tmp_path: Path, corpus: Path
+) -> None:
+    from ingestion.space import DiskFullError, SpaceGuard
+
+    free = {"bytes": 10**12}
+    rig = Rig(tmp_path)
+    rig.ingestor = Ingestor(
+        default_registry(), Chunker(300, 50, 0), rig.embedder, FakeSparseEncoder(), rig.index, rig.registry,
+        known_audiences=AUDIENCES, default_audience=["hq"], languages=["fr", "en"], max_file_bytes=10_000,
+        model_id="m1", protector=FakeProtector(),
+        guard=SpaceGuard(tmp_path, min_free_bytes=1000, free=lambda _: free["bytes"]),
+    )  # fmt: skip
+    rig.ingestor.ingest([corpus])
+    before = ({r.doc_id: r for r in rig.registry.all()}, dict(rig.index.points))
+    (corpus / "nouveau.md").write_text("# Nouveau\n\nUn document de plus.\n")
+    (corpus / "retours.md").write_text("---\naudience: store\n---\n# Retours\n\nLe client a 60 jours.\n")
+    free["bytes"] = 999
+    with pytest.raises(DiskFullError, match=r"has 0 MB free.*ASSISTANT_INGESTION_MIN_FREE_BYTES.*run the same command"):
+        rig.ingestor.ingest([corpus])
+    assert ({r.doc_id: r for r in rig.registry.all()}, dict(rig.index.points)) == before  # nothing half-written
+    free["bytes"] = 10**12
+    again = rig.ingestor.ingest([corpus])
+    assert (again.count("added"), again.count("updated"), again.count("failed")) == (1, 1, 0)
+
+
+def test_a_disk_that_fills_during_a_write_is_reported_as_full_not_as_an_unreadable_file(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from ingestion.space import DiskFullError
+
+    rig = Rig(tmp_path)
+    rig.ingestor.ingest([corpus])
+    (corpus / "nouveau.md").write_text("# Nouveau\n\nUn document de plus.\n")
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(rig.index, "upsert", full)
+    with pytest.raises(DiskFullError, match="is full: free space"):
+        rig.ingestor.ingest([corpus])
+    assert [r for r in rig.registry.all() if r.source.endswith("nouveau.md")] == []
+
+
+def test_sparse_files_count_their_holes_as_reserved_space(tmp_path: Path) -> None:
+    from ingestion.space import sparse_reserve
+
+    with (tmp_path / "mapped.dat").open("wb") as handle:
+        handle.truncate(32 * 1024 * 1024)  # what the embedded engine maps: 32 MB, nothing allocated yet
+    (tmp_path / "dense.bin").write_bytes(b"x" * 8192)
+    assert 31 * 1024 * 1024 < sparse_reserve([tmp_path]) <= 32 * 1024 * 1024

@@ -162,3 +162,38 @@ def test_processes_putting_the_same_subjects_at_once_never_fail(tmp_path: Path) 
         results = pool.starmap(_put_many, [(str(path), start) for start in (0, 10, 20, 30)])
     assert results == [40, 40, 40, 40]  # each put is True: stored, or already there with the same value
     assert SqliteVault(path, KEK, INDEX).stats()["active"] == 40
+
+
+def test_a_vault_locked_by_another_writer_is_retried_then_a_clear_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+    import sqlite3
+
+    path = tmp_path / "vault.sqlite"
+    SqliteVault(path, KEK, INDEX).close()
+    vault = SqliteVault(path, KEK, INDEX, busy_timeout_s=0.05, busy_attempts=3)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing, for longer than every attempt
+    with caplog.at_level(logging.WARNING, logger="privacy.vault"), pytest.raises(VaultError) as caught:
+        vault.put(NAME_TOKEN, "PERSON", NAME)
+    assert "stayed locked by another writer (3 attempts" in str(caught.value)
+    assert "ASSISTANT_PRIVACY_VAULT_BUSY_TIMEOUT_S" in str(caught.value) and NAME not in str(caught.value)
+    assert ["attempt 2 of 3" in r.getMessage() for r in caplog.records] == [True, False]
+    assert "attempt 3 of 3" in caplog.records[1].getMessage() and NAME not in caplog.text
+    with pytest.raises(VaultError, match="stayed locked"):
+        vault.forget(NAME_TOKEN)
+
+    class Release(logging.Handler):  # the other writer finishes while this one waits: the retry gets the lock
+        def emit(self, record: logging.LogRecord) -> None:
+            if holder.in_transaction:
+                holder.execute("ROLLBACK")
+
+    release = Release()
+    logging.getLogger("privacy.vault").addHandler(release)
+    try:
+        assert holder.in_transaction  # still holding the lock
+        assert vault.put(NAME_TOKEN, "PERSON", NAME) is True
+    finally:
+        logging.getLogger("privacy.vault").removeHandler(release)
+    assert vault.get(NAME_TOKEN) == NAME

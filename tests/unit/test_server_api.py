@@ -17,7 +17,7 @@ from assistant.container import Container
 from assistant.core.embedding import Embedder
 from assistant.core.index import SparseEncoder, VectorIndex
 from assistant.server.app import create_app
-from assistant.server.jobs import IngestJobs
+from assistant.server.main import ingest_jobs
 from assistant.server.state import ServerState
 from assistant.settings import load_settings
 from tests.fakes import FakeEmbedder, FakeSparseEncoder, InMemoryIndex
@@ -70,7 +70,7 @@ def container(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Conta
 
 @pytest.fixture
 def client(container: Container) -> Iterator[TestClient]:
-    jobs = IngestJobs(lambda: container.ingestor)
+    jobs = ingest_jobs(container)  # as assistant serve wires it
     with TestClient(create_app(ServerState(container, OPERATOR, jobs), chat=False)) as test_client:
         yield test_client
     jobs.close()
@@ -241,6 +241,7 @@ def test_ingestion_jobs_for_allowed_roles_below_allowed_folders(
     assert job.status_code == 202
     state = wait_job(client, job.json()["job"], hq)
     assert state["state"] == "done" and state["report"]["added"] == 1
+    assert state["report"]["readers"]["store"] == 1 and state["report"]["warnings"] == []  # who can read the batch
     assert client.get(f"/v1/ingest/{job.json()['job']}", headers=store).status_code == 404  # not theirs
     sheet = ("prix.md", b"# Prix\n\nLe prix est juste.\n", "text/markdown")
     upload = client.post("/v1/ingest", files=[("files", sheet)], data={"audience": "store"}, headers=hq)

@@ -15,6 +15,7 @@ from assistant.finops.settings import CostSettings
 from assistant.recording import Recorder
 from assistant.retrieval.access import AccessPolicy
 from assistant.service import Asker, QueryService
+from audit.errors import AuditStoreError
 from audit.factory import build_audit_log
 from audit.log import AuditLog
 from audit.settings import AuditSettings
@@ -179,6 +180,28 @@ def test_streaming_reveals_each_sentence_and_records_once_at_the_end(log: AuditL
     assert deltas == [f"{RAW_NAME} valide les retours [1].", " Sous 30 jours [1]."]
     assert isinstance(events[-1], AnswerDone) and events[-1].answer.audit_seq == 1
     assert len(records(log)) == 1
+
+
+def test_a_question_the_audit_store_cannot_record_is_not_answered(tmp_path: Path) -> None:
+    """A locked (or read-only, or unreachable) store: refused before the answerer runs, not one sentence shown."""
+    import sqlite3
+
+    path = tmp_path / "audit.sqlite3"
+    settings = AuditSettings(sqlite_path=path, busy_timeout_s=0.2)
+    audit = build_audit_log(settings, tmp_path, tmp_path / "secrets")
+    answerer = ScriptedAnswerer()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock past the busy timeout
+    try:
+        stream = service(audit, answerer).stream("Qui valide ?", Asker("store", "jdupont"))
+        with pytest.raises(AuditStoreError, match="locked"):
+            next(stream)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert answerer.questions == []
+    assert records(audit) == []
+    audit.close()
 
 
 def test_a_reader_leaving_mid_stream_still_leaves_one_record(log: AuditLog) -> None:
