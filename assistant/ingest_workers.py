@@ -51,7 +51,7 @@ def privacy_boundary(settings: Settings) -> PrivacyBoundary:
 def document_preparer(settings: Settings, protector: TextProtector) -> DocumentPreparer:
     s = settings.ingestion
     return DocumentPreparer(
-        default_registry(),
+        default_registry(settings.ingestion),
         Chunker(s.chunk_max_chars, s.chunk_overlap_chars, s.chunk_min_chars),
         protector,
         known_audiences=settings.access.audiences,

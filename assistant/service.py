@@ -94,7 +94,9 @@ class QueryService:
                     shown.append(event.text)
                     yield self._shown(event, asker.role)
                     continue
-                answer = replace(self._explained(event.answer, asker), understood=standalone.text if standalone.rewritten else "")
+                answer = replace(
+                    self._explained(event.answer, asker), understood=standalone.text if standalone.rewritten else ""
+                )
                 follow = {"follow_up_of": follow_up_of, "follow_up": standalone.how} if follow_up_of else {}
                 with activated(root):
                     total_ms = (time.perf_counter() - started) * 1000

@@ -25,6 +25,7 @@ from ingestion.chunking import Chunker
 from ingestion.documents import split_tags
 from ingestion.errors import DocumentReadError, IngestionError
 from ingestion.parsers import ParserRegistry
+from ingestion.planning import chunk_id_for, doc_id_for, plan_ingestion
 from ingestion.preparation import (
     DocumentPreparer,
     InlinePreparation,
@@ -33,7 +34,6 @@ from ingestion.preparation import (
     PreparedDocument,
     PrepareTask,
 )
-from ingestion.planning import chunk_id_for, doc_id_for, plan_ingestion
 from ingestion.report import FileOutcome, IngestPlan, IngestReport
 from ingestion.space import SpaceGuard, disk_full_error, is_disk_full
 from ingestion.writer import BatchWriter

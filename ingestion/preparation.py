@@ -25,6 +25,7 @@ from ingestion.parsers import ParserRegistry
 from ingestion.planning import chunk_id_for, doc_id_for
 from ingestion.safety import check_file_name, cleaned
 
+
 @dataclass(frozen=True)
 class PrepareTask:
     """A changed file to prepare: its bytes were read (and hashed) by the process that plans the run."""

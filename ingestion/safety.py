@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.core.protection import TextProtector
+from assistant.core.protection import PiiScanner, TextProtector
 from assistant.core.text import clean_text
 from ingestion.documents import Block, ParsedDocument
 from ingestion.errors import PersonalFileNameError
+from privacy.entities import IDENTIFIER
 
 
 def cleaned(doc: ParsedDocument) -> ParsedDocument:
@@ -22,11 +23,18 @@ def cleaned(doc: ParsedDocument) -> ParsedDocument:
 def check_file_name(protector: TextProtector, path: Path, root: Path, language: str) -> None:
     """:class:`PersonalFileNameError` when the file's name (its extension aside), or a folder name below ``root``,
     holds personal data. Each name is read as written and with ``_`` and ``-`` as spaces (``Contrat_Karim_Benali``
-    reads as words; ``jean.dupont@maison-lumiere.fr`` as an address)."""
+    reads as words; ``jean.dupont@maison-lumiere.fr`` as an address). The check stores nothing; only a refused name
+    is pseudonymized, to name the file by. A number found only by the word before it (``reclamation-client-2024-1187``,
+    ``contrat-88412``) is accepted: in a file name that word says what the file is about, and a case or contract
+    number is the name the error recommends."""
+    if not isinstance(protector, PiiScanner):
+        return  # no privacy boundary (benchmarks with privacy off): nothing is pseudonymized anywhere
     rel = path.relative_to(root) if root in path.parents else Path(path.name)
     stem = rel.with_suffix("") if rel.suffix else rel
     written = clean_text(" / ".join(stem.parts))
     spaced = clean_text(" / ".join(part.replace("_", " ").replace("-", " ") for part in stem.parts))
-    for text, protected in zip((spaced, written), protector.protect([spaced, written], [language] * 2), strict=True):
-        if protected.text != text:  # a token, or <TYPE_REDACTED> for someone already forgotten
-            raise PersonalFileNameError(protected.text + rel.suffix)
+    found = protector.scan([spaced, written], [language] * 2)
+    for text, kinds in zip((spaced, written), found, strict=True):
+        if set(kinds) - {IDENTIFIER}:
+            shown = protector.protect([text], [language])[0].text
+            raise PersonalFileNameError(shown + rel.suffix)

@@ -1,4 +1,5 @@
-"""Settings of ingestion (``ASSISTANT_INGESTION_*``): limits, chunking, audiences, languages and throughput; one group of :class:`assistant.settings.Settings`.
+"""Settings of ingestion (``ASSISTANT_INGESTION_*``): limits, chunking, audiences, languages and throughput; one
+group of :class:`assistant.settings.Settings`.
 
 Read by :mod:`assistant.settings` only (this module never reads the environment). The limits bound what one hostile
 or broken file may cost: its bytes, its rows, its nesting, what it unzips to.

@@ -58,3 +58,14 @@ class NameMemory(Protocol):
     def remember(self, names: Mapping[str, str]) -> None: ...
 
     def reapply(self, texts: Sequence[str]) -> list[ProtectedText]: ...
+
+
+@runtime_checkable
+class PiiScanner(Protocol):
+    """A protector that says which personal data a text holds without storing anything (a check, not an ingestion).
+
+    Contract: one list per input text, in order, of the entity types ``protect`` would replace in it (``PERSON``,
+    ``EMAIL_ADDRESS``...); nothing is written to the vault; tokens already in the text are not personal data.
+    """
+
+    def scan(self, texts: Sequence[str], languages: Sequence[str]) -> list[list[str]]: ...

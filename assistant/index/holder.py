@@ -63,4 +63,3 @@ class Holder:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-

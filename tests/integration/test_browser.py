@@ -105,6 +105,18 @@ def test_store_staff_ask_follow_up_open_a_source_and_rate(chromium: Any, live_se
                for r in ratings), ratings  # fmt: skip
 
 
+def appears(page: Any, locator: Any, timeout_ms: int) -> None:
+    """Wait for ``locator``; on a timeout, fail with what the chat shows instead (its last messages)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        locator.wait_for(timeout=timeout_ms)
+    except PlaywrightTimeout:
+        steps = page.locator("[data-step-type]")
+        last = [steps.nth(i).inner_text()[:600] for i in range(max(0, steps.count() - 3), steps.count())]
+        pytest.fail(f"not shown within {timeout_ms / 1000:.0f} s: {locator}; the chat's last messages: {last}")
+
+
 def action(page: Any, label: str) -> None:
     """Click the action button labelled ``label`` (the latest one)."""
     page.locator(f'button:has-text("{label}")').last.click()
@@ -138,13 +150,13 @@ def test_compliance_officer_reviews_the_exchange_verifies_the_chain_and_exports_
         assert f"| {seq} |" in page.content() or table.get_by_text(str(seq), exact=True).count()
         action(page, f"Ouvrir #{seq}")
         record = page.get_by_text("réponse incomplète").first  # the opened record shows its feedback
-        record.wait_for(timeout=60_000)
+        appears(page, record, 60_000)
         action(page, "Vérifier la chaîne")
-        page.get_by_text("Chaîne intègre").first.wait_for(timeout=120_000)
+        appears(page, page.get_by_text("Chaîne intègre").first, 120_000)
         page.screenshot(path=str(shots / "compliance.png"))
         action(page, "Export d'une personne")
         send(page, "Karim Benali")
-        page.get_by_text("export-personne.json").first.wait_for(timeout=120_000)
+        appears(page, page.get_by_text("export-personne.json").first, 120_000)
         assert visit.outside() == []
     finally:
         visit.close()
@@ -174,7 +186,7 @@ def test_marketing_drafts_copy_for_a_product_and_sees_the_sheet_passages(
         pick_profile(page, "Marketing")
         send(page, "cocotte")
         action(page, "MC-COC-24")  # the sheets that match the name, offered by reference
-        page.get_by_text("Passages de la fiche").last.wait_for(timeout=ANSWER_TIMEOUT_MS)
+        appears(page, page.get_by_text("Passages de la fiche").last, ANSWER_TIMEOUT_MS)
         reply = page.locator("[data-step-type=assistant_message]").last
         shown = reply.inner_text()
         assert "fiche-cocotte-maitre-coq.md" in shown or "catalogue-produits.csv" in shown, shown  # sheets citing it
