@@ -245,6 +245,12 @@ def _status_error(status: int, message: str, where: str) -> Exception:
             "ASSISTANT_LLM_BASE_URL ends with /v1"
         )
         reason = "has no such model or path (HTTP 404)"
+    elif "context length" in message.lower() or "context window" in message.lower():
+        fix = (
+            "the prompt does not fit the served context window: serve a longer one, or lower "
+            "ASSISTANT_LLM_MAX_CONTEXT_CHARS (answers) or ASSISTANT_LLM_COPY_MAX_SOURCE_CHARS (copy drafts)"
+        )
+        reason = f"refused the request (HTTP {status}: {_short(message)})"
     else:
         fix = "check the request limits of the server (context length, max tokens)"
         reason = f"refused the request (HTTP {status}: {_short(message)})"

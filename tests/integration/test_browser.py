@@ -168,11 +168,20 @@ def test_compliance_officer_reviews_the_exchange_verifies_the_chain_and_exports_
 
 @pytest.fixture(scope="module")
 def drafting_server(
-    corpus_data_dir: tuple[Path, dict[str, Any]], llm_server: str, tmp_path_factory: pytest.TempPathFactory
+    corpus_data_dir: tuple[Path, dict[str, Any]],
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Server]:
-    """A server whose drafts come from the real local LLM server (the tiny test model: what it writes is judged by
-    the copy checks; the test needs the studio's flow, not good copy)."""
-    llm = {"ASSISTANT_LLM_BACKEND": "openai", "ASSISTANT_LLM_BASE_URL": llm_server, "ASSISTANT_LLM_MODEL": SMOLLM_ALIAS}
+    """A server whose drafts come from a real local LLM server: the tiny test model (what it writes is judged by the
+    copy checks; the test needs the studio's flow, not good copy), or the one at ``$ASSISTANT_TEST_DRAFT_LLM_URL``
+    (e.g. ``assistant llm serve``'s, for the README screenshot). The test model serves a 2,048-token window, half the
+    default's: the sheet budget is set to fit it with the retry turn, as an operator of a small window would."""
+    url = os.environ.get("ASSISTANT_TEST_DRAFT_LLM_URL")
+    if url:
+        llm = {"ASSISTANT_LLM_BACKEND": "openai", "ASSISTANT_LLM_BASE_URL": url}
+    else:
+        llm = {"ASSISTANT_LLM_BACKEND": "openai", "ASSISTANT_LLM_BASE_URL": request.getfixturevalue("llm_server"),
+               "ASSISTANT_LLM_MODEL": SMOLLM_ALIAS, "ASSISTANT_LLM_COPY_MAX_SOURCE_CHARS": "1500"}  # fmt: skip
     with serving_copy(corpus_data_dir[0], tmp_path_factory.mktemp("drafting"), **llm) as server:
         yield server
 

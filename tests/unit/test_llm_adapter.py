@@ -50,10 +50,11 @@ class Endpoint(BaseHTTPRequestHandler):
         Endpoint.requests.append(body)
         behaviour = body["model"]
         if behaviour.startswith("status-"):
-            self.send_response(int(behaviour.removeprefix("status-")))
+            self.send_response(int(behaviour.removeprefix("status-").removesuffix("-ctx")))
             self.send_header("Content-Type", "application/json")
             self.end_headers()
-            self.wfile.write(json.dumps({"error": {"message": "nope", "type": "x"}}).encode())
+            text = "This model's maximum context length is 2048 tokens" if behaviour.endswith("-ctx") else "nope"
+            self.wfile.write(json.dumps({"error": {"message": text, "type": "x"}}).encode())
             return
         if behaviour == "slow":
             time.sleep(1.5)
@@ -162,6 +163,7 @@ def test_a_generation_past_its_deadline_is_abandoned_though_every_read_was_quick
         ("status-401", LlmRequestError, "ASSISTANT_LLM_API_KEY"),
         ("status-404", LlmRequestError, "ASSISTANT_LLM_MODEL"),
         ("status-400", LlmRequestError, "request limits"),
+        ("status-400-ctx", LlmRequestError, "ASSISTANT_LLM_COPY_MAX_SOURCE_CHARS"),  # vLLM's and llama.cpp's wording
     ],
 )
 def test_http_errors_map_to_one_typed_error_each(endpoint: str, name: str, error: type[Exception], fix: str) -> None:
