@@ -28,6 +28,7 @@ from assistant.core.errors import ConfigurationError
 from assistant.core.tracing import TelemetrySettings
 from assistant.embeddings.settings import EmbeddingSettings
 from assistant.finops.settings import CostSettings
+from assistant.gate_settings import GateSettings
 from assistant.http_settings import ServerSettings
 from assistant.index.settings import IndexSettings, QdrantSettings
 from assistant.llm.client_settings import LlmSettings
@@ -150,6 +151,7 @@ class Settings(BaseSettings):
     llm: LlmSettings = Field(default_factory=LlmSettings)
     telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
     costs: CostSettings = Field(default_factory=CostSettings)
+    gate: GateSettings = Field(default_factory=GateSettings)
 
     @field_validator("data_dir", "cache_dir")
     @classmethod

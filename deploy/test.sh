@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command: install if needed, then lint, type-check and run the unit + integration tests.
+# One command: install if needed, then lint, type-check, run the unit + integration tests and the quality gate.
 # Extra arguments go to pytest (e.g. deploy/test.sh -m unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +13,7 @@ echo "==> ruff";  "$V/ruff" check .
 echo "==> ruff format check"; "$V/ruff" format --check .
 echo "==> mypy";  "$V/mypy"
 echo "==> pytest"
-exec "$V/python" -m pytest -m "not slow and not gpu" "$@"
+"$V/python" -m pytest -m "not slow and not gpu" "$@"
+if [ $# -eq 0 ]; then  # the whole suite: then the quality gate on the sample corpus (report in eval-report/)
+  echo "==> quality gate"; deploy/eval_gate.sh
+fi

@@ -8,6 +8,8 @@ from assistant.cli import (
     audit_cmd,
     documents,
     draft,
+    eval_loop,
+    eval_run,
     evaluate,
     ingest,
     llm_cmd,
@@ -35,6 +37,8 @@ app.command("feedback")(query.feedback)
 app.command("serve")(serve.serve)
 app.add_typer(documents.app, name="documents")
 app.add_typer(models.app, name="models")
+eval_run.register(evaluate.app)
+eval_loop.register(evaluate.app)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(draft.app, name="draft")
 app.add_typer(privacy_cmd.app, name="privacy")

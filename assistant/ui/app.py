@@ -178,7 +178,7 @@ async def studio_draft(action: cl.Action) -> None:
 
 DESK = {"desk_journal": desk.journal, "desk_verify": desk.verify, "desk_export": desk_rights.export,
         "desk_forget": desk_rights.forget, "desk_retention": desk_rights.retention, "desk_purge": desk_rights.purge,
-        "desk_costs": desk_rights.costs}  # fmt: skip
+        "desk_costs": desk_rights.costs, "desk_quality": desk_rights.quality}  # fmt: skip
 
 
 async def _desk_action(action: cl.Action) -> None:

@@ -31,7 +31,10 @@ _T = {
         "receipt": "Reçu d'effacement", "nothing": "Aucune donnée trouvée pour cette valeur.",
         "purge": "Purger maintenant", "retention_is": "{purged} enregistrement(s) antérieurs au {cutoff} à purger "
         "(rétention {days} jours).", "purged": "{purged} enregistrement(s) purgé(s) (squelettes de hachage conservés).",
-        "cost_total": "{questions} questions, {cost:.4f} {currency}.",
+        "cost_total": "{questions} questions, {cost:.4f} {currency}.", "quality": "Qualité des réponses",
+        "quality_none": "Aucun rapport d'évaluation : `assistant eval run` l'écrit dans `<data dir>/{folder}`.",
+        "quality_is": "Dernière évaluation du {created} ({label}, {questions} questions) : contrôle qualité "
+        "**{verdict}**.", "passed": "réussi", "failed": "échoué",
     },
     "en": {
         "intro": "**Compliance desk.** Journal filters: the settings ⚙️ icon. Every action is itself recorded in the "
@@ -48,10 +51,13 @@ _T = {
         "receipt": "Erasure receipt", "nothing": "No data found for this value.",
         "purge": "Purge now", "retention_is": "{purged} record(s) older than {cutoff} to purge (retention {days} "
         "days).", "purged": "{purged} record(s) purged (hash skeletons kept).",
-        "cost_total": "{questions} questions, {cost:.4f} {currency}.",
+        "cost_total": "{questions} questions, {cost:.4f} {currency}.", "quality": "Answer quality",
+        "quality_none": "No evaluation report: `assistant eval run` writes it to `<data dir>/{folder}`.",
+        "quality_is": "Latest evaluation, {created} ({label}, {questions} questions): quality gate **{verdict}**.",
+        "passed": "passed", "failed": "failed",
     },
 }  # fmt: skip
-ACTIONS = ("journal", "verify", "export", "forget", "retention", "costs")
+ACTIONS = ("journal", "verify", "export", "forget", "retention", "costs", "quality")
 
 
 def t(key: str, language: str, **values: object) -> str:

@@ -1,5 +1,6 @@
 """Conformité, continued: a person's data exported (a JSON download) or erased after an explicit confirmation (with
-the receipt), retention and purge, the cost report with its chart. Each action is an audit record."""
+the receipt), retention and purge, the cost report with its chart, the latest evaluation report (a download). Each
+action is an audit record."""
 
 from __future__ import annotations
 
@@ -107,3 +108,26 @@ async def costs(c: Container, who: Identity, language: str) -> None:
     text = t("cost_total", language, questions=total.questions, cost=total.cost, currency=report.currency)
     elements = [cl.Image(name="costs", path=str(written), display="inline")] if written else []
     await cl.Message(content=text, elements=elements).send()
+
+
+async def quality(c: Container, who: Identity, language: str) -> None:
+    """The latest ``assistant eval run`` report of ``<data dir>/eval/report``: its gate verdict and the page."""
+    from assistant.gate_settings import REPORT_DIR
+
+    _, me = officer(c, who)  # a reviewer role, or refused
+    folder = c.settings.data_dir / REPORT_DIR
+    await asyncio.to_thread(c.audit.record_access, "eval.report", me.who, me.role, {"folder": REPORT_DIR})
+    try:
+        results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        results = None
+    page = folder / "report.html"
+    if not isinstance(results, dict) or not page.is_file():
+        await cl.Message(content=t("quality_none", language, folder=REPORT_DIR)).send()
+        return
+    passed = bool((results.get("gate") or {}).get("passed"))
+    text = t("quality_is", language, created=results.get("created", "?"), label=results.get("label") or "—",
+             questions=(results.get("dataset") or {}).get("questions", "?"),
+             verdict=t("passed" if passed else "failed", language))  # fmt: skip
+    report = cl.File(name="rapport-evaluation.html", path=str(page), mime="text/html", display="inline")
+    await cl.Message(content=text, elements=[report]).send()

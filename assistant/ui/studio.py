@@ -87,7 +87,10 @@ async def draft(c: Container, who: Identity, reference: str, language: str) -> N
     body = t("refused", language, issues=", ".join(result.issues)) if result.refused else result.text
     number = int(cl.user_session.get("drafts_shown") or 0) + 1
     cl.user_session.set("drafts_shown", number)
-    lines = [f"[{number}.{i}] {s.title} — `{Path(s.source).name}`" for i, s in enumerate(result.sources, 1)]
+    marks: dict[tuple[str, str], list[str]] = {}  # one line per sheet, with the marks of its passages
+    for i, s in enumerate(result.sources, 1):
+        marks.setdefault((s.title, Path(s.source).name), []).append(f"[{number}.{i}]")
+    lines = [f"{title} — `{name}` {' '.join(found)}" for (title, name), found in marks.items()]
     content = f"{body}\n\n**{t('sources', language)}**\n" + "\n".join(f"- {line}" for line in lines)
     again = [cl.Action(name="studio_draft", payload={"reference": reference}, label=t("again", language))]
     elements = await asyncio.to_thread(_passages, c, result, who, number)

@@ -157,13 +157,35 @@ def test_compliance_officer_reviews_the_exchange_verifies_the_chain_and_exports_
         action(page, "Export d'une personne")
         send(page, "Karim Benali")
         appears(page, page.get_by_text("export-personne.json").first, 120_000)
+        _latest_evaluation(live_server.data_dir / "eval" / "report")
+        action(page, "Qualité des réponses")
+        appears(page, page.get_by_text("rapport-evaluation.html").first, 60_000)
+        assert page.get_by_text("contrôle qualité réussi").count() >= 1  # the run's gate verdict
         assert visit.outside() == []
     finally:
         visit.close()
     with live_server.client("conformite") as officer:
         operations = {r["header"]["operation"] for r in officer.get("/v1/audit/records", params={"limit": 10000})
                       .json()["records"] if r["header"]}  # fmt: skip
-    assert {"audit.list", "audit.show", "audit.verify", "privacy.export"} <= operations
+    assert {"audit.list", "audit.show", "audit.verify", "privacy.export", "eval.report"} <= operations
+
+
+def _latest_evaluation(folder: Path) -> None:
+    """What ``assistant eval run`` leaves in the data dir (the server holds the index: written here, not run)."""
+    import json
+
+    from eval.report import write_report
+    from eval.run import results
+
+    curve = [0.8, 0.85, 0.88, 0.89, 0.9, 0.9, 0.9, 0.92, 0.94, 0.95]
+    hybrid = {"hit@1": 0.8, "hit@5": 0.9, "hit@10": 0.95, "mrr": 0.85, "ndcg@10": 0.8, "latency_p50_ms": 1.0,
+              "latency_p95_ms": 2.0, "recall_curve": curve}  # fmt: skip
+    run = results({"retrieval": {"questions": 65, "modes": {"hybrid": hybrid}, "per_question": []}},
+                  {"path": "golden.jsonl", "sha256": "0", "questions": 86}, {"top_k": 5}, "v1")  # fmt: skip
+    run["gate"] = {"passed": True, "failures": [], "not_measured": []}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(run), encoding="utf-8")
+    write_report(run, folder)
 
 
 @pytest.fixture(scope="module")
