@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-COUNT_KEYS = frozenset({"questions", "sentences", "correct", "refused", "wrong", "answered"})
-LOWER_IS_BETTER = frozenset({"cost_per_answer"})
+COUNT_KEYS = frozenset({"questions", "sentences", "correct", "refused", "wrong", "answered", "brands_flagged"})
+LOWER_IS_BETTER = frozenset({"cost_per_answer", "brands_flagged"})  # brand names flagged as personal data
 NEUTRAL_KEYS = COUNT_KEYS | {"prompt_mean", "completion_mean"}
 RANK_MODE, RANK_BOUNDARY = "hybrid", 5
 

@@ -197,6 +197,7 @@ def test_strings_from_the_results_are_escaped() -> None:
         ("answers.tokens.cost_per_answer", 0.00012, "0.000120"),
         ("pii.recall_by_entity.PERSON", 1, "1.000"),
         ("configuration.top_k", 5, "5"),
+        ("pii.brands_flagged", 2, "2"),
     ],
 )
 def test_format_value(path: str, value: float | None, text: str) -> None:
@@ -261,6 +262,7 @@ def test_metrics_flattens_numeric_leaves_under_the_suites_only() -> None:
         ("answers.tokens.cost_per_answer", -1),
         ("answers.outcomes.wrong", 0),
         ("pii.sentences", 0),
+        ("pii.brands_flagged", -1),  # a brand flagged as personal data: fewer is better
     ],
 )
 def test_direction(path: str, expected: int) -> None:
