@@ -154,13 +154,13 @@ def test_compliance_officer_reviews_the_exchange_verifies_the_chain_and_exports_
         action(page, "Vérifier la chaîne")
         appears(page, page.get_by_text("Chaîne intègre").first, 120_000)
         page.screenshot(path=str(shots / "compliance.png"))
-        action(page, "Export d'une personne")
-        send(page, "Karim Benali")
-        appears(page, page.get_by_text("export-personne.json").first, 120_000)
         _latest_evaluation(live_server.data_dir / "eval" / "report")
         action(page, "Qualité des réponses")
         appears(page, page.get_by_text("rapport-evaluation.html").first, 60_000)
         assert page.get_by_text("contrôle qualité réussi").count() >= 1  # the run's gate verdict
+        action(page, "Export d'une personne")  # last: the actions wait while the chat asks for the person
+        send(page, "Karim Benali")
+        appears(page, page.get_by_text("export-personne.json").first, 120_000)
         assert visit.outside() == []
     finally:
         visit.close()
