@@ -351,7 +351,9 @@ print(json.dumps({"full": full, "same": before == after_full, "search": search, 
 def test_kill_9_during_ingestion_then_the_next_run_finishes_it(tmp_path: Path, model_path: Path) -> None:
     docs = copy_corpus(tmp_path / "docs", files=PERSON_DOCS)
     data = tmp_path / "data"
-    process = start(data, "ingest", str(docs), "--audience", "store")
+    # small batches: the documents are written a few at a time (the default 256 chunks holds all 15 in one batch,
+    # so the registry went from 0 to 15 at once and the kill could only land before or after everything)
+    process = start(data, "ingest", str(docs), "--audience", "store", ASSISTANT_INGESTION_BATCH_CHUNKS="8")
     until(lambda: len(registry(data)) >= 2, "two documents to be indexed", process)
     process.kill()  # SIGKILL: no handler, no cleanup
     process.wait(timeout=60)
