@@ -77,4 +77,4 @@ def report_from_json(data: dict[str, Any]) -> IngestReport:
         for d in data["documents"]
     ]  # fmt: skip
     notes = {k: v for k, v in data.items() if k in NOTES}
-    return IngestReport(outcomes, list(data["skipped"]), data["chunks_embedded"], data["chunks_deleted"], notes)
+    return IngestReport(outcomes, list(data["skipped"]), data["chunks_embedded"], data["chunks_deleted"], notes=notes)
