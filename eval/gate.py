@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.gate_settings import GateSettings
+from eval.compare import value_at
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,10 @@ class Check:
 
 def lookup(results: dict[str, Any], path: str) -> float | None:
     """The number at dotted ``path`` under ``results['suites']`` (None when absent or not a number)."""
-    node: Any = results.get("suites", {})
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
+    try:
+        node = value_at({"suites": results.get("suites", {})}, path)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
     return float(node) if isinstance(node, int | float) and not isinstance(node, bool) else None
 
 
