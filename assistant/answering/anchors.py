@@ -9,7 +9,7 @@ question did not give is supported only by a passage that also mentions every an
 - Anchors: the years the question names ("2024"), its pseudonym tokens (``<PERSON_…>``), its proper names and
   acronyms (capitalised words that do not start a sentence: "Barcelone", "Part-Dieu", "RTT"). Other numbers of a
   question are not anchors: documents restate bounds ("beyond the 43rd hour" is "from the 44th hour" in the pay
-  grid), and a golden question was lost that way.
+  grid).
 - Names are required only from blocks in the question's language ("Barcelone" is "Barcelona" in English), and are
   not taken from German questions, where every noun is capitalised. A block in the language of a translation of
   the question (searched too, :mod:`assistant.answering.translation`) is held to the translation's anchors.

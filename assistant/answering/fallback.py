@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from assistant.answering import messages
+from assistant.answering.checks import Checks
+from assistant.answering.grounded import GroundedAnswerer
 from assistant.answering.ports import AnswerDone, Answerer, AnswerEvent, StreamingAnswerer, stream_answer
 from assistant.core.domain import Answer
 from assistant.llm.ports import LlmUnavailableError
@@ -37,6 +39,13 @@ class FallbackAnswerer:
         self._clock = clock
         self._down_until = float("-inf")
         self._lock = threading.Lock()
+
+    def with_checks(self, checks: Checks) -> FallbackAnswerer:
+        """The same decorator over its primary applying only ``checks`` (the ablation of the answer checks)."""
+        if not isinstance(self._primary, GroundedAnswerer):
+            raise TypeError(f"{type(self._primary).__name__} has no answer checks to choose")
+        primary = self._primary.with_checks(checks)
+        return FallbackAnswerer(primary, self._fallback, cooldown_s=self._cooldown_s, clock=self._clock)
 
     @property
     def primary_resting(self) -> bool:

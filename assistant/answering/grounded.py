@@ -21,9 +21,11 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.answering import messages as texts
-from assistant.answering.anchors import Anchors, asks_for_figure, figures
+from assistant.answering.anchors import Anchors
+from assistant.answering.checks import Checks
 from assistant.answering.citations import strip_markers
 from assistant.answering.context import Context, build_context
+from assistant.answering.decision import Thresholds, refusal_reason
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.focus import QuestionFocus
 from assistant.answering.generation_run import USE_CASE, GenerationRun
@@ -44,6 +46,7 @@ from assistant.retrieval.searcher import PreparedQuery, Searcher
 from assistant.settings import AnswerSettings
 
 _WORDS_TO_JUDGE_LANGUAGE = 8
+_ANY_SUPPORT = 1e-9  # the threshold when the "support" check is off: any block a gate admits supports
 
 
 class GroundedAnswerer:
@@ -58,6 +61,7 @@ class GroundedAnswerer:
         *,
         translator: QueryTranslator | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        checks: Checks | None = None,
     ) -> None:
         self._searcher = searcher
         self._translator = translator
@@ -67,6 +71,14 @@ class GroundedAnswerer:
         self._llm = llm_settings
         self._languages = list(languages)
         self._clock = clock
+        self.checks = checks if checks is not None else Checks.of(llm_settings.answer_checks)
+
+    def with_checks(self, checks: Checks) -> GroundedAnswerer:
+        """The same answerer (same searcher, model and settings) applying only ``checks`` (ablation)."""
+        return GroundedAnswerer(
+            self._searcher, self._chat, self._extractive, self._answer, self._llm, self._languages,
+            translator=self._translator, clock=self._clock, checks=checks,
+        )  # fmt: skip
 
     def ask(self, question: str, role: str, *, store: str | None = None) -> Answer:
         """One whole (non-streamed) generation: endpoints report token usage for it."""
@@ -110,12 +122,14 @@ class GroundedAnswerer:
         if not context.blocks:
             yield AnswerDone(self._refusal(run, "no_context"))
             return
+        checks = self.checks
         scorer = SupportScorer(
             context.evidence(),
             embedder,
-            threshold=self._llm.min_sentence_support,
+            threshold=self._llm.min_sentence_support if "support" in checks else _ANY_SUPPORT,
             anchors=Anchors.of(prepared.text, run.language),
             translated=[Anchors.of(wording.text, wording.language) for wording in translated],
+            checks=checks,
         )
         chat = prompt.messages(run.language, context=context.render(), question=prepared.text)
         validator = AnswerValidator(
@@ -124,6 +138,7 @@ class GroundedAnswerer:
             prompt.refusal_marker,
             echo_terms([h.chunk.text for h, _ in context.quarantined], [b.text for b in context.blocks], prepared.text),
             prepared.text,
+            checks,
         )
         in_language = yield from self._attempt(chat, validator, run, streaming)
         if not in_language:
@@ -133,15 +148,17 @@ class GroundedAnswerer:
                 ChatMessage("user", prompt.retry_instruction(run.language)),
             ]
             validator = AnswerValidator(
-                scorer, run.language, prompt.refusal_marker, validator.echo_terms, prepared.text
+                scorer, run.language, prompt.refusal_marker, validator.echo_terms, prepared.text, checks
             )
             in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
         follow_up = prompt.follow_up("value_retry", run.language)
-        if in_language and follow_up and self._value_missing(validator):  # nothing was shown: ask once more
+        if (
+            in_language and follow_up and "value_retry" in checks and self._value_missing(validator)
+        ):  # nothing was shown: ask once more
             run.flag("value_retry")
             retry = [ChatMessage("assistant", validator.raw_text), ChatMessage("user", follow_up)]
             validator = AnswerValidator(
-                scorer, run.language, prompt.refusal_marker, validator.echo_terms, prepared.text
+                scorer, run.language, prompt.refusal_marker, validator.echo_terms, prepared.text, checks
             )
             in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
         if not in_language:
@@ -226,6 +243,8 @@ class GroundedAnswerer:
         return text.replace(marker, " ") if marker else text
 
     def _in_language(self, validator: AnswerValidator, language: str) -> bool:
+        if "language_retry" not in self.checks:
+            return True
         sample = self._language_sample(validator)
         return detect_language(sample, self._languages, default=language) == language
 
@@ -238,34 +257,16 @@ class GroundedAnswerer:
     def _final(
         self, run: GenerationRun, validator: AnswerValidator, context: Context, query: tuple[np.ndarray, set[str]]
     ) -> Answer:
-        counts = validator.counts
         for flag in validator.repair_flags():
             run.flag(flag)
-        if validator.model_refused or (validator.marker_seen and counts.supported == 0):
-            return self._refusal(run, "model_refused", counts.grounding)
-        said_nothing = counts.neutral or counts.questions or counts.restated  # "Oui, c'est possible.", the question
-        bare = counts.supported == 0 and said_nothing and not counts.unsupported and not validator.marker_seen
-        beyond = frozenset(figures(run.question)) if asks_for_figure(run.question) else None
-        if bare and validator.quote_evidence(*query, self._answer.min_sentence_support, beyond=beyond):
-            run.flag("evidence_quoted")
-        # the right kind of figure from the wrong line: the line about the question is quoted instead; being verbatim,
-        # the quote stands whatever share of the answer was dropped (the notice says some was)
-        misplaced = counts.supported == 0 and validator.scorer.unanchored and not validator.marker_seen
-        requoted = misplaced and validator.quote_evidence(
-            *query, self._answer.min_sentence_support, anchored_only=True, beyond=beyond
-        )
-        if requoted:
-            run.flag("evidence_quoted")
-        grounding = counts.grounding
-        too_little = grounding is None or counts.supported == 0 or grounding < self._llm.min_grounded_share
-        if too_little and not requoted:
-            return self._refusal(run, "ungrounded", grounding)
-        relevance = validator.relevance(*query)
-        run.relevance = relevance
-        if relevance < self._llm.min_answer_relevance and not validator.anchor_confirmed:
-            return self._refusal(run, "off_topic", grounding)
+        llm = self._llm
+        limits = Thresholds(self._answer.min_sentence_support, llm.min_grounded_share, llm.min_answer_relevance)
+        reason = refusal_reason(run, validator, query, self.checks, limits)
+        grounding = validator.counts.grounding
+        if reason is not None:
+            return self._refusal(run, reason, grounding)
         citations = [context.blocks[i].citation() for i in validator.cited.order]
-        notice = texts.text("unsupported_removed", run.language) if counts.unsupported else ""
+        notice = texts.text("unsupported_removed", run.language) if validator.counts.unsupported else ""
         return self._stopped(run).answer(validator.kept_text, citations=citations, notice=notice, grounding=grounding)
 
     def _refusal(self, run: GenerationRun, reason: str, grounding: float | None = None) -> Answer:

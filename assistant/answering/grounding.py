@@ -37,6 +37,7 @@ from assistant.answering.anchors import (
     passages,
     quotable,
 )
+from assistant.answering.checks import ALL, Checks
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import POLARITY, content_terms, share
 from assistant.answering.relevance import passage_sentences, question_relevance, rescale
@@ -90,6 +91,7 @@ class SupportScorer:
         cosine_floor: float = 0.80,
         cosine_ceiling: float = 0.95,
         cross_language_floor: float = 0.75,
+        checks: Checks = ALL,
     ) -> None:
         self._unit_texts = passage_sentences([b.text for b in blocks], _MIN_UNIT_CHARS)
         self._blocks = []
@@ -100,7 +102,7 @@ class SupportScorer:
             windows = [title.union(*unit_terms[max(0, i - 1) : i + 2]) for i in range(len(unit_terms))]
             figure_passages = passages(b.text, b.title, b.scope) if anchors is not None else []  # for figure checks
             self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows, figure_passages))
-        self._anchors = anchors
+        self._checks, self._anchors = checks, anchors
         self._context = [p for block in self._blocks for p in block.passages]  # for dates across tables
         self._misdated: dict[str, bool] = {}  # per sentence: a figure the tables date to another year
         self._translated = tuple(translated)  # anchors of the question's translations (search wordings)
@@ -112,8 +114,7 @@ class SupportScorer:
         self.threshold = threshold
         self._floor, self._ceiling = cosine_floor, cosine_ceiling
         # a faithful English restatement of a French line scores ~0.84-0.87 with multilingual-e5-small, a same-language
-        # paraphrase ~0.9: across languages the cosine scale starts lower (same width). Measured on the golden set
-        # (replay): 0.80 dropped three right figures (q48, q49, q51), 0.75 keeps them and shows no wrong one more
+        # paraphrase ~0.9: across languages the cosine scale starts lower (same width, measured on replays)
         self._cross_floor = cross_language_floor
         self._units: Vectors | None = None
         self._sentence_vectors: dict[str, np.ndarray] = {}
@@ -252,14 +253,16 @@ class SupportScorer:
         return min(1.0, rescale(cosine, low, low + self._ceiling - self._floor))
 
     def score(self, sentence: str, language: str, index: int) -> float:
-        block = self._blocks[index]
-        if not numbers(sentence) <= block.numbers:
+        block, checks = self._blocks[index], self._checks
+        if "stated_numbers" in checks and not numbers(sentence) <= block.numbers:
             return 0.0
-        if self._anchors is not None and (not self._anchored(sentence, block) or self._dated_elsewhere(sentence)):
+        anchors_apply = self._anchors is not None and "anchored_figures" in checks
+        if anchors_apply and (not self._anchored(sentence, block) or self._dated_elsewhere(sentence)):
             self._anchor_misses.add(sentence)
             return 0.0
         if (
             self._anchors is not None
+            and "described_figures" in checks
             and block.written_in(language)
             and not described(sentence, self._anchors, block.passages)
         ):

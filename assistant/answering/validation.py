@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.answering.checks import Checks
 from assistant.answering.citations import CitedText, Piece, split_pieces, strip_markers
 from assistant.answering.grounding import SupportScorer
 from assistant.answering.lexical import content_terms, restates, support
@@ -52,6 +53,7 @@ class AnswerValidator:
     refusal_marker: str
     echo_terms: frozenset[str] = frozenset()  # words of quarantined chunks absent from the clean context
     question: str = ""  # the (pseudonymized) question, to recognise an answer that only restates it
+    checks: Checks = field(default_factory=Checks)  # the enabled answer checks (:mod:`assistant.answering.checks`)
     counts: ValidationCounts = field(default_factory=ValidationCounts)
     cited: CitedText = field(default_factory=CitedText)
     kept: list[Piece] = field(default_factory=list)  # sentences kept, as written (markers removed)
@@ -105,7 +107,8 @@ class AnswerValidator:
         """The stream ended: judge what remains. ``cut``: it ended on the token limit, so a last sentence with
         neither closing punctuation nor a citation was cut short and is dropped (its truth is unknown)."""
         pieces = split_pieces(self._buffer)[self._done :]
-        if cut and pieces and not pieces[-1].cited and not _CLOSED.search(pieces[-1].text):
+        last = pieces[-1] if pieces else None
+        if cut and "truncated" in self.checks and last and not last.cited and not _CLOSED.search(last.text):
             pieces.pop()
             self.counts.truncated += 1
         return self._judge(pieces)
@@ -180,14 +183,15 @@ class AnswerValidator:
     def _rejected(self, piece: Piece) -> bool:
         """Dropped before any support check (and counted): a question, a sentence without its value, an echo of
         an injected instruction, a yes/no that restates the question."""
-        if piece.text.rstrip().endswith("?"):  # the model asked (or echoed) a question: it answers nothing
+        checks = self.checks
+        if "asks_question" in checks and piece.text.rstrip().endswith("?"):  # it asked (or echoed) a question
             self.counts.questions += 1
-        elif piece.unfinished:
+        elif "missing_value" in checks and piece.unfinished:
             self.counts.unsupported += 1
             self.counts.unfinished += 1
-        elif self.echo_terms and content_terms(piece.text) & self.echo_terms:
+        elif "injection_echo" in checks and self.echo_terms and content_terms(piece.text) & self.echo_terms:
             self.counts.injection_echoes += 1
-        elif restates(piece.text, self.question, self.language):
+        elif "restates_question" in checks and restates(piece.text, self.question, self.language):
             self.counts.restated += 1
         else:
             return False
@@ -197,7 +201,7 @@ class AnswerValidator:
         marker = self.refusal_marker
         if marker and marker.lower() in piece.text.lower():
             self.marker_seen = True
-            if first:
+            if first and "model_refusal" in self.checks:
                 self.model_refused = True
                 return None
             text = strip_markers(re.sub(re.escape(marker), "", piece.text, flags=re.IGNORECASE))
@@ -210,7 +214,7 @@ class AnswerValidator:
         valid = [n - 1 for n in dict.fromkeys(piece.cited) if 1 <= n <= size]
         if len(valid) < len(set(piece.cited)):
             self.counts.invalid_citations += 1
-        if self.scorer.is_neutral(piece.text):
+        if "neutral" in self.checks and self.scorer.is_neutral(piece.text):
             self.counts.neutral += 1
             self._backing = ()
             return self.cited.add(piece, [])
@@ -218,7 +222,7 @@ class AnswerValidator:
         supporting = [b for b in valid if self.scorer.score(piece.text, self.language, b) >= threshold]
         if not supporting:
             best = self.scorer.best(piece.text, self.language)
-            if best.block is None:
+            if best.block is None or "citation_repair" not in self.checks:
                 self.counts.unsupported += 1
                 return None
             supporting = [best.block]

@@ -57,6 +57,26 @@ def _corpus_container(root: Container, corpus: list[Path] | None) -> Iterator[Co
         c.close()
 
 
+def _ablate(c: Container, questions: list[GoldenQuestion], dataset: Path, as_json: bool) -> None:
+    from assistant.answering.fallback import FallbackAnswerer
+    from eval.ablation import run_ablation, table
+
+    answerer = c.pseudonymized_answerer
+    if not isinstance(answerer, FallbackAnswerer):
+        raise ConfigurationError("--ablate needs the generative answerer (ASSISTANT_LLM_BACKEND is none)")
+    report = run_ablation(
+        answerer.with_checks,
+        questions,
+        c.settings.ingestion.languages,
+        dataset=dataset.stem,
+        progress=lambda name, right: err.print(f"[dim]{name}[/]: {right}/{len(questions)} right"),
+    )
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        out.print(table([report.as_json()]), markup=False, soft_wrap=True)
+
+
 @app.command("retrieval")
 def retrieval(
     dataset: Annotated[Path, typer.Option(help="JSON lines: {question, gold: [doc ids or file stems], role?}.")],
@@ -206,6 +226,15 @@ def generation(
             "checks on the recorded answers in seconds (latencies then measure the application only)."
         ),
     ] = None,
+    ablate: Annotated[
+        bool,
+        typer.Option(
+            "--ablate",
+            help="With --replay: answer the set again with each answer check disabled in turn and print what each "
+            "contributes (outcomes per question; --json for the report that `python -m eval.ablation A.json B.json` "
+            "combines over sets). Add --record NEW to send prompts the recording lacks to the live model.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout (summary and every answer).")] = False,
 ) -> None:
     """Answers through the configured answerer, streamed and pseudonymized as the chat gets them (before
@@ -228,9 +257,14 @@ def generation(
         llm = settings.llm.model_copy(update=update)
         return settings.model_copy(update={"llm": llm})
 
+    if ablate and replay is None:
+        raise ConfigurationError("--ablate replays a recorded run: add --replay RUN.jsonl (record one with --record)")
     with container(as_json, transcript) as root:
         questions = _questions(dataset, limit)
         with _corpus_container(root, corpus) as c:
+            if ablate:
+                _ablate(c, questions, dataset, as_json)
+                return
 
             def progress(number: int, result: QuestionResult) -> None:
                 err.print(f"[dim]{number}/{len(questions)}[/] {result.id} {result.kind} ok={result.ok}")

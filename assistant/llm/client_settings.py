@@ -10,7 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+
+from assistant.answering.checks import NAMES as CHECK_NAMES
+from assistant.answering.checks import SAFETY as SAFETY_CHECKS
+from assistant.answering.checks import unknown as unknown_checks
 
 
 class LlmSettings(BaseModel):
@@ -116,6 +120,12 @@ class LlmSettings(BaseModel):
         "or ACL-denied questions the model answered, and 5 of its 35 correct answers. Not applied to a figure found "
         "in a passage that names every anchor of the question (its years, names, acronyms).",
     )
+    answer_checks: list[str] = Field(
+        default_factory=lambda: list(CHECK_NAMES),
+        description="The answer checks applied to generated text, by name (assistant/answering/checks.py lists "
+        "each with its purpose; `assistant eval generation --ablate` measures what each contributes). Default: all. "
+        f"The safety checks ({', '.join(sorted(SAFETY_CHECKS))}) cannot be left out.",
+    )
     unavailable_cooldown_s: float = Field(
         20.0,
         ge=0,
@@ -134,6 +144,17 @@ class LlmSettings(BaseModel):
         description="Folder of prompt templates (<use case>.toml) overriding the versioned ones shipped in "
         "assistant/answering/prompts.",
     )
+
+    @field_validator("answer_checks")
+    @classmethod
+    def _known_checks(cls, names: list[str]) -> list[str]:
+        bad = unknown_checks(names)
+        if bad:
+            raise ValueError(f"unknown answer check(s) {bad}: choose among {', '.join(CHECK_NAMES)}")
+        missing = sorted(SAFETY_CHECKS - set(names))
+        if missing:
+            raise ValueError(f"the safety check(s) {missing} cannot be disabled: add them back to the list")
+        return list(dict.fromkeys(names))
 
     @model_validator(mode="after")
     def _replay_needs_transcript(self) -> LlmSettings:

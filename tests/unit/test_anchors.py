@@ -306,7 +306,7 @@ def test_what_may_be_quoted_in_place_of_a_misplaced_figure(text: str, redated: s
 
 
 def test_a_figure_from_the_wrong_year_column_is_dropped_and_its_row_quoted_under_its_header() -> None:
-    """Golden q41: the model gave the 2024 minimum, which an HR note (numbered 2025-017) repeats."""
+    """A figure the salary grid dates to another year stays misdated, whatever a note that repeats it says."""
     question = "Quel est le salaire minimal 2025 d'un responsable de rayon (coefficient 190) ?"
     embedder = FakeEmbedder()
     scorer = SupportScorer([COLUMNS, NOTE], embedder, threshold=0.5, anchors=Anchors.of(question, "fr"))
