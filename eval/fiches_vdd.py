@@ -37,7 +37,7 @@ import random
 import re
 import sys
 import tarfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,13 +170,15 @@ def parse_sheet(data: Node, audience: str) -> Sheet | None:
     return Sheet(id=str(data.get("id") or pub["attributes"]["ID"]), title=title, body=body, audience=audience)
 
 
-def load_sheets(tarball: Path) -> list[Sheet]:
-    """The usable sheets of the package tarball, one per id, sorted by id (read straight from the .tgz)."""
+def load_sheets(tarball: Path, ids: Collection[str] | None = None) -> list[Sheet]:
+    """The usable sheets of the package tarball, one per id, sorted by id (read straight from the .tgz); with
+    ``ids``, only those sheets (the others are not parsed)."""
     found: dict[str, dict[str, Sheet]] = {}
     with tarfile.open(tarball, "r:gz") as tar:
         for member in tar:
             match = _MEMBER.match(member.name)
-            handle = tar.extractfile(member) if match and member.isfile() else None
+            wanted = match is not None and (ids is None or match.group(2) in ids)
+            handle = tar.extractfile(member) if wanted and member.isfile() else None
             if match is None or handle is None or match.group(1) not in AUDIENCES:
                 continue
             sheet = parse_sheet(json.load(handle), match.group(1))
