@@ -45,7 +45,7 @@ def refusal_reason(
         run.flag("evidence_quoted")
     # the right kind of figure from the wrong line: the line about the question is quoted instead; being verbatim,
     # the quote stands whatever share of the answer was dropped (the notice says some was)
-    misplaced = counts.supported == 0 and bool(validator.scorer.unanchored) and not validator.marker_seen
+    misplaced = counts.supported == 0 and bool(validator.unanchored) and not validator.marker_seen
     requoted = (
         misplaced
         and "misplaced_requote" in checks

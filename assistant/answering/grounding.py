@@ -20,7 +20,7 @@ Support of a sentence by a block, 0-1:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,6 +61,7 @@ class EvidenceBlock:
 class Support:
     block: int | None  # index into the scorer's blocks; None when nothing supports the sentence
     score: float
+    reasons: frozenset[str] = frozenset()  # unsupported: "unanchored" / "undescribed" (the figure checks failing)
 
 
 @dataclass
@@ -78,7 +79,9 @@ class _Block:
 
 
 class SupportScorer:
-    """Scores sentences against a fixed list of blocks; embeddings are computed lazily, once per text."""
+    """Scores sentences against a fixed list of blocks; embeddings are computed lazily, once per text. Pure: a
+    score depends on the sentence, the blocks and the question only (what is cached is the embeddings and the
+    date check of each sentence)."""
 
     def __init__(
         self,
@@ -106,10 +109,6 @@ class SupportScorer:
         self._context = [p for block in self._blocks for p in block.passages]  # for dates across tables
         self._misdated: dict[str, bool] = {}  # per sentence: a figure the tables date to another year
         self._translated = tuple(translated)  # anchors of the question's translations (search wordings)
-        self._anchor_misses: set[str] = set()
-        self._undescribed: set[str] = set()
-        self.unanchored: set[str] = set()  # unsupported sentences whose figure a block states about something else
-        self.undescribed: set[str] = set()  # unsupported sentences whose figure no passage speaks of as they do
         self._embedder = embedder
         self.threshold = threshold
         self._floor, self._ceiling = cosine_floor, cosine_ceiling
@@ -142,18 +141,19 @@ class SupportScorer:
         min_chars: int = 25,
         *,
         anchored_only: bool = False,
+        misplaced: Collection[str] = (),
         beyond: frozenset[str] | None = None,
     ) -> tuple[int, str, float] | None:
         """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance; the
         question's words count in the sentence, its neighbours and its block's title, as for an answer's evidence: a
         rule rarely repeats its subject, "Produit exclu de l'opération" stands under "Cocotte en fonte"). With
         ``anchored_only``, only sentences of blocks in the question's language whose passage names every anchor of
-        the question and that count what the unanchored sentences counted (euros for euros, days for days), a table
-        row being returned under its header row. With ``beyond`` (the figures of a question asking for one), only
+        the question and that count what the ``misplaced`` (unanchored) sentences counted (euros for euros, days for
+        days), a table row under its header row. With ``beyond`` (the figures of a question asking for one), only
         sentences stating another figure."""
         vectors = self._unit_vectors()
-        wanted = set().union(*(measures(s) for s in self.unanchored)) if anchored_only else set()
-        redated = self._redated() if anchored_only else set()
+        wanted = set().union(*(measures(s) for s in misplaced)) if anchored_only else set()
+        redated = self._redated(misplaced) if anchored_only else set()
         best: tuple[int, str, float] | None = None
         windows = {row: w for b in self._blocks for row, w in zip(b.units, b.windows, strict=False)}
         for row, (rank, _, sentence) in enumerate(self._unit_texts):
@@ -180,11 +180,11 @@ class SupportScorer:
         held = (p for p in block.passages if p.text == sentence and quotable(p, anchors, self._context, redated))
         return next((p.quote() for p in held), None)
 
-    def _redated(self) -> set[str]:
-        """The figures of the unanchored sentences that the context's tables date to another year (see
+    def _redated(self, misplaced: Collection[str]) -> set[str]:
+        """The figures of the ``misplaced`` sentences that the context's tables date to another year (see
         :func:`misdated`): their rows are what to quote."""
         anchors = self._anchors
-        return set().union(*(misdated(s, anchors, self._context) for s in self.unanchored)) if anchors else set()
+        return set().union(*(misdated(s, anchors, self._context) for s in misplaced)) if anchors else set()
 
     def _dated_elsewhere(self, sentence: str) -> bool:
         """:func:`misdated` over the whole context, once per sentence (every block's score asks)."""
@@ -253,45 +253,45 @@ class SupportScorer:
         return min(1.0, rescale(cosine, low, low + self._ceiling - self._floor))
 
     def score(self, sentence: str, language: str, index: int) -> float:
+        return self._judge(sentence, language, index)[0]
+
+    def _judge(self, sentence: str, language: str, index: int) -> tuple[float, str]:
+        """(support, why it is 0: "" or the figure check that failed)."""
         block, checks = self._blocks[index], self._checks
         if "stated_numbers" in checks and not numbers(sentence) <= block.numbers:
-            return 0.0
+            return 0.0, ""
         anchors_apply = self._anchors is not None and "anchored_figures" in checks
         if anchors_apply and (not self._anchored(sentence, block) or self._dated_elsewhere(sentence)):
-            self._anchor_misses.add(sentence)
-            return 0.0
+            return 0.0, "unanchored"
         if (
             self._anchors is not None
             and "described_figures" in checks
             and block.written_in(language)
             and not described(sentence, self._anchors, block.passages)
         ):
-            self._undescribed.add(sentence)
-            return 0.0
+            return 0.0, "undescribed"
         terms = content_terms(sentence)
         lexical = max(len(terms & window) / len(terms) for window in block.windows) if terms else 0.0
         if lexical >= self.threshold:
-            return lexical
+            return lexical, ""
         if not block.written_in(language):
-            return max(lexical, self._similarity(sentence, block, self._cross_floor))
+            return max(lexical, self._similarity(sentence, block, self._cross_floor)), ""
         semantic = self._similarity(sentence, block)
-        return max(lexical, 0.6 * lexical + 0.4 * semantic)
+        return max(lexical, 0.6 * lexical + 0.4 * semantic), ""
 
     def best(self, sentence: str, language: str, among: Sequence[int] | None = None) -> Support:
         """The best-supporting block (among ``among``, default all); block None if below the threshold."""
         candidates = range(len(self._blocks)) if among is None else among
         best = Support(None, 0.0)
+        reasons: set[str] = set()
         for index in candidates:
-            score = self.score(sentence, language, index)
+            score, why = self._judge(sentence, language, index)
+            reasons.add(why)
             if score > best.score:
                 best = Support(index, score)
         if best.score >= self.threshold:
             return best
-        if sentence in self._anchor_misses:
-            self.unanchored.add(sentence)
-        if sentence in self._undescribed:
-            self.undescribed.add(sentence)
-        return Support(None, best.score)
+        return Support(None, best.score, frozenset(reasons - {""}))
 
     @staticmethod
     def is_neutral(sentence: str) -> bool:

@@ -64,6 +64,8 @@ class AnswerValidator:
     _done: int = 0  # pieces of the buffer already judged
     _last_line: int | None = None
     _backing: tuple[int, ...] = ()  # blocks backing the sentence _check just kept
+    unanchored: set[str] = field(default_factory=set)  # dropped: a block states its figure about something else
+    undescribed: set[str] = field(default_factory=set)  # dropped: no passage speaks of its figure as it does
 
     @property
     def raw_text(self) -> str:
@@ -86,7 +88,7 @@ class AnswerValidator:
 
     def repair_flags(self) -> list[str]:
         """What the checks repaired or dropped, as the answer's flags."""
-        counts, scorer = self.counts, self.scorer
+        counts = self.counts
         return [
             flag
             for flag, count in (
@@ -97,8 +99,8 @@ class AnswerValidator:
                 ("question_dropped", counts.questions),
                 ("restatement_dropped", counts.restated),
                 ("truncated_sentence_dropped", counts.truncated),
-                ("unanchored_dropped", len(scorer.unanchored)),
-                ("undescribed_dropped", len(scorer.undescribed)),
+                ("unanchored_dropped", len(self.unanchored)),
+                ("undescribed_dropped", len(self.undescribed)),
             )
             if count
         ]
@@ -174,7 +176,9 @@ class AnswerValidator:
         size = len(self.scorer)
         cited = [n - 1 for p in self.kept for n in p.cited if 1 <= n <= size]
         among = range(size) if anchored_only else (cited or range(size))
-        quote = self.scorer.best_quote(query, query_terms, among, anchored_only=anchored_only, beyond=beyond)
+        quote = self.scorer.best_quote(
+            query, query_terms, among, anchored_only=anchored_only, misplaced=self.unanchored, beyond=beyond
+        )
         if quote is None or quote[2] < min_relevance:
             return False
         self.add_evidence(quote[0], quote[1])
@@ -222,6 +226,10 @@ class AnswerValidator:
         supporting = [b for b in valid if self.scorer.score(piece.text, self.language, b) >= threshold]
         if not supporting:
             best = self.scorer.best(piece.text, self.language)
+            if "unanchored" in best.reasons:
+                self.unanchored.add(piece.text)
+            if "undescribed" in best.reasons:
+                self.undescribed.add(piece.text)
             if best.block is None or "citation_repair" not in self.checks:
                 self.counts.unsupported += 1
                 return None

@@ -15,7 +15,7 @@ from assistant.answering.anchors import (
     passages,
     quotable,
 )
-from assistant.answering.grounding import EvidenceBlock, SupportScorer
+from assistant.answering.grounding import EvidenceBlock, Support, SupportScorer
 from assistant.answering.lexical import content_terms
 from tests.unit.test_grounding import FakeEmbedder
 
@@ -164,12 +164,11 @@ def test_support_scorer_drops_a_figure_described_as_something_else_and_reports_i
     question = "Quel est le numéro de sécurité sociale de <PERSON_cb3e725cbd81d291> ?"
     scorer = SupportScorer([INCIDENT], FakeEmbedder(), threshold=0.3, anchors=Anchors.of(question, "fr"))
     wrong = "Le numéro de sécurité sociale de <PERSON_cb3e725cbd81d291> est 042-2-118734."
-    assert scorer.best(wrong, "fr").block is None
-    assert scorer.undescribed == {wrong}
+    assert scorer.best(wrong, "fr") == Support(None, 0.0, frozenset({"undescribed"}))
     assert scorer.best("<PERSON_cb3e725cbd81d291> a annulé la transaction du ticket 042-2-118734.", "fr").block == 0
     english = "The social security number of <PERSON_cb3e725cbd81d291> is 042-2-118734."
-    scorer.best(english, "en")
-    assert english not in scorer.undescribed  # across languages no word is shared: the check does not apply
+    # across languages no word is shared: the check does not apply
+    assert "undescribed" not in scorer.best(english, "en").reasons
 
 
 PRICES = "Punto | Acuerdo\nPrecio por par (FOB) | 21,40 €\nPedido mínimo | 600 pares"
@@ -219,8 +218,7 @@ def test_a_block_in_a_translations_language_is_held_to_the_translations_anchors(
         [block], FakeEmbedder(), threshold=0.5, anchors=Anchors.of(BARCELONA, "en"), translated=translated
     )
     assert scorer.anchor_confirmed(sentence, [0]) is confirmed
-    scorer.best(sentence, "en")
-    assert (sentence in scorer.unanchored) is unanchored
+    assert ("unanchored" in scorer.best(sentence, "en").reasons) is unanchored
 
 
 def test_names_are_not_required_across_languages_but_numbers_and_pseudonyms_are() -> None:
@@ -235,9 +233,9 @@ def test_support_scorer_drops_an_unanchored_figure_and_reports_it() -> None:
     scorer = SupportScorer([GRID], FakeEmbedder(), threshold=0.5, anchors=Anchors.of(question, "fr"))
     wrong = "Le salaire minimal d'un responsable de rayon est de 1 985 €."
     right = "Le salaire minimal d'un responsable de rayon est de 2 017 €."
-    assert scorer.best(wrong, "fr").block is None
+    assert scorer.best(wrong, "fr").reasons == {"unanchored"}
     assert scorer.best(right, "fr").block == 0
-    assert scorer.unanchored == {wrong}
+    assert scorer.best(wrong, "fr").block is None  # the same answer again: pure, nothing carried over
     # without anchors (no question given) the same figure is supported: it is in the block
     assert SupportScorer([GRID], FakeEmbedder(), threshold=0.5).best(wrong, "fr").block == 0
 
@@ -311,11 +309,12 @@ def test_a_figure_from_the_wrong_year_column_is_dropped_and_its_row_quoted_under
     embedder = FakeEmbedder()
     scorer = SupportScorer([COLUMNS, NOTE], embedder, threshold=0.5, anchors=Anchors.of(question, "fr"))
     wrong = "Le salaire minimal 2025 d'un responsable de rayon est de 1 985 €."
-    assert scorer.best(wrong, "fr").block is None
-    assert scorer.unanchored == {wrong}
+    assert scorer.best(wrong, "fr") == Support(None, 0.0, frozenset({"unanchored"}))
     assert scorer.best("Le salaire minimal 2025 d'un responsable de rayon est de 2 017 €.", "fr").block == 0
     query = embedder.embed_queries([question])[0]
-    quote = scorer.best_quote(query, content_terms(question), [0, 1], min_chars=8, anchored_only=True)
+    quote = scorer.best_quote(
+        query, content_terms(question), [0, 1], min_chars=8, anchored_only=True, misplaced=[wrong]
+    )
     assert quote is not None
     header = "Niveau | Coefficient | Fonction type | Salaire minimal 2024 | Salaire minimal 2025"
     assert quote[:2] == (0, f"{header}\n4 | 190 | Responsable de rayon | 1 985 € | 2 017 €")
