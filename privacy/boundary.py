@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from assistant.core.protection import ProtectedText
 from assistant.core.tokens import REDACTED, TOKEN_PATTERN
-from privacy.first_names import name_offset
+from privacy.first_names import follows_saint, name_offset
 from privacy.guard import mask_raw_pii
 from privacy.keys import Secret
 from privacy.ports import PiiDetector, PseudonymizedEntity, PseudonymizedText, Pseudonymizer, Vault
@@ -92,7 +92,7 @@ class PrivacyBoundary:
         for entity in entities:
             if entity.entity_type == "PERSON" and len(entity.value.split()) >= 2:
                 self._known_names.setdefault(entity.value, entity.token)
-        final = self._apply_known(passes[-1].text)  # names first found in this very batch
+        final = self._apply_known(passes[-1].text)  # every name detected so far, this batch included
         text, tokens = final.text, []
         for entity in [*entities, *final.entities]:
             if self.vault.put(entity.token, entity.entity_type, entity.value):
@@ -107,8 +107,8 @@ class PrivacyBoundary:
             safe, entities = text, []
             for span in sorted((s for s in spans if s.entity_type == "PERSON"), key=lambda s: s.start, reverse=True):
                 offset = name_offset(span.text)
-                if offset is None:
-                    continue
+                if offset is None or follows_saint(text, span.start + offset):
+                    continue  # no first name, or a place named after a saint ("Santa Maria In Strada")
                 start, value = span.start + offset, span.text[offset:]
                 token = self._pseudonymizer.token_for("PERSON", value)
                 safe = safe[:start] + token + safe[span.end :]
@@ -156,8 +156,9 @@ class PrivacyBoundary:
         out: list[ProtectedText | None] = [None] * len(texts)
         ner = getattr(self._detector, "ner_languages", self._detector.supported_languages)
         for language, positions in self._by_language(languages).items():
-            known = [self._apply_known(texts[i]) for i in positions]
-            passes = [known, self._pseudonymize([k.text for k in known], language)]
+            # names detected earlier are applied after detection (in _store): a name inside a longer entity of
+            # this text ("rue Marc Laporte, 29831 Guyot-les-Bains") is then already part of that entity's token
+            passes = [self._pseudonymize([texts[i] for i in positions], language)]
             if language not in ner and self._ner_fallback in ner:
                 # no name model for this language: let another language's model propose names, and keep only
                 # those that start with a known first name (a foreign model also tags ordinary capitalised nouns)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from privacy.first_names import SAINT_WORDS, follows_saint
 from privacy.recognizers.person import TITLES
 
 _TITLE_PREFIX = re.compile(
@@ -35,10 +36,15 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n(\[•*#|-]\s*)$")
 
 
 def clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim a PERSON span: civility titles, leading lower-case words that are not particles (``salle``),
-    punctuation and particles at the edges. None when what is left is not name-like (digits, ``@``, no
-    capital letter)."""
+    """Trim a PERSON span: a field label up to its colon, civility titles, leading lower-case words that are not
+    particles (``salle``) and identifier label words (``Customer``, ``Member ID``), punctuation and particles at
+    the edges. None when what is left is not name-like
+    (digits, ``@``, no capital letter)."""
     span = text[start:end]
+    label = span.rfind(":")
+    if label >= 0:  # "Adresse : Josephhof", "Contact : Jean Dupont": a field's label is no part of a name
+        start += label + 1
+        span = text[start:end]
     title = _TITLE_PREFIX.match(span)
     if title and title.end() < len(span):
         start += title.end()
@@ -46,7 +52,8 @@ def clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while True:
         first = text[start:end].split(" ", 1)
-        if len(first) == 2 and first[0].islower() and first[0] not in PARTICLES:
+        lower = first[0].islower() and first[0] not in PARTICLES
+        if len(first) == 2 and (lower or first[0].strip(".:").upper() in _LABEL_WORDS):
             start += len(first[0]) + 1
             continue
         break
@@ -62,7 +69,7 @@ def clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if all(w.casefold() in _NOT_A_NAME for w in span.split()):  # "Le monsieur", "La Madame": no one is named
         return None
-    if not any(w[:1].isupper() for w in span.split()):
+    if not any(w[:1].isupper() or elided_particle(w) for w in span.split()):  # "d'Ormesson" alone after a title
         return None
     return start, end
 
@@ -116,23 +123,34 @@ def named_elsewhere(word: str, names: list[str]) -> bool:
 _LEGAL_FORMS = frozenset({"SA", "SAS", "SASU", "SARL", "EURL", "SNC", "GMBH", "AG", "KG", "LTD", "LLC", "INC", "PLC",
                           "SL", "SRL", "SPA", "BV", "NV"})  # fmt: skip
 _NOT_IN_NAMES = frozenset({"ET", "OU", "AND", "UND", "RUE", "COURS", "AVENUE", "BOULEVARD", "PLACE", "CHEMIN"})
+#: Words of identifier labels: a span holding one is a field ("Member ID RC 5388037"), not a name.
+_LABEL_WORDS = frozenset({"ID", "NR", "NO", "N°", "Nº", "NUMBER", "NUMÉRO", "NUMERO", "NUMMER", "NÚMERO", "MEMBER",
+                          "MEMBERSHIP", "CUSTOMER", "ACCOUNT", "CARD", "CARTE", "KARTE", "TARJETA", "IBAN", "SIRET",
+                          "SIREN", "TVA", "VAT", "REF", "RÉF"})  # fmt: skip
 
 
 def implausible_name(text: str, start: int, end: int) -> bool:
     """Spans the models tag PERSON that are not names: across a line, a table cell or a dash between fields,
     inside markup, a product name in French quotes (``« Nuit Étoilée »``, the chain's naming rule), a company
     (legal form inside or right after), capitals with function words (``ET D'AJACCIO COURS``), a lower-case word
-    that is no particle (``Adriano Rossi è conservata``)."""
+    that is no particle (``Adriano Rossi è conservata``), a place named after a saint (``Saint Martin``)."""
     span = text[start:end]
     if any(c in span for c in "\n|<>[]{}—–") or text[max(0, start - 2) : start].strip() == "«":
         return True
-    if any(w[:1].islower() and w.casefold() not in NAME_PARTICLES for w in span.split()[1:]):
+    if (span.split()[:1] and span.split()[0].casefold() in SAINT_WORDS) or follows_saint(text, start):
+        return True  # "Saint Martin", "Santa Maria In Strada", "Sant'Angelo In Grotte": places
+    if any(w[:1].islower() and w.casefold() not in NAME_PARTICLES and not elided_particle(w) for w in span.split()[1:]):
         return True
     after = text[end : end + 8].replace(".", "").split()
     words = {w.strip(".,'’").upper() for w in span.replace("'", " ").split()}
     if words & _LEGAL_FORMS or (after and after[0].strip(",;)").upper() in _LEGAL_FORMS):
         return True
     return span.isupper() and bool(words & _NOT_IN_NAMES)
+
+
+def elided_particle(word: str) -> bool:
+    """``d'Ormesson``, ``d’Alembert``, ``l'Estrange``: a particle elided before a capitalised surname."""
+    return len(word) > 2 and word[0] in "dlDL" and word[1] in "'’" and word[2].isupper()
 
 
 def names_from_emails(text: str, emails: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -3,10 +3,11 @@
 The engine is built lazily on first use (or by :meth:`PresidioDetector.load`), once, under a lock: spaCy
 models from ``PrivacySettings.spacy_models`` (never downloaded), the recognizers of
 :mod:`privacy.recognizers` for fr, en, de, es, it, and NER (PERSON) for the languages that have a model —
-**de, es and it have none by default, so PERSON there is only found by the title / capitalised-surname
-patterns unless a model is configured for them** (e.g. ``{"de": "fr_core_news_md"}``, loaded once and
-shared). Results go through :func:`privacy.postprocess.postprocess`: only
-:data:`privacy.entities.PSEUDONYMIZED_ENTITIES` are kept, allow-listed names dropped, overlaps resolved.
+**de, es and it have none by default, so PERSON there is only found by the name patterns (title, label,
+capitals, known first name: :mod:`privacy.recognizers.build`) unless a model is configured for them** (e.g.
+``{"de": "fr_core_news_md"}``, loaded once and shared); ``PrivacySettings.disabled_recognizers`` leaves
+recognizers out by name, the two NER ones included. Results go through :func:`privacy.postprocess.postprocess`:
+only :data:`privacy.entities.PSEUDONYMIZED_ENTITIES` are kept, allow-listed names dropped, overlaps resolved.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from collections.abc import Iterable, Sequence
 
 from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from privacy.allow_list import AllowList
 from privacy.entities import PERSON, SUPPORTED_LANGUAGES
 from privacy.errors import LanguageNotSupportedError
 from privacy.nlp import build_nlp_engine, ner_languages
+from privacy.person_spans import clean_person, implausible_name
 from privacy.ports import PiiSpan
 from privacy.postprocess import Candidate, postprocess
 from privacy.recognizers.build import build_recognizers
@@ -36,6 +39,23 @@ NER_SCORE = 0.85
 def _from_ner(result: RecognizerResult) -> bool:
     name = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
     return isinstance(name, str) and name.startswith(("Spacy", "ProperNoun"))
+
+
+class PlausibleSpacyRecognizer(SpacyRecognizer):
+    """The model's PERSON spans without those post-processing drops as no name (across a table cell, a line, a
+    dash between fields): Presidio removes a pattern's name found inside a longer model span of higher score before
+    post-processing runs, so such a span would take the name down with it ("Dominique DE DE CLERCQ | +32...")."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts)
+        return [r for r in results if r.entity_type != PERSON or _plausible(text, r.start, r.end)]
+
+
+def _plausible(text: str, start: int, end: int) -> bool:
+    bounds = clean_person(text, start, end)
+    return bounds is not None and not implausible_name(text, *bounds)
 
 
 class PresidioDetector:
@@ -81,14 +101,20 @@ class PresidioDetector:
         languages = list(self.supported_languages)
         nlp_engine = build_nlp_engine(self._settings.spacy_models, languages)
         registry = RecognizerRegistry(supported_languages=languages)
+        disabled = set(self._settings.disabled_recognizers)
         for lang in languages:
             for recognizer in build_recognizers(self._settings, lang):
                 registry.add_recognizer(recognizer)
-            if lang in self.ner_languages:
+            if lang in self.ner_languages and "SpacyRecognizer" not in disabled:
                 registry.add_recognizer(
-                    SpacyRecognizer(supported_language=lang, supported_entities=[PERSON], ner_strength=NER_SCORE)
+                    PlausibleSpacyRecognizer(
+                        supported_language=lang,
+                        supported_entities=[PERSON],
+                        ner_strength=NER_SCORE,
+                        name="SpacyRecognizer",
+                    )
                 )
-            if lang == "fr" and lang in self.ner_languages:
+            if lang == "fr" and lang in self.ner_languages and "ProperNounPersonRecognizer" not in disabled:
                 registry.add_recognizer(ProperNounPersonRecognizer(lang))
         return AnalyzerEngine(
             registry=registry,

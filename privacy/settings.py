@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from privacy.recognizers.names import RECOGNIZER_NAMES, unknown_recognizers
 
 
 class PrivacySettings(BaseModel):
@@ -56,6 +58,12 @@ class PrivacySettings(BaseModel):
         description="Names never treated as personal data (the chain's own brands, store names, commercial "
         "events), added to the catalogue-derived list.",
     )
+    disabled_recognizers: list[str] = Field(
+        default_factory=list,
+        description="Recognizers left out of the detector, by class name (JSON list, e.g. "
+        '["LabelledPhoneRecognizer", "SpacyRecognizer"]): for measuring what each one costs and brings. '
+        "Leaving one out lets its personal data through; empty in production.",
+    )
     score_threshold: float = Field(0.5, ge=0, le=1, description="Minimum detector confidence for an entity.")
     enabled: bool = Field(
         True,
@@ -70,3 +78,11 @@ class PrivacySettings(BaseModel):
         default_factory=lambda: ["compliance", "hr"],
         description="Roles that see answers re-identified (audited); others see pseudonyms.",
     )
+
+    @field_validator("disabled_recognizers")
+    @classmethod
+    def _known_recognizers(cls, names: list[str]) -> list[str]:
+        unknown = unknown_recognizers(names)
+        if unknown:
+            raise ValueError(f"unknown recognizer(s) {unknown}: use names among {', '.join(RECOGNIZER_NAMES)}")
+        return names

@@ -5,7 +5,8 @@ address.
 - street-type first (fr, be, ch, es, it): ``12 rue des Lilas, 69003 Lyon``, ``avenue de la Gare, 75011 Paris``,
   ``Rue de la Loi 16, 1000 Bruxelles``, ``Calle Mayor 12, 28013 Madrid``, ``Via Roma, 12 Piano 2, 00184 Roma (RM)``;
 - a German street word ending the name (``Lindenstraße 5``, ``Am Markt 3``) before a 4- or 5-digit postcode;
-- postal boxes and rural forms: ``BP 123``, ``CS 70001``, ``Lieu-dit Le Moulin`` before the postcode;
+- postal boxes and rural forms: ``BP 123``, ``CS 70001``, ``Lieu-dit Le Moulin`` before the postcode (a box
+  without its number when the town line ends with CEDEX: ``BP, 42711 ROSSI CEDEX``);
 - the postcode may also follow the town (``Calle Mayor 3, Huelva, 41255``);
 - Italian: whatever the street word, a 5-digit postcode and a town followed by its province (``(MI)``);
 - British: a line starting with a house number (or Flat/Unit), up to two more lines, a UK postcode."""
@@ -69,13 +70,15 @@ _PARTICLE = (r"(?:sur|sous|en|de|du|des|la|le|les|lès|lez|aux|au|et|d'|l'|d’|
              r"del|di|da|della|dei|y)")  # fmt: skip
 _CITY_WORD = r"(?!(?i:cedex)(?!\p{L}))\p{Lu}[\p{L}'’]*"
 _CITY = (
-    r"\p{L}[\p{L}'’]*"
+    r"(?:['’][st][- ])?\p{L}[\p{L}'’]*"  # 's-Hertogenbosch, 't Zandt
     rf"(?:(?:[ ]|-)(?:{_CITY_WORD}|{_PARTICLE}(?=[ -]?\p{{Lu}})[ -]?{_CITY_WORD}|-?{_PARTICLE}-))*"
     r"(?:[ ](?i:cedex)(?:[ ]\d{1,2})?)?(?:[ ]\(\p{Lu}{2}\))?"
 )
-_BOX = r"(?<![\w])(?:B\.?P\.?|CS|TSA|Case postale|Postfach|Apartado(?: de correos)?|Casella postale)[ \t]*\d{1,6}"
+_BOX_WORD = r"(?<![\w])(?:B\.?P\.?|CS|TSA|Case postale|Postfach|Apartado(?: de correos)?|Casella postale)"
+_BOX = rf"{_BOX_WORD}[ \t]*\d{{1,6}}"
+_CEDEX = r"[ ](?i:cedex)(?![\p{L}])"
 _COMPOUND = (
-    rf"(?<![\w-])(?:\p{{Lu}}[\p{{L}}-]*(?i:{_words(COMPOUND_STREETS)})\.?"
+    rf"(?<![\w-])(?:\p{{Lu}}(?:[\p{{L}}-]|\.(?=-))*(?i:{_words(COMPOUND_STREETS)})\.?"  # Hans-J.-Adolph-Gasse
     r"|(?:Am|An der|Im|Auf dem|Zum|Zur) \p{Lu}\p{L}+)"
 )
 _ITALIAN_TOWN = (
@@ -114,6 +117,11 @@ class AddressRecognizer(ConstantPatternRecognizer):
             0.8,
         ),
         ("postal box, postcode, town", rf"{_BOX}{_SEPARATOR}{_POSTCODE}{_TOWN_SEPARATOR}{_CITY}", 0.8),
+        (  # the box number left out: CEDEX (business mail) still makes the lines an address
+            "postal box without number, postcode, town CEDEX",
+            rf"{_BOX_WORD}\.?{_SEPARATOR}{_POSTCODE}{_TOWN_SEPARATOR}(?={_CITY_WORD}[^\n]*?{_CEDEX}){_CITY}",
+            0.8,
+        ),
         (
             "Italian: any street word, postcode, town (province)",  # "Stretto Barese, 57128, Antignano (LI)"
             rf"(?<![\w-])\p{{Lu}}\p{{Ll}}+[ \t]+{_NAME}{_TRAIL_NUMBER}{_COMPLEMENT}{_SEPARATOR}\d{{5}}[ \t]*,?[ \t]*"

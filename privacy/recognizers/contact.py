@@ -22,12 +22,14 @@ _TRUNK = rf"(?:\(0\){_S})?"  # "+33 (0)1 ..."
 
 MIN_NATIONAL_DIGITS = 8  # "004 318 07" inside a NIR is not "+4 318 07"
 PHONE_CONTEXT: dict[str, tuple[str, ...]] = {
-    "fr": ("téléphone", "tél", "tel", "portable", "mobile", "joindre", "appeler", "fixe", "standard"),
-    "en": ("phone", "telephone", "tel", "mobile", "cell", "call", "contact"),
-    "de": ("telefon", "tel", "handy", "mobil", "rufnummer"),
-    "es": ("teléfono", "tel", "móvil", "llamar"),
-    "it": ("telefono", "tel", "cellulare", "chiamare"),
-}
+    "fr": ("téléphone", "tél", "tel", "portable", "mobile", "joindre", "appeler", "rappeler", "appelez", "rappelez",
+           "fixe", "standard", "gsm", "fax"),
+    "en": ("phone", "telephone", "tel", "mobile", "cell", "call", "ring", "landline", "contact"),
+    "de": ("telefon", "tel", "handy", "mobil", "rufnummer", "telefonnummer", "handynummer", "festnetz", "anrufen",
+           "zurückrufen"),
+    "es": ("teléfono", "tel", "móvil", "fijo", "llamar", "llame"),
+    "it": ("telefono", "tel", "cellulare", "chiamare", "richiamare", "telefonare"),
+}  # fmt: skip
 
 
 class PhoneRecognizer(ConstantPatternRecognizer):

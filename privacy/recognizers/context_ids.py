@@ -52,6 +52,27 @@ LEGAL_WORDS = (
 )  # fmt: skip
 
 
+#: Context words of the numbers a business gives its customers, members and contracts (loyalty cards, customer
+#: accounts, contracts, case files).
+MEMBERSHIP_WORDS = frozenset(
+    {
+        "fidélité", "client", "cliente", "adhérent", "adhérente", "adhésion", "abonné", "abonnée", "membre",
+        "contrat", "dossier", "member", "membership", "customer", "loyalty", "account", "acct", "contract",
+        "kundennummer", "kundennr", "kunden-nr", "kunde", "kundin", "kundenkarte", "mitglied", "mitgliedsnummer",
+        "mitglieds-nr", "vertrag", "vertragsnummer", "vertrags-nr", "socio", "socia", "fidelización", "afiliado",
+        "afiliada", "contrato", "expediente", "tessera", "fedeltà", "contratto", "pratica",
+    }
+)  # fmt: skip
+#: Words of payment cards: a card number after them is a card whatever else the label says.
+PAYMENT_WORDS = frozenset(
+    {
+        "bancaire", "cb", "crédit", "credit", "débit", "debit", "visa", "mastercard", "maestro", "amex",
+        "paiement", "payment", "kreditkarte", "girocard", "ec-karte", "zahlung", "crédito", "débito", "pago",
+        "credito", "debito", "pagamento", "bank", "banque", "banca", "banco",
+    }
+)  # fmt: skip
+
+
 def _alternatives(words: tuple[str, ...]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -63,16 +84,51 @@ _TOKEN = (
     r"(?:[ ](?-i:[A-Z])(?![\w]))?"  # a check letter after a space ("AB 12 34 56 C")
 )
 _SPACE = r"[ \t\u00a0]*"
-PATTERN = regex.compile(rf"{_CONTEXT}(?:{_SPACE}{_GLUE}){{0,4}}{_SPACE}(?P<id>{_TOKEN})(?![\w]|[-/.]\w)", IGNORE_CASE)
-_DATE = regex.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|(?:19|20)\d\d[-/](?:19|20)?\d\d")
-_LEGAL_BEFORE = regex.compile(
-    rf"(?<![\w])(?:{_alternatives(LEGAL_WORDS)})\.?(?:[ \t\u00a0]+\S+){{0,2}}[ \t\u00a0]*$", IGNORE_CASE
+PATTERN = regex.compile(
+    rf"(?P<label>{_CONTEXT}(?:{_SPACE}{_GLUE}){{0,4}}){_SPACE}(?P<id>{_TOKEN})(?![\w]|[-/.]\w)", IGNORE_CASE
 )
+_LABEL_WORD = regex.compile(r"[\p{L}][\p{L}\-]*")
+_DAY, _MONTH, _SEP = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])", r"[-/.]"
+_DATE = regex.compile(
+    rf"{_DAY}{_SEP}{_MONTH}{_SEP}(?:\d{{4}}|\d{{2}})|{_MONTH}{_SEP}{_DAY}{_SEP}(?:\d{{4}}|\d{{2}})"  # 12/03/2024
+    rf"|(?:1[89]|20)\d\d{_SEP}{_MONTH}{_SEP}{_DAY}|(?:19|20)\d\d[-/](?:19|20)?\d\d"  # 2024-03-12, 2023-2024
+)
+#: ``\Z``: the end of the searched window (the flags' MULTILINE would let ``$`` stop at any line end).
+_LEGAL_BEFORE = regex.compile(
+    rf"(?<![\w])(?:{_alternatives(LEGAL_WORDS)})\.?(?:[ \t\u00a0]+\S+){{0,2}}[ \t\u00a0]*\Z", IGNORE_CASE
+)
+
+
+def is_date(token: str) -> bool:
+    """A date (``12/03/2024``, ``2024-03-12``: months up to 12, days up to 31) or a year range (``2023-2024``);
+    not ``9657/73/24`` nor ``24.15.945``."""
+    return _DATE.fullmatch(token) is not None
 
 
 def is_identifier(token: str) -> bool:
     """6 to 40 letters and digits, and not a date or a year range."""
-    return MIN_CHARS <= sum(c.isalnum() for c in token) <= MAX_CHARS and _DATE.fullmatch(token) is None
+    return MIN_CHARS <= sum(c.isalnum() for c in token) <= MAX_CHARS and not is_date(token)
+
+
+def legal_reference_before(text: str, start: int) -> bool:
+    """True when a law, decree or article word (:data:`LEGAL_WORDS`) stands at most two words before ``start``."""
+    return _LEGAL_BEFORE.search(text, max(0, start - 60), start) is not None  # the look-behind sees the whole text
+
+
+def membership_number_at(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` lies in the identifier of a customer label (:data:`MEMBERSHIP_WORDS`:
+    "Carte fidélité n° :", "Kundennummer", "Account no.", "Tarjeta de fidelización n.º D ...") with no payment word
+    (:data:`PAYMENT_WORDS`) in the label or the few words before it. A Luhn-valid or SIRET-shaped run there is
+    the chain's customer number, not a payment card or a company."""
+    window_start = max(0, start - 80)
+    for match in PATTERN.finditer(text[window_start : min(len(text), end + 40)], overlapped=False):
+        id_start, id_end = (window_start + i for i in match.span("id"))
+        if id_start <= start and end <= id_end:
+            label = {w.casefold() for w in _LABEL_WORD.findall(match.group("label"))}
+            before = text[max(0, window_start + match.start() - 30) : window_start + match.start()]
+            before_words = {w.casefold() for w in _LABEL_WORD.findall(before)[-3:]}
+            return bool(label & MEMBERSHIP_WORDS) and not (label | before_words) & PAYMENT_WORDS
+    return False
 
 
 class ContextIdentifierRecognizer(LocalRecognizer):
@@ -96,8 +152,6 @@ class ContextIdentifierRecognizer(LocalRecognizer):
         results = []
         for match in PATTERN.finditer(text, overlapped=False):
             start, end = match.span("id")
-            if is_identifier(match.group("id")) and not _LEGAL_BEFORE.search(
-                text[max(0, match.start() - 60) : match.start()]
-            ):
+            if is_identifier(match.group("id")) and not legal_reference_before(text, match.start()):
                 results.append(RecognizerResult(IDENTIFIER, start, end, SCORE))
         return results

@@ -10,6 +10,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from privacy.entities import CREDIT_CARD, IBAN, NIR, SIREN, SIRET
 from privacy.recognizers.base import IGNORE_CASE, ConstantPatternRecognizer, Context
 from privacy.recognizers.checksums import compact, gtin_ok, iban_ok, luhn_ok, nir_ok, siret_ok
+from privacy.recognizers.context_ids import membership_number_at
 
 _SEP = r"[ .\u00a0]?"
 BARCODE_SCORE = 0.3  # one optional space, dot or no-break space between digit groups
@@ -39,10 +40,16 @@ class NirRecognizer(ConstantPatternRecognizer):
         return nir_ok(compact(pattern_text))
 
 
+def _not_membership_numbers(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """``results`` without the runs labelled as the chain's customer numbers ("Carte fidélité n° : ...", no
+    payment word): a Luhn key holds for one random number in ten; the context identifier reports them."""
+    return [r for r in results if not membership_number_at(text, r.start, r.end)]
+
+
 class SiretRecognizer(ConstantPatternRecognizer):
     """SIRET: 14 digits (SIREN + 5-digit establishment number), Luhn; La Poste's own rule (digit sum multiple
     of 5) is accepted too. Written 3-3-3-5 it is certain; in one run it keeps the pattern's score, so that a card
-    word nearby makes a 14-digit card (Diners) a card."""
+    word nearby makes a 14-digit card (Diners) a card. Not after a membership label (a customer number)."""
 
     ENTITY = SIRET
     PATTERNS = (("SIRET", rf"(?<![\w.,])\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{5}}(?![\w]|[.,]\d)", 0.5),)
@@ -63,7 +70,7 @@ class SiretRecognizer(ConstantPatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        results = _not_membership_numbers(text, super().analyze(text, entities, nlp_artifacts, regex_flags))
         for r in results:
             if r.score < 1 and gtin_ok(text[r.start : r.end]):
                 r.score = BARCODE_SCORE  # also a valid GTIN-14 barcode: a SIRET only with a company word nearby
@@ -129,7 +136,8 @@ class CreditCardRecognizer(ConstantPatternRecognizer):
     """Payment card numbers, 12 to 19 digits with a Luhn key, grouped by 4 (Amex/Diners 4-6-5 / 4-6-4) or in one
     run, in every language (Presidio's own recognizer is English-only). Found alone when 15 to 19 digits, or 14
     grouped as cards are; a card context word ("carte", "CB", "Karte", "tarjeta"...) is needed for 12-13 digits
-    (Maestro), for a 14-digit run (a SIRET is a 14-digit Luhn number too) and for any valid GTIN/EAN barcode."""
+    (Maestro), for a 14-digit run (a SIRET is a 14-digit Luhn number too) and for any valid GTIN/EAN barcode.
+    A run labelled as a customer number ("Carte fidélité n°", "Kundennummer", no payment word) is no card."""
 
     ENTITY = CREDIT_CARD
     PATTERNS = (
@@ -152,3 +160,12 @@ class CreditCardRecognizer(ConstantPatternRecognizer):
         if len(digits) <= 13 or gtin_ok(digits) or (len(digits) == 14 and digits == pattern_text):
             return None  # the pattern's low score: reported only with a card word nearby
         return True
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        return _not_membership_numbers(text, super().analyze(text, entities, nlp_artifacts, regex_flags))

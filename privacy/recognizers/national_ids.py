@@ -14,7 +14,7 @@ _END = r"(?![\w]|[.,]\d)"
 _START = r"(?<![\w.,/-])"
 _CF = "[0-9LMNPQRSTUV]"  # a digit of the codice fiscale, or the letter replacing it
 ID_CONTEXT: Context = {
-    "fr": ("identité", "registre", "national", "niss", "avs", "ahv", "sécurité", "sociale", "dni", "nie",
+    "fr": ("identité", "registre", "national", "niss", "nn", "avs", "ahv", "sécurité", "sociale", "dni", "nie",
            "passeport", "pièce"),
     "en": ("national", "insurance", "nino", "identity", "id", "passport", "social", "security"),
     "de": ("ausweis", "personalausweis", "ahv", "sozialversicherungsnummer", "identität", "reisepass"),
@@ -53,11 +53,19 @@ class ItalianFiscalCodeRecognizer(ConstantPatternRecognizer):
 
 class UkNinoRecognizer(ConstantPatternRecognizer):
     """UK National Insurance number: two prefix letters (D, F, I, Q, U, V never; O never second), six digits in
-    pairs, a final A-D. No check digit."""
+    pairs, a final A-D. No check digit. Any two letters, six digits and a letter (``ZZ 12 34 56 T``, the prefix
+    never allocated that forms and test data use, a temporary number) are one too after an NI word ("National
+    Insurance", "NINO", "NI number"): the pattern's low score needs the context word."""
 
     ENTITY = NATIONAL_ID
-    PATTERNS = (("NINO", r"(?<![\w])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])", 0.6),)
-    CONTEXT = ID_CONTEXT
+    PATTERNS = (
+        ("NINO", r"(?<![\w])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])", 0.6),
+        ("NINO shape", r"(?<![\w])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Z](?![\w])", 0.3),
+    )
+    CONTEXT: ClassVar[Context] = {
+        "en": ("national", "insurance", "nino", "ni", "nic"),  # "NI number"
+        **dict.fromkeys(("fr", "de", "es", "it"), ("national", "insurance", "nino")),  # "ni" is a word there
+    }
 
 
 class SwissAvsRecognizer(ConstantPatternRecognizer):
@@ -73,16 +81,20 @@ class SwissAvsRecognizer(ConstantPatternRecognizer):
 
 class BelgianNationalNumberRecognizer(ConstantPatternRecognizer):
     """Belgian national register number ``YY.MM.DD-XXX.CC`` (or 11 digits): a birth date (month 0-12, +20 or +40
-    for "bis" numbers), an order number and a mod-97 key (a 2 in front for births from 2000)."""
+    for "bis" numbers), an order number and a mod-97 key (a 2 in front for births from 2000). Written as printed
+    on the card it is certain; as 11 digits in one run (the shape of many phone and order numbers, one in a few
+    hundred passing the checks) it needs an identity word nearby ("registre national", "NN")."""
 
     ENTITY = NATIONAL_ID
     PATTERNS = (("NN", rf"{_START}\d{{2}}[. ]?\d{{2}}[. ]?\d{{2}}[- ]?\d{{3}}[. ]?\d{{2}}{_END}", 0.4),)
     CONTEXT = ID_CONTEXT
 
-    def validate_result(self, pattern_text: str) -> bool:
+    def validate_result(self, pattern_text: str) -> bool | None:
         digits = compact(pattern_text)
         month, day = int(digits[2:4]) % 20, int(digits[4:6])
-        return month <= 12 and day <= 31 and belgian_nn_ok(digits)
+        if not (month <= 12 and day <= 31 and belgian_nn_ok(digits)):
+            return False
+        return True if digits != pattern_text else None  # 11 digits in one run: a phone or an order number too
 
 
 #: VAT numbers: country prefix and the national length (letters of the French key and Spanish ends in any case).

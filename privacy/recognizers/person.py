@@ -15,7 +15,7 @@ TITLES = (
 )  # fmt: skip
 
 _PART = r"(?:\p{Lu}['’]\p{Lu}\p{Ll}+|Ma?c\p{Lu}\p{Ll}+|\p{Lu}[\p{Ll}'’]+)"  # O'Neil, McLeod, Marie, d'Ormesson
-_WORD = rf"{_PART}(?:-{_PART})*"  # Marie, Jean-Baptiste, O'Neil
+_WORD = rf"{_PART}(?:-(?:{_PART}|\p{{Lu}}\.))*"  # Marie, Jean-Baptiste, O'Neil, Hans-J.
 _UPPER = r"(?:\p{Lu}['’])?\p{Lu}{2,}(?:[-'’]\p{Lu}{2,})*"  # DUPONT, LE-GALL, N'DIAYE, O'SULLIVAN
 _PARTICLE = r"(?:de la|de|du|des|van der|van den|van|von der|von|der|den|di|da|del|della|dos|le|la|Le|La|Van|De)"
 _NAME_PART = rf"(?:{_WORD}|{_UPPER}|[dD]['’]{_WORD})"
@@ -35,11 +35,18 @@ _LABEL = "|".join(sorted((label.replace(" ", "[ ]") for label in NAME_LABELS), k
 _FIELD_PART = rf"{_NAME_PART}(?![\p{{L}}'’-]|[ \t]*:)"  # a word followed by a colon is the next field's label
 _FIELD_NAME = rf"(?:{_PARTICLE}[ ])?{_FIELD_PART}(?:[ ](?:{_PARTICLE}[ ])?{_FIELD_PART}){{0,3}}"
 _FIRST_NAMES = rf"{_WORD}(?:[ ]{_WORD})?"
+#: Particles that may open a surname after a title ("Sra. del Posada", "Madame de Naranjo"); not "le" or "la"
+#: ("Monsieur le Directeur").
+_LEADING_PARTICLE = r"(?:de la|de las|de los|van der|van den|von der|de|du|des|del|della|di|da|van|von|dos)"
+#: Upper-case particles of a surname in capitals ("DE LA VALERO", "VAN DER BERG"): not acronyms there.
+UPPER_PARTICLES = frozenset({"DE", "DU", "DES", "LA", "LE", "DEL", "DELLA", "DI", "DA", "VAN", "VON", "DER", "DEN"})
 
 #: Upper-case words that are acronyms, not surnames, in the chain's documents.
 NOT_SURNAMES = frozenset(
     [
         "IBAN",
+        "ID",
+        "NR",
         "RIB",
         "BIC",
         "SIRET",
@@ -141,6 +148,7 @@ NOT_SURNAMES = frozenset(
 
 
 MIN_SURNAME_LETTERS = 4
+LABEL_SCORE = 0.9  # above the NER model's 0.85
 
 
 class PersonPatternRecognizer(ConstantPatternRecognizer):
@@ -152,10 +160,10 @@ class PersonPatternRecognizer(ConstantPatternRecognizer):
     PATTERNS = (
         (
             "after a title",  # not "Crystal M. Cummings": a title does not follow a capitalised word
-            rf"(?<=(?<![\w.])(?<!\p{{Lu}}[\p{{Ll}}'’-]*[ ])(?:{_TITLE})[ \u00a0]+){_NAME}(?![\w'’-])",
+            rf"(?<=(?<![\w.])(?<!\p{{Lu}}[\p{{Ll}}'’-]*[ ])(?:{_TITLE})[ \u00a0]+)(?:{_LEADING_PARTICLE}[ ])?{_NAME}"
+            r"(?![\w'’-])",
             0.75,
         ),
-        ("after a form label", rf"(?<=(?<![\w])(?i:{_LABEL})[ \t\u00a0]*:[ \t\u00a0]*){_FIELD_NAME}(?![\w'’-])", 0.75),
         ("SURNAME First", rf"(?<![\w'’.-]){_UPPER_SURNAME}[ ]{_FIRST_NAMES}(?![\w'’-])", 0.6),
         ("First SURNAME", rf"(?<![\w'’.-]){_FIRST_NAMES}[ ]{_UPPER_SURNAME}(?![\w'’-])", 0.55),
     )
@@ -166,7 +174,34 @@ class PersonPatternRecognizer(ConstantPatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         words = [w.strip(".,'’") for w in pattern_text.replace("-", " ").split()]
-        upper = [w for w in words if w.isupper()]
+        upper = [w for i, w in enumerate(words) if w.isupper() and not _upper_particle(words, i)]
         if any(w in NOT_SURNAMES for w in upper) or 0 < sum(len(w) for w in upper) < MIN_SURNAME_LETTERS:
             return False  # acronyms (YSL, HEX, NAO) are short; surnames in capitals rarely are
         return None
+
+
+class PersonLabelRecognizer(ConstantPatternRecognizer):
+    """PERSON after a form field or e-mail header label (:data:`NAME_LABELS`: ``Nom : REY``, ``Apellidos: DE PAZ``,
+    ``Vorname: Jana``, ``From: ...``). The label says it is a name, so short surnames in capitals count (not the
+    acronyms of :data:`NOT_SURNAMES`). Scored above the NER model: Presidio drops a match inside a longer one of
+    higher score, and the model often runs a name on into the next field's label."""
+
+    ENTITY = PERSON
+    PATTERNS = (
+        (
+            "after a form label",
+            rf"(?<=(?<![\w])(?i:{_LABEL})[ \t\u00a0]*:[ \t\u00a0]*){_FIELD_NAME}(?![\w'’-])",
+            LABEL_SCORE,
+        ),
+    )
+    CONTEXT: ClassVar[Context] = PersonPatternRecognizer.CONTEXT
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        words = [w.strip(".,'’") for w in pattern_text.replace("-", " ").split()]
+        upper = [w for i, w in enumerate(words) if w.isupper() and not _upper_particle(words, i)]
+        return False if any(w in NOT_SURNAMES for w in upper) else None
+
+
+def _upper_particle(words: list[str], i: int) -> bool:
+    """``DE`` in ``DE LA VALERO``: a particle followed by more of the surname in capitals, not an acronym."""
+    return words[i] in UPPER_PARTICLES and i + 1 < len(words) and words[i + 1].isupper()

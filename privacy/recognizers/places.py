@@ -17,7 +17,7 @@ PLATE_WORDS = (
 )  # fmt: skip
 _PLATE_CONTEXT = "|".join(sorted(PLATE_WORDS, key=len, reverse=True))
 #: One to four groups of capitals and digits joined by a dash or a space, 4 to 10 characters (checked after).
-_PLATE_TOKEN = r"[A-Z0-9]{1,7}(?:[- ][A-Z0-9]{1,4}){0,3}"
+_PLATE_TOKEN = r"[A-Z0-9ÄÖÜ]{1,7}(?:[- ][A-Z0-9ÄÖÜ]{1,4}){0,3}"  # German district codes: TÜ, LÖ, PLÖ
 MIN_PLATE, MAX_PLATE = 4, 10
 
 
