@@ -19,6 +19,7 @@ from assistant.answering.checks import Checks
 from assistant.answering.grounded import GroundedAnswerer
 from assistant.answering.ports import AnswerDone, Answerer, AnswerEvent, StreamingAnswerer, stream_answer
 from assistant.core.domain import Answer
+from assistant.embeddings.memo import MemoEmbedder
 from assistant.llm.ports import LlmUnavailableError
 
 log = logging.getLogger(__name__)
@@ -40,11 +41,11 @@ class FallbackAnswerer:
         self._down_until = float("-inf")
         self._lock = threading.Lock()
 
-    def with_checks(self, checks: Checks) -> FallbackAnswerer:
+    def with_checks(self, checks: Checks, memo: MemoEmbedder | None = None) -> FallbackAnswerer:
         """The same decorator over its primary applying only ``checks`` (the ablation of the answer checks)."""
         if not isinstance(self._primary, GroundedAnswerer):
             raise TypeError(f"{type(self._primary).__name__} has no answer checks to choose")
-        primary = self._primary.with_checks(checks)
+        primary = self._primary.with_checks(checks, memo)
         return FallbackAnswerer(primary, self._fallback, cooldown_s=self._cooldown_s, clock=self._clock)
 
     @property

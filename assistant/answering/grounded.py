@@ -62,6 +62,7 @@ class GroundedAnswerer:
         translator: QueryTranslator | None = None,
         clock: Callable[[], float] = time.perf_counter,
         checks: Checks | None = None,
+        memo: MemoEmbedder | None = None,
     ) -> None:
         self._searcher = searcher
         self._translator = translator
@@ -72,12 +73,14 @@ class GroundedAnswerer:
         self._languages = list(languages)
         self._clock = clock
         self.checks = checks if checks is not None else Checks.of(llm_settings.answer_checks)
+        self._memo = memo  # shared across questions only by the ablation (the same set answered many times)
 
-    def with_checks(self, checks: Checks) -> GroundedAnswerer:
-        """The same answerer (same searcher, model and settings) applying only ``checks`` (ablation)."""
+    def with_checks(self, checks: Checks, memo: MemoEmbedder | None = None) -> GroundedAnswerer:
+        """The same answerer (same searcher, model and settings) applying only ``checks`` (ablation); ``memo``: passage
+        vectors kept across questions and variants (one set answered once per check embeds its context once)."""
         return GroundedAnswerer(
             self._searcher, self._chat, self._extractive, self._answer, self._llm, self._languages,
-            translator=self._translator, clock=self._clock, checks=checks,
+            translator=self._translator, clock=self._clock, checks=checks, memo=memo,
         )  # fmt: skip
 
     def ask(self, question: str, role: str, *, store: str | None = None) -> Answer:
@@ -108,7 +111,9 @@ class GroundedAnswerer:
         )
         hits = run.hits = self._searcher.retrieve(prepared, *translated)
         run.timings["retrieve"] = self._ms(started) - run.timings.get("translate", 0.0)
-        embedder = MemoEmbedder(self._searcher.embedder)  # focus and support checks embed the same sentences
+        embedder = self._memo or MemoEmbedder(
+            self._searcher.embedder
+        )  # focus and support checks embed the same sentences
         query = self._query(prepared)  # (vector, content words) of the pseudonymized question
         focus = QuestionFocus(embedder, query[0], prepared.text) if self._llm.focus_context else None
         context = build_context(

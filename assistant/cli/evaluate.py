@@ -59,13 +59,15 @@ def _corpus_container(root: Container, corpus: list[Path] | None) -> Iterator[Co
 
 def _ablate(c: Container, questions: list[GoldenQuestion], dataset: Path, as_json: bool) -> None:
     from assistant.answering.fallback import FallbackAnswerer
+    from assistant.embeddings.memo import MemoEmbedder
     from eval.ablation import run_ablation, table
 
     answerer = c.pseudonymized_answerer
     if not isinstance(answerer, FallbackAnswerer):
         raise ConfigurationError("--ablate needs the generative answerer (ASSISTANT_LLM_BACKEND is none)")
+    memo = MemoEmbedder(c.searcher.embedder)  # the context of each question embedded once for every variant
     report = run_ablation(
-        answerer.with_checks,
+        lambda checks: answerer.with_checks(checks, memo),
         questions,
         c.settings.ingestion.languages,
         dataset=dataset.stem,

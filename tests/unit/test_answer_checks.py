@@ -15,6 +15,7 @@ from assistant.answering.checks import ACTIONS, ALL, NAMES, REGISTRY, SAFETY, Ch
 from assistant.answering.fallback import FallbackAnswerer
 from assistant.answering.ports import AnswerDone
 from assistant.core.domain import Answer
+from assistant.embeddings.memo import MemoEmbedder
 from assistant.llm.client_settings import LlmSettings
 from eval.ablation import PAYS_AT, contributions, outcome, run_ablation, table
 from eval.generation import QuestionResult
@@ -179,3 +180,15 @@ def test_the_ablation_answers_the_set_once_per_check_disabled(make: Factory) -> 
     assert report.baseline.outcomes == {"g1": "correct"}  # the Barcelona line is quoted in place of the 150
     variants = {v.disabled: v.outcomes for v in report.variants}
     assert variants == {"misplaced_requote": {"g1": "refused_should_answer"}, "neutral": {"g1": "correct"}}
+
+
+def test_a_memo_shared_by_the_ablation_embeds_each_context_once(make: Factory, embedder: Any) -> None:  # noqa: F811
+    memo = MemoEmbedder(embedder)
+    grown = []
+    for _ in range(2):
+        before = len(embedder.seen)
+        chat = ScriptedChatModel(retours("Le client a 30 jours pour retourner un article avec son ticket [{r}]."))
+        answer = make(chat).with_checks(ALL, memo).ask(QUESTION, "store")
+        assert not answer.refused
+        grown.append(len(embedder.seen) - before)
+    assert grown[0] > 5 and grown[1] <= 2  # the second time only the question itself is embedded
