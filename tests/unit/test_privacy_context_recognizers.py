@@ -6,28 +6,15 @@ side; the negatives are the numbers that must stay in clear (legal references, b
 from __future__ import annotations
 
 import pytest
-from presidio_analyzer import EntityRecognizer
 
 from privacy.allow_list import load_allow_list
 from privacy.presidio_detector import PresidioDetector
-from privacy.recognizers.build import build_recognizers
 from privacy.recognizers.context_ids import is_date, legal_reference_before, membership_number_at
 from privacy.recognizers.phone_context import labelled_after, labelled_before, phone_shaped
 from privacy.settings import PrivacySettings
+from tests.unit.test_privacy_recognizers import found
 
 pytestmark = pytest.mark.unit
-THRESHOLD = PrivacySettings().score_threshold
-
-
-def found(text: str, language: str = "fr") -> set[tuple[str, str]]:
-    """(type, text) of every match at or above the threshold, before context words and overlap resolution."""
-    out = set()
-    for recognizer in build_recognizers(PrivacySettings(), language):
-        assert isinstance(recognizer, EntityRecognizer)
-        for r in recognizer.analyze(text, recognizer.supported_entities, None):
-            if r.score >= THRESHOLD:
-                out.add((r.entity_type, text[r.start : r.end]))
-    return out
 
 
 @pytest.mark.parametrize(
