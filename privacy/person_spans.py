@@ -42,7 +42,8 @@ def clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     (digits, ``@``, no capital letter)."""
     span = text[start:end]
     label = span.rfind(":")
-    if label >= 0:  # "Adresse : Josephhof", "Contact : Jean Dupont": a field's label is no part of a name
+    if label >= 0 and _NAME_LIKE.search(span[label + 1 :]):  # "Adresse : Josephhof", "Contact : Jean Dupont": a
+        # field's label is no part of a name; a colon that ends the span ("Kirsty Ball:") is only trimmed
         start += label + 1
         span = text[start:end]
     title = _TITLE_PREFIX.match(span)
@@ -107,7 +108,9 @@ def has_title(text: str, start: int, name_start: int) -> bool:
         return False
     title_start = start - (min(start, 14) - match.start())
     previous = text[max(0, title_start - 30) : title_start].split()
-    return not (previous and previous[-1][:1].isupper())  # "Crystal M. Cummings": an initial, not "M."
+    initial = len(match.group(0).strip().rstrip(".")) == 1  # "M." may be an initial, "Monsieur" may not
+    after_word = bool(previous) and previous[-1][:1].isupper() and not previous[-1].endswith((".", "!", "?", ":"))
+    return not (initial and after_word)  # "Crystal M. Cummings": an initial, not "M."; "Paris. M. Roy": a title
 
 
 def is_single_word(text: str, start: int, end: int) -> bool:

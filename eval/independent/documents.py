@@ -28,6 +28,7 @@ class Document:
     text: str = ""
     planted: list[Planted] = field(default_factory=list)
     decoys: list[str] = field(default_factory=list)  # brands and products: must never be flagged
+    others: list[str] = field(default_factory=list)  # towns: no personal value alone (a surname may be one too)
 
 
 def gtin(rng: random.Random) -> str:
@@ -75,8 +76,13 @@ class DocumentBuilder:
             "legal": lambda: rng.choice(ph.LEGAL[self.lang]),
             "amount": lambda: f"{rng.randint(5, 900)},{rng.randint(0, 99):02d} {rng.choice(('€', 'EUR', 'CHF'))}",
             "date": lambda: f.date_between_dates(date(2023, 1, 1), date(2025, 12, 31)).strftime("%d/%m/%Y"),
-            "town": f.city,
+            "town": lambda: self._town(doc, f.city()),
         }[kind]()
+
+    @staticmethod
+    def _town(doc: Document, town: str) -> str:
+        doc.others.append(town)
+        return town
 
     def _fill(self, doc: Document, frame: str, person: Person) -> str:
         v = self.v

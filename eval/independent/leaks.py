@@ -79,26 +79,42 @@ def _family(path: str) -> str:
     return re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27,}|\d+", "#", path)
 
 
+#: A pseudonym token: its hexadecimal part may contain a value's digits by chance (``<EMAIL_3ab2321626550457>``).
+_TOKEN = re.compile(rb"(?:<|\\u003c)[A-Z][A-Z_]*_[0-9a-f]{16}(?:>|\\u003e)")
+
+
 def scan_files(
-    data_dir: Path, planted: Iterable[Planted], documents: Sequence[str], decoded: dict[str, bytes] | None = None
+    data_dir: Path,
+    planted: Iterable[Planted],
+    documents: Sequence[str],
+    decoded: dict[str, bytes] | None = None,
+    others: Sequence[str] = (),
 ) -> LeakScan:
     """Search every file under ``data_dir`` (and the ``decoded`` contents: the index payloads as the engine reads
-    them, since its payload pages are LZ4-compressed) for every value of ``planted`` (see the module doc)."""
+    them, since its payload pages are LZ4-compressed) for every value of ``planted`` (see the module doc).
+    ``others``: what the documents write that is no personal value (towns): a surname written alone that is also
+    a town there is looked for as a word that may be explained, not as a full form."""
     blobs = [(str(f.relative_to(data_dir)), f.read_bytes()) for f in sorted(data_dir.rglob("*")) if f.is_file()]
     blobs += list((decoded or {}).items())
+    blobs = [(name, _TOKEN.sub(b" ", blob)) for name, blob in blobs]  # pseudonym tokens are not personal data
     values = {(p.entity_type, p.value): p for p in planted if p.leak_keys or p.word_keys}.values()
     remainder = "\n".join(documents)
     for value in sorted((p.value for p in values), key=len, reverse=True):
         remainder = remainder.replace(value, " ")
-    clear = remainder.encode()
+    clear = (remainder + "\n" + "\n".join(others)).encode()
+    towns = "\n".join(others).encode()
     report = LeakScan(files_scanned=len(blobs), bytes_scanned=sum(len(b) for _, b in blobs))
     for p in values:
         report.values[p.entity_type] += 1
+        alone = {k for k in p.leak_keys if p.entity_type == PERSON and " " not in k and has_word(towns, k.encode())}
         found_in: Callable[[bytes, bytes], bool] = has_word if p.entity_type == PERSON else bytes.__contains__
-        hits = {name for name, blob in blobs if any(found_in(blob, f) for k in p.leak_keys for f in _forms(k))}
-        words = {name for name, blob in blobs for k in p.word_keys for f in _forms(k) if has_word(blob, f)}
-        if words and not hits and any(has_word(clear, k.encode()) for k in p.word_keys):
-            report.explained += 1  # the word is also written in the documents as something else
+        hits = {n for n, blob in blobs for k in p.leak_keys if k not in alone for f in _forms(k) if found_in(blob, f)}
+        keys = {*p.word_keys, *alone}
+        found_words = {k: {n for n, blob in blobs for f in _forms(k) if has_word(blob, f)} for k in keys}
+        words = {n for names in found_words.values() for n in names}
+        seen = [k for k, names in found_words.items() if names]
+        if seen and not hits and all(has_word(clear, k.encode()) for k in seen):
+            report.explained += 1  # every word found is also written in the documents as something else
             continue
         if hits or words:
             report.found[p.entity_type] += 1
@@ -122,7 +138,7 @@ def _questions(planted: Sequence[Planted]) -> list[str]:
 
 
 def ingest_and_scan(settings: Settings, folder: Path, work: Path, planted: Sequence[Planted],
-                    texts: Sequence[str], enabled: bool) -> dict[str, Any]:  # fmt: skip
+                    texts: Sequence[str], others: Sequence[str], enabled: bool) -> dict[str, Any]:  # fmt: skip
     """Ingest ``folder`` into a fresh data dir under ``work`` (privacy ``enabled`` or not), ask the questions, scan."""
     data_dir = work / ("default" if enabled else "privacy-disabled")
     privacy = settings.privacy.model_copy(
@@ -141,7 +157,7 @@ def ingest_and_scan(settings: Settings, folder: Path, work: Path, planted: Seque
         container.close()
     documents = len([o for o in ingested.outcomes if o.status in ("added", "updated")])
     decoded = {"index payloads, decoded by the engine": json.dumps(payloads, ensure_ascii=False).encode()}
-    scan = scan_files(data_dir, planted, texts, decoded)
+    scan = scan_files(data_dir, planted, texts, decoded, others)
     return {"privacy": enabled, "documents": documents, "failed": len(ingested.failed),
             "ingest_s": round(seconds, 1), "documents_per_s": round(documents / seconds, 2) if seconds else None,
             **scan.as_json()}  # fmt: skip
@@ -153,10 +169,11 @@ def run_leak_scan(settings: Settings, seed: int, docs_per_locale: int, work: Pat
     dataset = generate_set(seed, docs_per_locale)
     planted = [p for d in dataset.documents for p in d.planted]
     texts = [d.text for d in dataset.documents]
+    others = [o for d in dataset.documents for o in (*d.others, *d.decoys)]  # towns, brands, products
     with tempfile.TemporaryDirectory(prefix="pii-leaks-", dir=work) as tmp:
         folder = Path(tmp) / "docs"
         dataset.write(folder)
-        default = ingest_and_scan(settings, folder, Path(tmp), planted, texts, enabled=True)
-        control = ingest_and_scan(settings, folder, Path(tmp), planted, texts, enabled=False)
+        default = ingest_and_scan(settings, folder, Path(tmp), planted, texts, others, enabled=True)
+        control = ingest_and_scan(settings, folder, Path(tmp), planted, texts, others, enabled=False)
     return {"seed": seed, "default": default, "control": control,
             "control_ok": control["found"] == control["values"]}  # fmt: skip

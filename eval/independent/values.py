@@ -120,7 +120,7 @@ class LocaleValues:
 
     def person_planted(self, person: Person, written: str | None = None) -> Planted:
         value = written or person.written
-        words = tuple(w for w in re.split(r"[\s-]+", person.surname) if len(w) > 2)
+        words = tuple(w for w in re.split(r"[\s-]+", person.surname) if len(w) > 2 and w[0].isupper())  # no "van"
         return Planted(PERSON, value, self.locale, (value,), words)
 
     def title(self) -> str:

@@ -9,7 +9,8 @@ address.
   without its number when the town line ends with CEDEX: ``BP, 42711 ROSSI CEDEX``);
 - the postcode may also follow the town (``Calle Mayor 3, Huelva, 41255``);
 - Italian: whatever the street word, a 5-digit postcode and a town followed by its province (``(MI)``);
-- British: a line starting with a house number (or Flat/Unit), up to two more lines, a UK postcode."""
+- British: a line starting with a house number (or Flat/Unit), up to two more lines, a UK postcode;
+- after an address label (``Anschrift:``, ``Adresse :``, ``Dirección:``...), any street form before the postcode."""
 
 from __future__ import annotations
 
@@ -66,7 +67,8 @@ _COMPLEMENT = rf"(?:[ \t]*,?[ \t]*(?i:{_words(COMPLEMENTS)})\.?[ \t]*[\w°º]{{0
 _SEPARATOR = r"(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]+[-–][ \t]+|[ \t]+)"
 _COUNTRY = r"(?:(?:F|B|CH|D|E|I|L|FR|BE|DE|ES|IT|LU)-)?"
 _POSTCODE = rf"{_COUNTRY}(?:\d{{5}}|[1-9]\d{{3}})(?!\d)"
-_PARTICLE = (r"(?:sur|sous|en|de|du|des|la|le|les|lès|lez|aux|au|et|d'|l'|d’|l’|am|an|der|dem|den|im|in|bei|ob|"
+_PARTICLE = (r"(?:sur|sous|près|pres|en|de|du|des|la|le|les|lès|lez|aux|au|et|d'|l'|d’|l’|am|an|der|dem|den|im|in|"
+             r"bei|ob|"
              r"del|di|da|della|dei|y)")  # fmt: skip
 _CITY_WORD = r"(?!(?i:cedex)(?!\p{L}))\p{Lu}[\p{L}'’]*"
 _CITY = (
@@ -86,6 +88,13 @@ _ITALIAN_TOWN = (
 )
 _TOWN_SEPARATOR = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _POSTCODE_TOWN = rf"{_POSTCODE}(?:[ \t]*,[ \t]*|{_TOWN_SEPARATOR}){_CITY}"
+#: A form or CSV field that says it holds an address: what follows it up to a postcode and a town is the address,
+#: whatever the street looks like (``Anschrift: Lindenhof-Weg van der Berg, 10646 Saarbrücken``).
+_LABEL = (
+    r"(?<![\p{L}])(?i:adresse(?: de livraison| postale| de facturation)?|address|anschrift|lieferanschrift|"
+    r"wohnanschrift|dirección|direccion|domicilio|indirizzo|adres)[ \t]*:[ \t]*"
+)
+_LABELLED_STREET = r"[^\n;:()\[\]{}<>|,—–]{2,60}?"
 _UK_POSTCODE = r"(?<![\w])[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}(?![\w])"  # as Royal Mail writes it, with the space
 _UK_LINE = r"\p{L}[\p{L}'’ .-]{1,40}"
 _UK_NUMBER = r"\d{1,4}[A-Za-z]?[ ]"
@@ -127,6 +136,11 @@ class AddressRecognizer(ConstantPatternRecognizer):
             rf"(?<![\w-])\p{{Lu}}\p{{Ll}}+[ \t]+{_NAME}{_TRAIL_NUMBER}{_COMPLEMENT}{_SEPARATOR}\d{{5}}[ \t]*,?[ \t]*"
             rf"{_ITALIAN_TOWN}",
             0.7,
+        ),
+        (
+            "labelled field: anything, postcode, town",
+            rf"(?<={_LABEL})(?=\S){_LABELLED_STREET}{_TRAIL_NUMBER}{_COMPLEMENT}{_SEPARATOR}{_POSTCODE_TOWN}",
+            0.8,
         ),
         ("UK address", rf"{_UK_FIRST}{_UK_LINE}(?:{_UK_BREAK}{_UK_LINE}){{0,2}}(?:{_UK_BREAK}|[ ]){_UK_POSTCODE}", 0.8),
     )

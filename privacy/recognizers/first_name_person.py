@@ -5,45 +5,69 @@ a capitalised surname, in prose where no title or label stands before it (``die 
 For a language without a name model (de, es, it by default) any ``First Surname`` counts, particles included
 (``Albina von der Etzold``, ``Evelia del Vives``; in Spanish a second surname too). Where a model exists it finds
 the plain forms; this recognizer then only adds the shapes it misses: a compound first name
-(``Odette-Margaret Cohen``) or a particle before the surname (``Aurore-Dorothée du Raynaud``,
-``Valérie d'Grégoire``). Never a place named after a saint (``San Martino Dall'Argine``, ``Santa Maria In
-Strada``) nor a street (``Paseo de Cecilio Landa``, ``Thomas Street``)."""
+(``Odette-Margaret Cohen``), a particle before the surname (``Aurore-Dorothée du Raynaud``,
+``Valérie d'Grégoire``), and a plain ``First Surname`` that the model saw as something else or left untagged
+(:func:`model_missed`: the small English model calls ``the file of Iain Smith`` an ORG, ``Grace Kelly Studio``
+stays one). A surname may be in capitals (``llame a Clemente MAS``). Never a place named after a saint
+(``San Martino Dall'Argine``, ``Santa Maria In Strada``) nor a street (``Paseo de Cecilio Landa``,
+``Thomas Street``)."""
 
 from __future__ import annotations
+
+import itertools
 
 import regex  # type: ignore[import-untyped]
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Doc
 
 from privacy.entities import PERSON
 from privacy.first_names import SAINT_WORDS, first_names, fold, follows_saint
-from privacy.recognizers.addresses import COMPOUND_STREETS, STREET_TYPES
+from privacy.recognizers.addresses import STREET_TYPES
 from privacy.recognizers.person import NOT_SURNAMES
 
 SCORE = 0.6
-_FIRST = r"\p{Lu}\p{Ll}+(?:-(?:\p{Lu}\p{Ll}+|\p{Lu}\.))?"  # Marie, Jean-Luc, Hans-J.
+#: Marie, Jean-Luc, Hans-J., Karl-Otto-Hans, H.-Dieter
+_FIRST = r"(?:\p{Lu}\.-)?\p{Lu}\p{Ll}+(?:-(?:\p{Lu}\p{Ll}+|\p{Lu}\.)){0,2}"
 _PARTICLE = (
     r"(?:de la|de las|de los|de|du|des|del|della|dello|dei|degli|di|da|dal|dalla|von der|von dem|von|van der|"
     r"van den|van|der|den|dos|das|do|De|Di|Da|Del|Della|Dal|Dalla|Lo|Le|La|Van|Von)"
 )
-_SURNAME = r"(?:[dDlL]['’]|O['’]|Ma?c)?\p{Lu}[\p{Ll}'’]{2,}(?:-\p{Lu}[\p{Ll}'’]+)*"
+_SURNAME = r"(?:(?:[dDlL]['’]|O['’]|Ma?c)?\p{Lu}[\p{Ll}'’]{2,}(?:-\p{Lu}[\p{Ll}'’]+)*|\p{Lu}{3,}(?:-\p{Lu}{3,})?)"
 _BEFORE = r"(?<![\p{L}\p{N}'’.\-])"
 _AFTER = r"(?![\p{L}\p{N}'’\-])"
 _PATTERN = regex.compile(
     rf"{_BEFORE}(?P<first>{_FIRST})(?P<particle>(?:[ ]{_PARTICLE}){{0,2}})[ ](?P<last>{_SURNAME})"
     rf"(?P<second>[ ](?:y[ ])?{_SURNAME})?{_AFTER}"
 )
+#: German and Dutch street words that stand alone too (``Karl Marx Allee``); not the compound endings that are
+#: also common surnames (Berg, Hof, Ring, Winkel, Kade).
+STANDALONE_STREET_WORDS = ("straße", "strasse", "str", "weg", "platz", "allee", "gasse", "chaussee", "promenade",
+                           "straat", "laan", "plein", "dreef", "steenweg", "boulevard")  # fmt: skip
 #: Capitalised words that end street and place names, not surnames (Thomas Street, Victoria Park).
 PLACE_WORDS = frozenset(
     fold(w)
     for w in (
-        *STREET_TYPES, *COMPOUND_STREETS, "street", "road", "lane", "drive", "way", "close", "court", "crescent",
+        *STREET_TYPES, *STANDALONE_STREET_WORDS, "street", "road", "lane", "drive", "way", "close", "court", "crescent",
         "gardens", "grove", "hill", "park", "square", "terrace", "walk", "row", "mews", "station", "airport",
         "hotel", "church", "college", "university", "school", "hospital", "centre", "center", "bay", "beach",
         "island", "valley", "river", "lake", "mount", "port", "bridge", "tower", "hall", "house", "mill", "haven",
     )
 )  # fmt: skip
 _NOT_SURNAMES = frozenset(fold(w) for w in NOT_SURNAMES)
+#: Words that end the names of companies, ranges and products, not surnames (``Summer Collection``, ``Rose Gold``):
+#: a model's organisation ending in one stays an organisation.
+ORGANISATION_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "collection", "collections", "edition", "range", "line", "series", "studio", "studios", "beauty", "group",
+        "ltd", "limited", "plc", "inc", "llc", "gmbh", "sa", "sas", "sarl", "co", "company", "store", "stores", "shop",
+        "boutique", "market", "foods", "food", "fashion", "home", "sport", "sports", "design", "designs", "style",
+        "gold", "silver", "black", "white", "blue", "red", "green", "pink", "rose", "bronze", "classic", "original",
+        "sale", "sales", "care", "club", "team", "services", "service", "solutions", "systems", "partners",
+        "holdings", "international", "europe", "france", "london", "paris", "bank", "insurance", "pharmacy", "kitchen",
+    )
+)  # fmt: skip
 _GLUE = frozenset({"de", "del", "della", "di", "da", "du", "des", "la", "le", "von", "der", "van", "of", "the"})
 _WORDS_BEFORE = regex.compile(r"[\p{L}]+")
 
@@ -81,14 +105,18 @@ class FirstNamePersonRecognizer(LocalRecognizer):
     def load(self) -> None:
         """Nothing to load: the gazetteer is read on first use."""
 
-    def _accept(self, text: str, match: regex.Match[str]) -> bool:
+    def _accept(self, text: str, match: regex.Match[str], model_missed: set[tuple[int, int]]) -> bool:
         first, last = match.group("first"), match.group("last")
         if not _first_name(first) or not _surname(last):
             return False
         if follows_saint(text, match.start()) or after_street_word(text, match.start()):
             return False
-        # where a model exists it finds plain "First Last" itself
-        return not self._has_model or "-" in first or bool(match.group("particle")) or last[1] in "'’"
+        # where a model exists it finds plain "First Last" itself, unless it called exactly that something else
+        # or left two proper nouns standing alone untagged
+        plain = not ("-" in first or match.group("particle") or last[1] in "'’")
+        if not self._has_model or not plain:
+            return True
+        return (match.start(), match.end("last")) in model_missed and fold(last) not in ORGANISATION_WORDS
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -96,8 +124,10 @@ class FirstNamePersonRecognizer(LocalRecognizer):
         if PERSON not in entities:
             return []
         spans: list[tuple[int, int]] = []
+        doc = getattr(nlp_artifacts, "tokens", None)
+        missed = model_missed(doc) if isinstance(doc, Doc) else set()
         for match in _PATTERN.finditer(text, overlapped=True):
-            if not self._accept(text, match):
+            if not self._accept(text, match, missed):
                 continue
             second = match.group("second")
             spanish_second = second and self.supported_language == "es" and _surname(second.split()[-1])
@@ -105,6 +135,26 @@ class FirstNamePersonRecognizer(LocalRecognizer):
             spans.append((match.start(), end))
         explanation = AnalysisExplanation(recognizer=type(self).__name__, original_score=SCORE)
         return [RecognizerResult(PERSON, s, e, SCORE, explanation) for s, e in _merged(spans)]
+
+
+def model_missed(doc: Doc) -> set[tuple[int, int]]:
+    """Two-word spans the model saw as no person: exactly one of its other entities (``the file of Iain Smith``:
+    ORG, ``le dossier de Caroline Ribeiro``: LOC; or its first two words before a colon), or two proper nouns
+    outside any entity with no capitalised word on either side (``Please call Jade Ward back``; not a run of a
+    title-cased heading)."""
+    others = [e for e in doc.ents if e.label_ not in ("PER", "PERSON")]
+    spans = {(e.start_char, e.end_char) for e in others if len(e) == 2}
+    # an entity run on over a field's colon (``supplied by Sophie Perry: National Insurance``)
+    spans |= {(e[0].idx, e[1].idx + len(e[1].text)) for e in others if len(e) > 2 and e[2].text in (":", ",")}
+    inside = {t.i for e in doc.ents for t in e}
+    for a, b in itertools.pairwise(doc):
+        if a.pos_ != "PROPN" or b.pos_ != "PROPN" or not a.whitespace_ or {a.i, b.i} & inside:
+            continue
+        before = doc[a.i - 1] if a.i > 0 else None
+        after = doc[b.i + 1] if b.i + 1 < len(doc) else None
+        if not any(t is not None and t.text[:1].isupper() and t.is_alpha for t in (before, after)):
+            spans.add((a.idx, b.idx + len(b.text)))
+    return spans
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

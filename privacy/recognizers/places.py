@@ -16,9 +16,9 @@ PLATE_WORDS = (
     "targa", "targato", "targata", "veicolo", "furgone",
 )  # fmt: skip
 _PLATE_CONTEXT = "|".join(sorted(PLATE_WORDS, key=len, reverse=True))
-#: One to four groups of capitals and digits joined by a dash or a space, 4 to 10 characters (checked after).
+#: One to four groups of capitals and digits joined by a dash or a space, 3 to 10 characters (checked after).
 _PLATE_TOKEN = r"[A-Z0-9ÄÖÜ]{1,7}(?:[- ][A-Z0-9ÄÖÜ]{1,4}){0,3}"  # German district codes: TÜ, LÖ, PLÖ
-MIN_PLATE, MAX_PLATE = 4, 10
+MIN_PLATE, MAX_PLATE = 3, 10  # Köln's K-X 8
 
 
 _PLATE_LETTERS = "[A-HJ-NP-TV-Z]"
@@ -26,7 +26,7 @@ _PLATE_LETTERS = "[A-HJ-NP-TV-Z]"
 
 class LicencePlateRecognizer(ConstantPatternRecognizer):
     """French licence plates: SIV ``AB-123-CD`` (since 2009; no I, O, U) and the old FNI ``123 ABC 75``
-    (reported only with a vehicle word nearby, it looks like many other codes); and any plate of 4 to 10 capitals
+    (reported only with a vehicle word nearby, it looks like many other codes); and any plate of 3 to 10 capitals
     and digits (both) right after a vehicle word: ``Kennzeichen B-AB 1234``, ``matrícula 1234 BCD``,
     ``targa AB 123 CD``, ``registration PH62 XZM``."""
 

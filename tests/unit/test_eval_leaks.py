@@ -50,3 +50,35 @@ def test_a_street_left_in_clear_is_a_leak_even_without_its_town(tmp_path: Path) 
     assert scan_files(tmp_path, [STREET], DOCUMENTS).found == {"ADDRESS": 1}
     (tmp_path / "a.json").write_text('{"text": "magasin de Lyon"}', encoding="utf-8")  # a town alone
     assert scan_files(tmp_path, [STREET], DOCUMENTS).total_found == 0
+
+
+def test_digits_inside_a_pseudonym_token_are_no_leak(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"text": "<EMAIL_3ab2061248739550>"}', encoding="utf-8")
+    assert scan_files(tmp_path, [PHONE], DOCUMENTS).total_found == 0
+    (tmp_path / "a.json").write_text('{"text": "EMAIL 3ab2061248739550"}', encoding="utf-8")  # not a token
+    assert scan_files(tmp_path, [PHONE], DOCUMENTS).found == {"PHONE": 1}
+
+
+SURNAME_ALONE = Planted("PERSON", "Monnier", "fr_FR", ("Monnier",), ("Monnier",))
+
+
+@pytest.mark.parametrize(
+    ("stored", "towns", "found", "explained"),
+    [
+        ("livrera à Monnier le 14/12", ("Monnier",), 0, 1),  # the town of the same name: explained
+        ("livrera à Monnier le 14/12", (), 1, 0),  # no such town: the surname leaked
+        ("Mme Monnier et Loiseau", ("Monnier",), 1, 0),  # another surname of the person found too
+    ],
+)
+def test_a_surname_written_alone_and_also_a_town(
+    tmp_path: Path, stored: str, towns: tuple[str, ...], found: int, explained: int
+) -> None:
+    (tmp_path / "a.json").write_text(json.dumps({"text": stored}), encoding="utf-8")
+    person = (
+        SURNAME_ALONE
+        if "Loiseau" not in stored
+        else Planted("PERSON", "Monnier", "fr_FR", ("Monnier",), ("Monnier", "Loiseau"))
+    )
+    documents = ["Mme Monnier a appelé.", "livraison à Monnier." if towns else ""]
+    report = scan_files(tmp_path, [person], documents, others=towns)
+    assert (report.total_found, report.explained) == (found, explained)
