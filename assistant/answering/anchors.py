@@ -1,31 +1,31 @@
 """Question anchors: the figures and names a question is about, which the passage behind an answer's figure must
 mention.
 
-A small model asked "What was the Lyon Part-Dieu store's revenue in Q3 2024?" may copy the right kind of figure from
-the wrong line: the network's total, another store's row, the neighbouring coefficient of a salary grid. The figure
-is in the context, so the number check passes. The anchor check asks *where* it was found: a figure that the
-question did not give is supported only by a passage that also mentions every anchor of the question.
+A small model asked for one store's revenue in one quarter may copy the right kind of figure from the wrong line:
+the network's total, another store's row, the neighbouring coefficient of a salary grid. The figure is in the
+context, so the number check passes. The anchor check asks *where* it was found: a figure that the question did not
+give is supported only by a passage that also mentions every anchor of the question.
 
 - Anchors: the years the question names ("2024"), its pseudonym tokens (``<PERSON_…>``), its proper names and
-  acronyms (capitalised words that do not start a sentence: "Barcelone", "Part-Dieu", "RTT"). Other numbers of a
+  acronyms (capitalised words that do not start a sentence: "Annecy", "Saint-Priest", "PDV"). Other numbers of a
   question are not anchors: documents restate bounds ("beyond the 43rd hour" is "from the 44th hour" in the pay
   grid).
-- Names are required only from blocks in the question's language ("Barcelone" is "Barcelona" in English), and are
+- Names are required only from blocks in the question's language ("Gênes" is "Genoa" in English), and are
   not taken from German questions, where every noun is capitalised. A block in the language of a translation of
   the question (searched too, :mod:`assistant.answering.translation`) is held to the translation's anchors.
 - Besides, in a block of the answer's language, the passage of a new figure must share a word with what the answer
-  says about it (:func:`described`), anchors aside: whatever the question's anchors, a figure is not "the
-  social-security number" when its row speaks of a ticket.
+  says about it (:func:`described`), anchors aside: whatever the question's anchors, a figure is not "the badge
+  number" when its row speaks of a ticket.
 - The passage of a figure: its sentence (or list item) and the one before it, which often names what it is about
-  ("In Barcelona:"); for a table row, the row, the header row of its table and the line above the table (its
+  ("In Genoa:"); for a table row, the row, the header row of its table and the line above the table (its
   caption); plus the block's title in every case. Wider windows let a neighbour's name vouch for the wrong figure
-  ("The standard float is 150 EUR. In Barcelona it is 200 EUR."). Besides, the names (not the years, nor the
+  ("The standard float is 150 EUR. In Genoa it is 180 EUR."). Besides, the names (not the years, nor the
   pseudonyms) of its document's opening, when the context holds it: a document's first chunk says what the whole
   document is about.
-- Years in a table's header: where the header row dates its columns ("Salaire minimal 2024 | Salaire minimal
-  2025"), a figure of a row answers for the question's year only from that year's column, and a figure the
-  context's tables give only under other years' columns is taken from no passage (:func:`misdated`): an HR note
-  that repeats the 2024 minimum does not make it the 2025 one. In place of such a figure, its row is quoted under
+- Years in a table's header: where the header row dates its columns ("Tarif 2023 | Tarif 2024"), a figure of a
+  row answers for the question's year only from that year's column, and a figure the context's tables give only
+  under other years' columns is taken from no passage (:func:`misdated`): a note that repeats the 2023 price does
+  not make it the 2024 one. In place of such a figure, its row is quoted under
   its header (:func:`quotable`).
 """
 
@@ -151,8 +151,8 @@ class Passage:
 
     def dated(self, figure: str, anchors: Anchors) -> bool | None:
         """Whether ``figure`` stands in this table row under a column headed with the question's years (True) or
-        only under columns headed with other years (False: 1 985 EUR under "Salaire minimal 2024" when 2025 is
-        asked and the grid has a 2025 column); None when that does not apply (not its figure, no column headed
+        only under columns headed with other years (False: a price under "Tarif 2023" when 2024 is asked and the
+        table has a 2024 column); None when that does not apply (not its figure, no column headed
         with a year of the question, the figure only in undated columns)."""
         headed = frozenset().union(*(years for _, years in self.cells))
         asked = anchors.numbers & headed
@@ -173,7 +173,7 @@ class Passage:
 
 def passages(text: str, title: str = "", scope: str = "") -> list[Passage]:
     """One :class:`Passage` per sentence (prose) or row (table) of a block's text; ``scope``: the opening of the
-    block's document when the context holds it (where the minutes of a negotiation name the Elche factory whose
+    block's document when the context holds it (where the minutes of a negotiation name the supplier's factory whose
     price table comes three sections later)."""
     scope_terms = frozenset(content_terms(scope))
     units: list[tuple[int, str, bool]] = []  # (line, text, is a table row)
@@ -217,8 +217,8 @@ def _columns(row: str, header: str) -> tuple[tuple[frozenset[str], frozenset[str
 def described(sentence: str, anchors: Anchors, block: Sequence[Passage]) -> bool:
     """True when ``sentence`` states no new figure, or when a passage of ``block`` (in the sentence's language)
     holding one of its new figures shares a word with what the sentence says about it, anchors aside: a ticket
-    number given as "the social-security number of <PERSON_…>" is found in a row that speaks of tickets, not of
-    social security. A sentence of figures and names alone has nothing to compare and passes."""
+    number given as "the badge number of <PERSON_…>" is found in a row that speaks of tickets, not of badges. A
+    sentence of figures and names alone has nothing to compare and passes."""
     new = anchors.new_figures(sentence)
     said = {t for t in content_terms(_plain(sentence)) if not t.isdigit()} - anchors.names
     if not new or not said:
@@ -228,8 +228,9 @@ def described(sentence: str, anchors: Anchors, block: Sequence[Passage]) -> bool
 
 def misdated(sentence: str, anchors: Anchors, context: Sequence[Passage]) -> set[str]:
     """The new figures of ``sentence`` that the context's tables give only under columns of other years than the
-    question's, where they have a column of its year: whatever other passage repeats 1 985 EUR (an HR note:
-    "from 1 845 EUR to 1 985 EUR"), the salary grid says it is the 2024 minimum, not the 2025 one asked for."""
+    question's, where they have a column of its year: whatever other passage repeats a figure (a note saying the
+    price went from one amount to it), the price table that gives it under its 2023 column says it is the 2023
+    price, not the 2024 one asked for."""
     if not anchors.numbers:
         return set()
     out = set()

@@ -1,8 +1,14 @@
 """The answer checks, by name: every rule that the grounded answerer applies to what the model wrote.
 
 Each check has a name, a one-line purpose, the action it takes when it fires (one of :data:`ACTIONS`) and whether
-it is a safety check. The enabled set is chosen in settings (``ASSISTANT_LLM_ANSWER_CHECKS``, every check by
-default); the safety checks cannot be switched off there. ``assistant eval generation --ablate`` replays a
+it is a safety check; :data:`REGISTRY` lists them in the order they apply, and is the one place these come from.
+The checks of one sentence are small objects with a pure ``check`` returning a :class:`Verdict` or None
+(:mod:`.sentence_checks`; those of one context block against one sentence: :mod:`.block_checks`), applied by the
+validator through one table of actions (:mod:`.validation`); the answer-level ones are functions of the judged
+answer (:mod:`.decision`, the retries of :mod:`.grounded`).
+
+The enabled set is chosen in settings (``ASSISTANT_LLM_ANSWER_CHECKS``, every check by default); the safety checks
+cannot be switched off there. ``assistant eval generation --ablate`` replays a
 recorded run with each check disabled in turn and measures what each one contributes (see :mod:`eval.ablation`):
 a check that does not pay on the held-out questions is a candidate for removal, the safety checks stay whatever
 the measurement says.
@@ -15,9 +21,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 #: What a check does when it fires.
 ACTIONS = ("keep", "repair citation", "drop", "quote evidence", "retry once", "refuse")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check that fired says: why (a short phrase, for traces and tests) and what to do (one of
+    :data:`ACTIONS`, the check's own)."""
+
+    reason: str
+    action: str
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise ValueError(f"unknown action {self.action!r}: the actions are {', '.join(ACTIONS)}")
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,29 @@ _BY_NAME = {c.name: c for c in REGISTRY}
 
 def info(name: str) -> CheckInfo:
     return _BY_NAME[name]
+
+
+class Registered:
+    """Base of the check objects: ``name`` is their entry in :data:`REGISTRY`, which gives their purpose, action and
+    safety (so that these are written once)."""
+
+    name: ClassVar[str]
+
+    @property
+    def purpose(self) -> str:
+        return info(self.name).purpose
+
+    @property
+    def action(self) -> str:
+        return info(self.name).action
+
+    @property
+    def safety(self) -> bool:
+        return info(self.name).safety
+
+    def objection(self, reason: str) -> Verdict:
+        """This check's verdict (its own action) for ``reason``."""
+        return Verdict(reason, self.action)
 
 
 def unknown(names: Iterable[str]) -> list[str]:

@@ -25,7 +25,7 @@ from assistant.answering.anchors import Anchors
 from assistant.answering.checks import Checks
 from assistant.answering.citations import strip_markers
 from assistant.answering.context import Context, build_context
-from assistant.answering.decision import Thresholds, refusal_reason
+from assistant.answering.decision import LANGUAGE_RETRY, VALUE_RETRY, Thresholds, refusal_reason
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.focus import QuestionFocus
 from assistant.answering.generation_run import USE_CASE, GenerationRun
@@ -46,7 +46,6 @@ from assistant.retrieval.searcher import PreparedQuery, Searcher
 from assistant.settings import AnswerSettings
 
 _WORDS_TO_JUDGE_LANGUAGE = 8
-_ANY_SUPPORT = 1e-9  # the threshold when the "support" check is off: any block a gate admits supports
 
 
 class GroundedAnswerer:
@@ -131,7 +130,7 @@ class GroundedAnswerer:
         scorer = SupportScorer(
             context.evidence(),
             embedder,
-            threshold=self._llm.min_sentence_support if "support" in checks else _ANY_SUPPORT,
+            threshold=self._llm.min_sentence_support,  # the "support" check's bar (any support when it is off)
             anchors=Anchors.of(prepared.text, run.language),
             translated=[Anchors.of(wording.text, wording.language) for wording in translated],
             checks=checks,
@@ -158,7 +157,7 @@ class GroundedAnswerer:
             in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
         follow_up = prompt.follow_up("value_retry", run.language)
         if (
-            in_language and follow_up and "value_retry" in checks and self._value_missing(validator)
+            in_language and follow_up and VALUE_RETRY.name in checks and VALUE_RETRY.check(validator)
         ):  # nothing was shown: ask once more
             run.flag("value_retry")
             retry = [ChatMessage("assistant", validator.raw_text), ChatMessage("user", follow_up)]
@@ -230,13 +229,6 @@ class GroundedAnswerer:
             yield AnswerDelta("".join(pending), run.language)
         return verdict
 
-    @staticmethod
-    def _value_missing(validator: AnswerValidator) -> bool:
-        """A sentence lacked its value ("The request must be submitted by [2] March.") and none was supported or
-        shown; the model did not refuse."""
-        counts = validator.counts
-        return bool(counts.unfinished) and not (counts.supported or counts.neutral or validator.marker_seen)
-
     def _whole(self, chat: list[ChatMessage], run: GenerationRun) -> Iterator[str]:
         completion = self._chat.complete(chat, max_tokens=self._llm.max_tokens)
         run.add_usage(completion)
@@ -248,10 +240,10 @@ class GroundedAnswerer:
         return text.replace(marker, " ") if marker else text
 
     def _in_language(self, validator: AnswerValidator, language: str) -> bool:
-        if "language_retry" not in self.checks:
+        """False when the ``language_retry`` check objects to what was written so far (asked once more)."""
+        if LANGUAGE_RETRY.name not in self.checks:
             return True
-        sample = self._language_sample(validator)
-        return detect_language(sample, self._languages, default=language) == language
+        return LANGUAGE_RETRY.check(self._language_sample(validator), language, self._languages) is None
 
     def _query(self, prepared: PreparedQuery) -> tuple[np.ndarray, set[str]]:
         dense = prepared.request.dense

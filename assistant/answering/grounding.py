@@ -3,11 +3,12 @@
 Shared by the extractive answerer (mining quotable sentences) and the grounded one (checking what the model wrote).
 Support of a sentence by a block, 0-1:
 
-- 0 when the sentence states a number the block does not (invented figures are the costly hallucination here);
-- 0 when the sentence states a figure the question did not give and no passage of the block holding that figure
-  mentions the question's anchors (its years, names, acronyms, pseudonyms: :mod:`assistant.answering.anchors`);
-- 0 when the block is in the sentence's language and no passage holding the sentence's new figure shares a word
-  with what the sentence says about it (a ticket number given as a social-security number);
+- 0 when a block check objects (:mod:`assistant.answering.block_checks`, the enabled ones in registry order): the
+  sentence states a number the block does not (``stated_numbers``); it states a figure the question did not give
+  and no passage of the block holding that figure mentions the question's anchors, its years, names, acronyms,
+  pseudonyms (``anchored_figures``); the block is in the sentence's language and no passage holding the sentence's
+  new figure shares a word with what the sentence says about it (``described_figures``: an identifier of one kind
+  given as one of another);
 - else the lexical share: content words of the sentence found in one passage of the block (three consecutive
   sentences and the block's title; accent-folded, crudely stemmed), so that words picked from unrelated parts of a
   block do not add up to support;
@@ -16,27 +17,20 @@ Support of a sentence by a block, 0-1:
   over French documents shares few words with them), on a scale that starts lower there. Embedding cosines of
   same-topic sentences are all high, so similarity alone never supports a sentence in the documents' own language
   (0.4 < any sensible threshold).
+
+A block backs a sentence when its support reaches the scorer's threshold (the ``support`` check's bar:
+:class:`~assistant.answering.block_checks.SupportBar`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answering.anchors import (
-    Anchors,
-    Applied,
-    Passage,
-    anchored,
-    described,
-    figures,
-    measures,
-    misdated,
-    passages,
-    quotable,
-)
+from assistant.answering.anchors import Anchors, figures, measures, misdated, passages, quotable
+from assistant.answering.block_checks import FIGURE_REASONS, SUPPORT, Asked, Block, Claim, enabled, first_objection
 from assistant.answering.checks import ALL, Checks
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import POLARITY, content_terms, share
@@ -64,24 +58,10 @@ class Support:
     reasons: frozenset[str] = frozenset()  # unsupported: "unanchored" / "undescribed" (the figure checks failing)
 
 
-@dataclass
-class _Block:
-    text: str
-    language: str
-    numbers: set[str]
-    windows: list[set[str]]  # content words of each run of three consecutive sentences (title included)
-    units: list[int] = field(default_factory=list)  # rows of the unit matrix
-    passages: list[Passage] = field(default_factory=list)  # for the anchor check
-
-    def written_in(self, language: str) -> bool:
-        """The block is in ``language`` (a block of unknown language counts as any)."""
-        return self.language in ("", language)
-
-
 class SupportScorer:
     """Scores sentences against a fixed list of blocks; embeddings are computed lazily, once per text. Pure: a
     score depends on the sentence, the blocks and the question only (what is cached is the embeddings and the
-    date check of each sentence)."""
+    date check of each sentence). ``threshold``: the ``support`` check's bar when that check is enabled."""
 
     def __init__(
         self,
@@ -104,13 +84,12 @@ class SupportScorer:
             unit_terms = [content_terms(self._unit_texts[row][2]) for row in rows] or [content_terms(b.text)]
             windows = [title.union(*unit_terms[max(0, i - 1) : i + 2]) for i in range(len(unit_terms))]
             figure_passages = passages(b.text, b.title, b.scope) if anchors is not None else []  # for figure checks
-            self._blocks.append(_Block(b.text, b.language, numbers(b.text), windows, rows, figure_passages))
-        self._checks, self._anchors = checks, anchors
-        self._context = [p for block in self._blocks for p in block.passages]  # for dates across tables
-        self._misdated: dict[str, bool] = {}  # per sentence: a figure the tables date to another year
-        self._translated = tuple(translated)  # anchors of the question's translations (search wordings)
+            self._blocks.append(Block(b.text, b.language, numbers(b.text), windows, rows, figure_passages))
+        self._gates = enabled(checks)  # the block checks, in registry order
+        context = tuple(p for block in self._blocks for p in block.passages)  # for dates across tables
+        self._asked = Asked(anchors, tuple(translated), context)  # translated: the question's search wordings
         self._embedder = embedder
-        self.threshold = threshold
+        self.threshold = SUPPORT.bar(threshold, checks)
         self._floor, self._ceiling = cosine_floor, cosine_ceiling
         # a faithful English restatement of a French line scores ~0.84-0.87 with multilingual-e5-small, a same-language
         # paraphrase ~0.9: across languages the cosine scale starts lower (same width, measured on replays)
@@ -146,7 +125,7 @@ class SupportScorer:
     ) -> tuple[int, str, float] | None:
         """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance; the
         question's words count in the sentence, its neighbours and its block's title, as for an answer's evidence: a
-        rule rarely repeats its subject, "Produit exclu de l'opération" stands under "Cocotte en fonte"). With
+        rule rarely repeats its subject: "Excluded from the offer" stands under the product it is about). With
         ``anchored_only``, only sentences of blocks in the question's language whose passage names every anchor of
         the question and that count what the ``misplaced`` (unanchored) sentences counted (euros for euros, days for
         days), a table row under its header row. With ``beyond`` (the figures of a question asking for one), only
@@ -174,24 +153,17 @@ class SupportScorer:
     def _anchored_quote(self, index: int, sentence: str, redated: set[str]) -> str | None:
         """``sentence`` as quoted in place of a misplaced figure (a table row with its header row), or None when
         its passage does not name the question's anchors or its block is in another language than the question."""
-        anchors, block = self._anchors, self._blocks[index]
+        anchors, block, context = self._asked.anchors, self._blocks[index], self._asked.context
         if not anchors or not block.written_in(anchors.language):
             return None
-        held = (p for p in block.passages if p.text == sentence and quotable(p, anchors, self._context, redated))
+        held = (p for p in block.passages if p.text == sentence and quotable(p, anchors, context, redated))
         return next((p.quote() for p in held), None)
 
     def _redated(self, misplaced: Collection[str]) -> set[str]:
         """The figures of the ``misplaced`` sentences that the context's tables date to another year (see
         :func:`misdated`): their rows are what to quote."""
-        anchors = self._anchors
-        return set().union(*(misdated(s, anchors, self._context) for s in misplaced)) if anchors else set()
-
-    def _dated_elsewhere(self, sentence: str) -> bool:
-        """:func:`misdated` over the whole context, once per sentence (every block's score asks)."""
-        if sentence not in self._misdated:
-            assert self._anchors is not None
-            self._misdated[sentence] = bool(misdated(sentence, self._anchors, self._context))
-        return self._misdated[sentence]
+        anchors, context = self._asked.anchors, self._asked.context
+        return set().union(*(misdated(s, anchors, context) for s in misplaced)) if anchors else set()
 
     def evidence_relevance(
         self, sentence: str, blocks: Sequence[int], query: np.ndarray, query_terms: set[str], language: str
@@ -201,9 +173,9 @@ class SupportScorer:
         sentence, its neighbours and the block title). A block in another language than the question (``language``)
         shares no words with it: there the rescaled cosine alone counts. 0 without blocks.
 
-        An answer that restates the question around a figure taken from an unrelated passage ("the maximum
-        disciplinary suspension is 10 days", the 10 days being a click-and-collect deadline) is relevant as
-        written; its evidence is not."""
+        An answer that restates the question around a figure taken from an unrelated passage (a maximum length
+        asked for one procedure, answered with a deadline of another) is relevant as written; its evidence is
+        not."""
         units = self._unit_vectors()
         rows = [
             (row, window, self._blocks[b].language)
@@ -221,30 +193,17 @@ class SupportScorer:
 
     def anchor_confirmed(self, sentence: str, blocks: Sequence[int]) -> bool:
         """True when ``sentence`` states a figure the question did not give and a passage of ``blocks`` holding
-        that figure names every anchor of a question that has some ("412,80 EUR" found in the Part-Dieu November
-        2024 incident line): the figure is about what was asked, whatever words the model put around it. A block
-        where no anchor applies (a name of an English question in a French block it was not translated for)
-        confirms nothing."""
-        if not self._anchors or not self._anchors.new_figures(sentence):
+        that figure names every anchor of a question that has some (an amount found in the line of the incident
+        report that names the store and the month asked about): the figure is about what was asked, whatever words
+        the model put around it. A block where no anchor applies (a name of an English question in a French block
+        it was not translated for) confirms nothing."""
+        asked = self._asked
+        if not asked.anchors or not asked.anchors.new_figures(sentence):
             return False
         checked = (self._blocks[b] for b in blocks)
-        return any(self._applied(block).applies and self._anchored(sentence, block) for block in checked)
+        return any(asked.applied(block).applies and asked.anchored(sentence, block) for block in checked)
 
-    def _applied(self, block: _Block) -> Applied:
-        """The anchors ``block`` is checked against: the question's in its language, a translation's in the
-        translation's language ("Lille Euralille" stays a name in French); elsewhere only its years and pseudonyms
-        (a name may be translated: "Barcelone" is "Barcelona")."""
-        assert self._anchors is not None
-        for anchors in (self._anchors, *self._translated):
-            if block.written_in(anchors.language):
-                return Applied(anchors, True)
-        return Applied(self._anchors, False)
-
-    def _anchored(self, sentence: str, block: _Block) -> bool:
-        applied = self._applied(block)
-        return anchored(sentence, applied.anchors, block.passages, applied.same_language)
-
-    def _similarity(self, sentence: str, block: _Block, floor: float | None = None) -> float:
+    def _similarity(self, sentence: str, block: Block, floor: float | None = None) -> float:
         if not block.units:
             return 0.0
         units = self._unit_vectors()
@@ -256,20 +215,11 @@ class SupportScorer:
         return self._judge(sentence, language, index)[0]
 
     def _judge(self, sentence: str, language: str, index: int) -> tuple[float, str]:
-        """(support, why it is 0: "" or the figure check that failed)."""
-        block, checks = self._blocks[index], self._checks
-        if "stated_numbers" in checks and not numbers(sentence) <= block.numbers:
-            return 0.0, ""
-        anchors_apply = self._anchors is not None and "anchored_figures" in checks
-        if anchors_apply and (not self._anchored(sentence, block) or self._dated_elsewhere(sentence)):
-            return 0.0, "unanchored"
-        if (
-            self._anchors is not None
-            and "described_figures" in checks
-            and block.written_in(language)
-            and not described(sentence, self._anchors, block.passages)
-        ):
-            return 0.0, "undescribed"
+        """(support, why it is 0: "" or the reason of the block check that objected)."""
+        block = self._blocks[index]
+        verdict = first_objection(self._gates, Claim(sentence, language), block, self._asked)
+        if verdict is not None:
+            return 0.0, verdict.reason
         terms = content_terms(sentence)
         lexical = max(len(terms & window) / len(terms) for window in block.windows) if terms else 0.0
         if lexical >= self.threshold:
@@ -291,7 +241,7 @@ class SupportScorer:
                 best = Support(index, score)
         if best.score >= self.threshold:
             return best
-        return Support(None, best.score, frozenset(reasons - {""}))
+        return Support(None, best.score, frozenset(reasons & FIGURE_REASONS))
 
     @staticmethod
     def is_neutral(sentence: str) -> bool:

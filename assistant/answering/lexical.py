@@ -21,7 +21,7 @@ _STOPWORDS_BY_LANGUAGE = {
 _STOPWORDS = frozenset(w for text in _STOPWORDS_BY_LANGUAGE.values() for w in text.split())
 
 
-# number words -> digits, so that "trois articles pour le prix de deux" meets "3 pour 2"; words that also mean
+# number words -> digits, so that "trois articles achetés, deux payés" meets "3 pour 2"; words that also mean
 # something else once accents are folded are left out ("un", "dos" (back), "très" -> "tres", "due", "sei")
 _NUMBER_WORDS = {
     word: str(value)
@@ -70,8 +70,8 @@ _YES_NO = {"fr": {"oui", "non"}, "en": {"yes", "no"}, "es": {"si", "no"}, "de": 
 
 
 def restates(sentence: str, question: str, language: str) -> bool:
-    """Whether ``sentence`` opens with yes or no and otherwise only repeats the question's words ("Oui, un client
-    peut cumuler deux bons de réduction." to "Un client peut-il cumuler deux bons de réduction ?"): at least two of
+    """Whether ``sentence`` opens with yes or no and otherwise only repeats the question's words ("Oui, un vendeur
+    peut échanger deux articles." to "Un vendeur peut-il échanger deux articles ?"): at least two of
     the question's content words, none of its own and no number the question did not give. It asserts nothing but
     the polarity, which a passage sharing the question's words seems to back whatever the passage says."""
     said = words(sentence)

@@ -1,9 +1,9 @@
 """Cross-language search: a question is also searched in the documents' main language, translated by the model.
 
 The dense model is multilingual, but the lexical branch is not, and a question names its scope in its own words:
-"What discount do employees of the French stores get?" ranks the English Dublin handbook ("the staff discount is
-the same as in France") above the French staff-discount note. Searched once more as translated into French, the
-note comes back; the two rankings are fused (:meth:`assistant.retrieval.searcher.Searcher.retrieve`).
+an English question about a rule of the French stores ranks an English document that only mentions France above
+the French note that states the rule. Searched once more as translated into French, the note comes back; the two
+rankings are fused (:meth:`assistant.retrieval.searcher.Searcher.retrieve`).
 
 The translation is one short generation over the *pseudonymized* question (the model sees nothing more than it
 does to answer). It is used only if it is usable: one line, in the target language, keeping every pseudonym token

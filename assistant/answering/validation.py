@@ -1,27 +1,31 @@
 """Checks generated text sentence by sentence, as it streams: citations, support, refusal marker, injection echoes.
 
-Every complete sentence is either kept (with citations that point to context blocks that support it: the model's
-own when they hold, else repaired from the best-supporting block) or dropped (no block supports it, or it repeats
-words found only in quarantined chunks). Sentences asserting nothing checkable ("Yes, it is possible.") are kept
-without counting. The caller decides from the counts whether the answer stands.
+Every complete sentence goes through the enabled sentence checks (:mod:`assistant.answering.sentence_checks`) in
+registry order, and the first verdict is applied through one table of actions (:data:`EFFECTS`): refuse the answer,
+drop the sentence (counted under the check's counters), keep it without a citation, or cite the block that backs it
+in place of its own citations. A sentence no check objects to is kept with the blocks of its own citations that
+back it, else dropped as unsupported: what is kept is backed by what it cites (or asserts nothing checkable). The
+caller decides from the counts whether the answer stands.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.checks import Checks
+from assistant.answering.block_checks import UNANCHORED, UNDESCRIBED
+from assistant.answering.checks import Checks, Verdict
 from assistant.answering.citations import CitedText, Piece, split_pieces, strip_markers
 from assistant.answering.grounding import SupportScorer
-from assistant.answering.lexical import content_terms, restates, support
+from assistant.answering.lexical import support
 from assistant.answering.relevance import question_relevance
+from assistant.answering.sentence_checks import STAGES, Backing, Evidence, Question, Sentence, SentenceCheck, enabled
 
 _PARTIAL_MARKER = re.compile(r"\[[^\]\n]{0,20}$")
-_CLOSED = re.compile(r"[.!?…»\")]\s*$")  # a sentence that ends as written
+Kept = tuple[str, tuple[int, ...]]  # a kept sentence: its display text, the blocks backing it (0-based)
 
 
 @dataclass
@@ -45,6 +49,11 @@ class ValidationCounts:
     def grounding(self) -> float | None:
         return self.supported / self.checkable if self.checkable else None
 
+    def add(self, counters: Iterable[str]) -> None:
+        """One more under each of the named counters (a sentence check's ``counters``)."""
+        for name in counters:
+            setattr(self, name, getattr(self, name) + 1)
+
 
 @dataclass
 class AnswerValidator:
@@ -63,9 +72,16 @@ class AnswerValidator:
     _buffer: str = ""
     _done: int = 0  # pieces of the buffer already judged
     _last_line: int | None = None
-    _backing: tuple[int, ...] = ()  # blocks backing the sentence _check just kept
     unanchored: set[str] = field(default_factory=set)  # dropped: a block states its figure about something else
     undescribed: set[str] = field(default_factory=set)  # dropped: no passage speaks of its figure as it does
+    _evidence: Evidence = field(init=False, repr=False, compare=False)
+    _question: Question = field(init=False, repr=False, compare=False)
+    _stages: dict[str, tuple[SentenceCheck, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._evidence = Evidence(self.scorer, self.echo_terms)
+        self._question = Question(self.question, self.language)
+        self._stages = {stage: enabled(self.checks, stage) for stage in STAGES}
 
     @property
     def raw_text(self) -> str:
@@ -109,10 +125,12 @@ class AnswerValidator:
         """The stream ended: judge what remains. ``cut``: it ended on the token limit, so a last sentence with
         neither closing punctuation nor a citation was cut short and is dropped (its truth is unknown)."""
         pieces = split_pieces(self._buffer)[self._done :]
-        last = pieces[-1] if pieces else None
-        if cut and "truncated" in self.checks and last and not last.cited and not _CLOSED.search(last.text):
-            pieces.pop()
-            self.counts.truncated += 1
+        if cut and pieces:
+            last = Sentence(pieces[-1], cut=True)
+            found = self._objection(last, "cut")
+            if found is not None:
+                pieces.pop()  # never judged
+                EFFECTS[found[1].action](self, found[0], last)
         return self._judge(pieces)
 
     def _judge(self, pieces: Iterable[Piece]) -> list[str]:
@@ -122,10 +140,11 @@ class AnswerValidator:
             self._done += 1
             if self.model_refused:
                 continue
-            text = self._check(piece, first)
-            if text is not None:
+            kept = self._check(piece, first)
+            if kept is not None:
+                text, backing = kept
                 self.kept.append(piece)
-                self.support.append(self._backing)
+                self.support.append(backing)
                 separator = "" if self._last_line is None else (" " if piece.line == self._last_line else "\n")
                 self._last_line = piece.line
                 shown.append(separator + text)
@@ -184,57 +203,92 @@ class AnswerValidator:
         self.add_evidence(quote[0], quote[1])
         return True
 
-    def _rejected(self, piece: Piece) -> bool:
-        """Dropped before any support check (and counted): a question, a sentence without its value, an echo of
-        an injected instruction, a yes/no that restates the question."""
-        checks = self.checks
-        if "asks_question" in checks and piece.text.rstrip().endswith("?"):  # it asked (or echoed) a question
-            self.counts.questions += 1
-        elif "missing_value" in checks and piece.unfinished:
-            self.counts.unsupported += 1
-            self.counts.unfinished += 1
-        elif "injection_echo" in checks and self.echo_terms and content_terms(piece.text) & self.echo_terms:
-            self.counts.injection_echoes += 1
-        elif "restates_question" in checks and restates(piece.text, self.question, self.language):
-            self.counts.restated += 1
-        else:
-            return False
-        return True
-
-    def _check(self, piece: Piece, first: bool) -> str | None:
+    def _check(self, piece: Piece, first: bool) -> Kept | None:
+        """The checks of the sentence as written (the refusal marker in it) and then, the marker taken out, those of
+        the sentence; the first verdict is applied through :data:`EFFECTS`, and a sentence no check objects to is
+        kept or dropped by :meth:`_backed`. A sentence that is nothing but the marker is no sentence: dropped,
+        uncounted."""
         marker = self.refusal_marker
-        if marker and marker.lower() in piece.text.lower():
-            self.marker_seen = True
-            if first and "model_refusal" in self.checks:
-                self.model_refused = True
-                return None
+        marked = bool(marker) and marker.lower() in piece.text.lower()
+        self.marker_seen |= marked
+        sentence = Sentence(piece, first, marked)
+        found = self._objection(sentence, "as written")
+        if found is None and marked:
             text = strip_markers(re.sub(re.escape(marker), "", piece.text, flags=re.IGNORECASE))
             if not re.search(r"\w", text):
                 return None
-            piece = Piece(piece.line, piece.bullet, text, piece.cited, piece.unfinished)
-        if self._rejected(piece):
+            sentence = Sentence(Piece(piece.line, piece.bullet, text, piece.cited, piece.unfinished), first, marked)
+        found = found or self._objection(sentence, "sentence")
+        if found is None:
+            return self._backed(sentence)
+        check, verdict = found
+        return EFFECTS[verdict.action](self, check, sentence)
+
+    def _objection(self, sentence: Sentence, stage: str) -> tuple[SentenceCheck, Verdict] | None:
+        """The first enabled check of ``stage`` (registry order) that objects to ``sentence``, and its verdict."""
+        for check in self._stages[stage]:
+            verdict = check.check(sentence, self._evidence, self._question)
+            if verdict is not None:
+                return check, verdict
+        return None
+
+    # The effects of the actions: one per action a sentence check may take (see EFFECTS below).
+
+    def _refuse(self, check: SentenceCheck, sentence: Sentence) -> Kept | None:
+        """The answer is refused: this sentence and every later one are dropped (:meth:`_judge`)."""
+        self.model_refused = True
+        return None
+
+    def _drop(self, check: SentenceCheck, sentence: Sentence) -> Kept | None:
+        self.counts.add(check.counters)
+        return None
+
+    def _keep(self, check: SentenceCheck, sentence: Sentence) -> Kept | None:
+        """Kept as written, without a citation."""
+        self._count_invalid(sentence)
+        self.counts.add(check.counters)
+        return self.cited.add(sentence.piece, []), ()
+
+    def _repair(self, check: SentenceCheck, sentence: Sentence) -> Kept | None:
+        """Kept, citing the block that backs it in place of its own citations."""
+        self._count_invalid(sentence)
+        backing = self._note(self._evidence.backing(sentence, self._question), sentence)
+        assert backing.elsewhere is not None, "a citation is repaired only from a block that backs the sentence"
+        self.counts.add(check.counters)
+        return self.cited.add(sentence.piece, [backing.elsewhere]), (backing.elsewhere,)
+
+    def _backed(self, sentence: Sentence) -> Kept | None:
+        """No check objected: kept with the blocks of its own citations that back it, else dropped as unsupported."""
+        self._count_invalid(sentence)
+        backing = self._note(self._evidence.backing(sentence, self._question), sentence)
+        if not backing.cited:
+            self.counts.unsupported += 1
             return None
-        size = len(self.scorer)
-        valid = [n - 1 for n in dict.fromkeys(piece.cited) if 1 <= n <= size]
-        if len(valid) < len(set(piece.cited)):
-            self.counts.invalid_citations += 1
-        if "neutral" in self.checks and self.scorer.is_neutral(piece.text):
-            self.counts.neutral += 1
-            self._backing = ()
-            return self.cited.add(piece, [])
-        threshold = self.scorer.threshold
-        supporting = [b for b in valid if self.scorer.score(piece.text, self.language, b) >= threshold]
-        if not supporting:
-            best = self.scorer.best(piece.text, self.language)
-            if "unanchored" in best.reasons:
-                self.unanchored.add(piece.text)
-            if "undescribed" in best.reasons:
-                self.undescribed.add(piece.text)
-            if best.block is None or "citation_repair" not in self.checks:
-                self.counts.unsupported += 1
-                return None
-            supporting = [best.block]
-            self.counts.repaired += 1
         self.counts.supported += 1
-        self._backing = tuple(supporting)
-        return self.cited.add(piece, supporting)
+        return self.cited.add(sentence.piece, list(backing.cited)), backing.cited
+
+    def _count_invalid(self, sentence: Sentence) -> None:
+        """A citation of a block that does not exist is counted (once per sentence) before the sentence is kept or
+        judged on its support."""
+        if len(self._evidence.cited(sentence)) < len(set(sentence.piece.cited)):
+            self.counts.invalid_citations += 1
+
+    def _note(self, backing: Backing, sentence: Sentence) -> Backing:
+        """Remember why no block backs the sentence when a figure check said so (the answer-level requote and the
+        flags read it)."""
+        reasons = backing.best.reasons if backing.best else frozenset()
+        if UNANCHORED in reasons:
+            self.unanchored.add(sentence.text)
+        if UNDESCRIBED in reasons:
+            self.undescribed.add(sentence.text)
+        return backing
+
+
+Effect = Callable[[AnswerValidator, SentenceCheck, Sentence], Kept | None]
+#: The one table of actions of the sentence checks: what a verdict does to the sentence and the answer.
+EFFECTS: dict[str, Effect] = {
+    "refuse": AnswerValidator._refuse,
+    "drop": AnswerValidator._drop,
+    "keep": AnswerValidator._keep,
+    "repair citation": AnswerValidator._repair,
+}
