@@ -2,9 +2,10 @@
 the audit store holds records too), then search every file under the data dir for every planted value — its full
 form, its compact and digit-only forms, a person's surname, an address's street — in UTF-8, JSON-escaped and
 decomposed-accent bytes, and in the index payloads as the engine decodes them (qdrant-edge compresses its
-payload pages with LZ4: a raw byte search alone would not see inside them). The positive control ingests the
-same files with privacy disabled: every value must then be found, which proves the scanner sees inside the index
-(its write-ahead log, its decoded payloads) and the registry.
+payload pages with LZ4: a raw byte search alone would not see inside them). Pseudonym tokens, uuids and hex
+digests (the vault's blind indexes, content hashes) are blanked first: their digits may spell a short number by
+chance. The positive control ingests the same files with privacy disabled: every value must then be found, which
+proves the scanner sees inside the index (its write-ahead log, its decoded payloads) and the registry.
 
 A surname (or street) also written in the documents as something else (a town named like the person, another
 person's first name) is "explained": counted apart, not as a leak. A town alone is no value. The report names types,
@@ -81,6 +82,15 @@ def _family(path: str) -> str:
 
 #: A pseudonym token: its hexadecimal part may contain a value's digits by chance (``<EMAIL_3ab2321626550457>``).
 _TOKEN = re.compile(rb"(?:<|\\u003c)[A-Z][A-Z_]*_[0-9a-f]{16}(?:>|\\u003e)")
+#: A digest or uuid the stores write (the vault's blind indexes, content hashes, point ids): its digits are no value.
+_DIGEST = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32,}")
+_HEX_LETTER = re.compile(rb"[a-f]")
+
+
+def _without_tokens(blob: bytes) -> bytes:
+    """``blob`` with pseudonym tokens, uuids and hexadecimal digests of 32 characters or more blanked out."""
+    blob = _TOKEN.sub(b" ", blob)
+    return _DIGEST.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) else m[0], blob)  # a run of digits may be a value
 
 
 def scan_files(
@@ -96,7 +106,7 @@ def scan_files(
     a town there is looked for as a word that may be explained, not as a full form."""
     blobs = [(str(f.relative_to(data_dir)), f.read_bytes()) for f in sorted(data_dir.rglob("*")) if f.is_file()]
     blobs += list((decoded or {}).items())
-    blobs = [(name, _TOKEN.sub(b" ", blob)) for name, blob in blobs]  # pseudonym tokens are not personal data
+    blobs = [(name, _without_tokens(blob)) for name, blob in blobs]  # tokens and digests are not personal data
     values = {(p.entity_type, p.value): p for p in planted if p.leak_keys or p.word_keys}.values()
     remainder = "\n".join(documents)
     for value in sorted((p.value for p in values), key=len, reverse=True):

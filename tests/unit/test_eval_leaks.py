@@ -82,3 +82,17 @@ def test_a_surname_written_alone_and_also_a_town(
     documents = ["Mme Monnier a appelé.", "livraison à Monnier." if towns else ""]
     report = scan_files(tmp_path, [person], documents, others=towns)
     assert (report.total_found, report.explained) == (found, explained)
+
+
+@pytest.mark.parametrize(
+    ("stored", "found"),
+    [
+        (b"\x02YF\x04\x81\r\x0221a0612487395b6193e5d2d2c9a7580e0d50674ea26ae95e35b8f0a1", 0),  # inside a blind index
+        (b"point 3f2a9c10-0612-4873-95ab-0c1d2e3f4a5b stored", 0),  # inside a uuid
+        (b"\x00" + b"0612487395" * 4 + b"\x00", 1),  # a run of digits only may be the value itself
+        (b"8f0a1 0612487395 9e3", 1),  # beside short hex words: in clear
+    ],
+)
+def test_digits_inside_a_digest_or_uuid_are_no_leak(tmp_path: Path, stored: bytes, found: int) -> None:
+    (tmp_path / "vault.sqlite").write_bytes(stored)
+    assert scan_files(tmp_path, [PHONE], DOCUMENTS).total_found == found
