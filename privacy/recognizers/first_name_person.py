@@ -140,13 +140,14 @@ class FirstNamePersonRecognizer(LocalRecognizer):
 def model_missed(doc: Doc) -> set[tuple[int, int]]:
     """Two-word spans the model saw as no person: exactly one of its other entities (``the file of Iain Smith``:
     ORG, ``le dossier de Caroline Ribeiro``: LOC; or its first two words before a colon), or two proper nouns
-    outside any entity with no capitalised word on either side (``Please call Jade Ward back``; not a run of a
+    outside any name and any longer entity (untagged, or each its own one-word entity: ``call Kirsty Thorpe``
+    as ORG + GPE) with no capitalised word on either side (``Please call Jade Ward back``; not a run of a
     title-cased heading)."""
     others = [e for e in doc.ents if e.label_ not in ("PER", "PERSON")]
     spans = {(e.start_char, e.end_char) for e in others if len(e) == 2}
     # an entity run on over a field's colon (``supplied by Sophie Perry: National Insurance``)
     spans |= {(e[0].idx, e[1].idx + len(e[1].text)) for e in others if len(e) > 2 and e[2].text in (":", ",")}
-    inside = {t.i for e in doc.ents for t in e}
+    inside = {t.i for e in doc.ents if e.label_ in ("PER", "PERSON") or len(e) > 1 for t in e}
     for a, b in itertools.pairwise(doc):
         if a.pos_ != "PROPN" or b.pos_ != "PROPN" or not a.whitespace_ or {a.i, b.i} & inside:
             continue

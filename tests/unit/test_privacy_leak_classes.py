@@ -122,6 +122,8 @@ def _doc(words: list[str], pos: list[str], ents: list[tuple[int, int, str]]) -> 
         (["Please", "call", "Jade", "Ward", "back"], ["INTJ", "VERB", "PROPN", "PROPN", "ADV"], [], "Jade Ward"),
         (["by", "Sophie", "Perry", ":", "National", "Insurance"], ["ADP", "PROPN", "PROPN", "PUNCT", "PROPN", "PROPN"],
          [(1, 6, "ORG")], "Sophie Perry"),
+        (["belonging", "to", "Kirsty", "Thorpe", "blocked"], ["VERB", "ADP", "PROPN", "PROPN", "VERB"],
+         [(2, 3, "ORG"), (3, 4, "GPE")], "Kirsty Thorpe"),  # the name split into two one-word entities
     ],
 )  # fmt: skip
 def test_two_word_names_the_model_missed(words: list[str], pos: list[str], ents: list, name: str) -> None:
@@ -136,6 +138,7 @@ def test_two_word_names_the_model_missed(words: list[str], pos: list[str], ents:
         (["by", "Grace", "Kelly", "Studio", "today"], ["ADP", "PROPN", "PROPN", "PROPN", "NOUN"], [(1, 4, "ORG")]),
         (["The", "Staff", "Handbook", "Rose", "Gold"], ["DET", "PROPN", "PROPN", "PROPN", "PROPN"], []),
         (["Marie", "Curie"], ["PROPN", "PROPN"], [(0, 2, "PER")]),  # the model's own person: left to it
+        (["at", "Rose", "Hill", "Park", "today"], ["ADP", "PROPN", "PROPN", "PROPN", "NOUN"], [(1, 2, "ORG")]),
     ],
 )
 def test_what_stays_an_organisation_or_a_title(words: list[str], pos: list[str], ents: list) -> None:
