@@ -23,8 +23,8 @@ from assistant.llm.ports import ChatModel
 from assistant.retrieval.access import AccessPolicy
 from assistant.retrieval.searcher import Searcher
 from assistant.settings import Settings
+from assistant.shared_state import Registry, open_registry
 from ingestion.pipeline import Ingestor
-from ingestion.registry import SqliteDocumentRegistry
 
 if TYPE_CHECKING:
     from assistant.answering.copywriter import Copywriter
@@ -72,8 +72,8 @@ class Container:
         return TracedIndex(EdgeIndex(self.settings.edge_path))
 
     @cached_property
-    def registry(self) -> SqliteDocumentRegistry:
-        return SqliteDocumentRegistry(self.settings.registry_path)
+    def registry(self) -> Registry:
+        return open_registry(self.settings)  # the adapter ingestion.registry_backend names
 
     @cached_property
     def access(self) -> AccessPolicy:

@@ -1,11 +1,11 @@
 """Ingestion workers (``assistant ingest --workers N``): processes that parse, chunk and pseudonymize documents.
 
 Each worker is a fresh (spawned) interpreter that builds its own privacy boundary from the settings: the PII models,
-the pseudonym key and the vault (SQLite, written by several processes one immediate transaction at a time, or the
-same vault file as the main process). Workers never open the index: the process that runs the ingestion embeds and
-writes. Results come back in the order of the tasks, with a bounded number in flight, together with the names each
-worker's boundary learnt (the main process applies every worker's names again: see
-:class:`assistant.core.protection.NameMemory`).
+the pseudonym key and the vault (the same vault as the main process: a SQLite file written by several processes one
+immediate transaction at a time, or PostgreSQL with ``privacy.vault_backend = "postgres"``). Workers never open the
+index: the process that runs the ingestion embeds and writes. Results come back in the order of the tasks, with a
+bounded number in flight, together with the names each worker's boundary learnt (the main process applies every
+worker's names again: see :class:`assistant.core.protection.NameMemory`).
 """
 
 from __future__ import annotations
@@ -35,16 +35,16 @@ IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker: keeps them busy without rea
 
 def privacy_boundary(settings: Settings) -> PrivacyBoundary:
     """The privacy boundary (PII detector, keyed pseudonyms, vault) as the settings describe it."""
+    from assistant.shared_state import open_vault
     from privacy.allow_list import load_allow_list
     from privacy.boundary import PrivacyBoundary
     from privacy.presidio_detector import PresidioDetector
     from privacy.pseudonymizer import HmacPseudonymizer, pseudonym_key
-    from privacy.vault import SqliteVault
 
     p = settings.privacy
     detector = PresidioDetector(p, allow_list=load_allow_list(p.catalogues, p.allow_list))
     key = pseudonym_key(p)
-    vault = SqliteVault.from_settings(p, settings.data_dir)
+    vault = open_vault(settings)
     return PrivacyBoundary(HmacPseudonymizer(detector, key), detector, vault, key, reidentify_roles=p.reidentify_roles)
 
 

@@ -168,6 +168,25 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _shared_state_has_a_database(self) -> Settings:
+        shared = [
+            name
+            for name, backend in (
+                ("privacy.vault_backend", self.privacy.vault_backend),
+                ("ingestion.registry_backend", self.ingestion.registry_backend),
+            )
+            if backend == "postgres"
+        ]
+        if shared and self.audit.postgres_dsn is None:
+            raise ValueError(
+                f"{' and '.join(shared)} {'is' if len(shared) == 1 else 'are'} postgres but audit.postgres_dsn is not "
+                "set: set ASSISTANT_AUDIT_POSTGRES_DSN (the vault and the registry live in the audit trail's "
+                "database, beside the users), or set ASSISTANT_PRIVACY_VAULT_BACKEND and "
+                "ASSISTANT_INGESTION_REGISTRY_BACKEND to sqlite"
+            )
+        return self
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -190,6 +209,13 @@ class Settings(BaseSettings):
     @property
     def registry_path(self) -> Path:
         return self.data_dir / "documents.sqlite"
+
+    def shared_dsn(self) -> str:
+        """The database of the state the replicas share with the postgres backends (vault, registry, users):
+        ``audit.postgres_dsn``."""
+        if self.audit.postgres_dsn is None:
+            raise ConfigurationError("audit.postgres_dsn is not set: set ASSISTANT_AUDIT_POSTGRES_DSN")
+        return self.audit.postgres_dsn.get_secret_value()
 
 
 def load_settings(**overrides: object) -> Settings:

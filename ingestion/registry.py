@@ -12,7 +12,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.core.registry import DocumentRecord
+from assistant.core.registry import DocumentRecord, under_pattern
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -107,9 +107,7 @@ class SqliteDocumentRegistry:
         return self._select(where, tuple(sorted(tokens)))
 
     def under(self, prefix: str) -> list[DocumentRecord]:
-        folder = prefix.rstrip("/") + "/"
-        escaped = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return self._select("WHERE source = ? OR source LIKE ? ESCAPE '\\'", (prefix, escaped + "%"))
+        return self._select("WHERE source = ? OR source LIKE ? ESCAPE '\\'", under_pattern(prefix))
 
     def all(self) -> list[DocumentRecord]:
         return self._select()

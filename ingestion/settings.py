@@ -7,10 +7,18 @@ or broken file may cost: its bytes, its rows, its nesting, what it unzips to.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
 class IngestionSettings(BaseModel):
+    registry_backend: Literal["sqlite", "postgres"] = Field(
+        "sqlite",
+        description="Document registry adapter: sqlite (<data_dir>/documents.sqlite, one host) or postgres (the "
+        "replicas of the application share it, in the database of audit.postgres_dsn, which must then be set: "
+        "ASSISTANT_AUDIT_POSTGRES_DSN).",
+    )
     max_file_bytes: int = Field(
         50 * 1024 * 1024, gt=0, description="Files larger than this are rejected with an error (bytes)."
     )

@@ -1,6 +1,7 @@
 """Ports of the privacy layer: what detects personal data, what replaces it by pseudonyms, what keeps the
 originals. Adapters: :class:`privacy.presidio_detector.PresidioDetector`,
-:class:`privacy.pseudonymizer.HmacPseudonymizer`, :class:`privacy.vault.SqliteVault`.
+:class:`privacy.pseudonymizer.HmacPseudonymizer`, :class:`privacy.vault.SqliteVault` and
+:class:`privacy.postgres_vault.PostgresVault` (shared by replicas).
 
 Values (``PiiSpan.text``, ``PseudonymizedEntity.value``) are personal data: they are left out of ``repr``
 so that a logged object never carries them.
@@ -75,7 +76,7 @@ class Vault(Protocol):
     ``include_forgotten``, the tokens of forgotten subjects too: an erasure that failed half-way can be run again);
     ``forget`` crypto-shreds the subject's data key and keeps a tombstone (``is_forgotten`` is then True for the
     token and for the value); ``rotate`` re-wraps every data key under a new key-encryption key. Raises
-    :class:`privacy.errors.VaultError` when the file cannot be read or decrypted.
+    :class:`privacy.errors.VaultError` when the storage cannot be read or an entry decrypted.
     """
 
     def put(self, token: str, entity_type: str, value: str) -> bool: ...

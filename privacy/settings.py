@@ -6,6 +6,7 @@ Read by :mod:`assistant.settings` only (this module never reads the environment)
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
@@ -27,11 +28,20 @@ class PrivacySettings(BaseModel):
         default_factory=lambda: Path.home() / ".local" / "share" / "retail-assistant" / "secrets",
         description="Where generated keys live (mode 0600), apart from the data dir and the index.",
     )
+    vault_backend: Literal["sqlite", "postgres"] = Field(
+        "sqlite",
+        description="Vault adapter: sqlite (one file under the data dir, one host; many processes may write) or "
+        "postgres (the replicas of the application share it, in the database of audit.postgres_dsn, which must "
+        "then be set: ASSISTANT_AUDIT_POSTGRES_DSN).",
+    )
     vault_path: Path | None = Field(
-        None, description="SQLite file of the encrypted vault. Unset: <data_dir>/vault/vault.sqlite."
+        None,
+        description="SQLite file of the encrypted vault (vault_backend sqlite). Unset: <data_dir>/vault/vault.sqlite.",
     )
     vault_busy_timeout_s: float = Field(
-        10.0, gt=0, description="How long one write waits for the vault's lock held by another process (seconds)."
+        10.0,
+        gt=0,
+        description="How long one write waits for the vault's lock held by another process or replica (seconds).",
     )
     vault_busy_attempts: int = Field(
         3, ge=1, description="Writes tried this many times (each waiting vault_busy_timeout_s) before failing."

@@ -1,24 +1,19 @@
 """The :class:`privacy.ports.Vault` adapter: an encrypted SQLite file apart from the index.
 
-Envelope encryption, one data key per subject (one normalized value = one token):
+Envelope encryption, one data key per subject (one normalized value = one token), as :mod:`privacy.vault_crypto`
+describes it: the value under the subject's data key, the data key wrapped by the key-encryption key (KEK:
+``vault_key`` or a generated ``secrets_dir/vault.key``) whose id is stored so :meth:`SqliteVault.rotate` can re-wrap
+every data key without touching values, and a blind index (keyed by a key derived from the pseudonym key) to find a
+subject by value without decrypting anything.
 
-- the value is encrypted with AES-256-GCM under the subject's random data key (96-bit random nonce,
-  associated data = the token);
-- the data key is wrapped (AES-256-GCM) by the key-encryption key (KEK: ``vault_key`` or a generated
-  ``secrets_dir/vault.key``), associated data = token + KEK id; the KEK id (a keyed fingerprint, not the key)
-  is stored so :meth:`SqliteVault.rotate` can re-wrap every data key under a new KEK without touching values;
-- a blind index, HMAC-SHA256 of type + normalized value under a key derived from the pseudonym key (HKDF),
-  finds a subject by value without decrypting anything, and survives KEK rotation;
-- :meth:`SqliteVault.forget` crypto-shreds: the wrapped key, nonce and ciphertext are deleted
-  (``PRAGMA secure_delete`` overwrites the freed pages) and a tombstone keeps token, type, blind index and
-  deletion time, so re-ingestion can refuse to bring the person back (``put`` returns False).
+:meth:`SqliteVault.forget` crypto-shreds: the wrapped key, nonce and ciphertext are deleted (``PRAGMA secure_delete``
+overwrites the freed pages) and a tombstone keeps token, type, blind index and deletion time, so re-ingestion can
+refuse to bring the person back (``put`` returns False). Several replicas share
+:class:`privacy.postgres_vault.PostgresVault` instead (``privacy.vault_backend``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -26,21 +21,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from assistant.core.tokens import TOKEN_PATTERN
 from privacy.busy import retrying
-from privacy.entities import PSEUDONYMIZED_ENTITIES
 from privacy.errors import VaultError
 from privacy.keys import Secret, resolve_key
-from privacy.normalize import normalize
 from privacy.ports import AccessHook
 from privacy.pseudonymizer import pseudonym_key
 from privacy.settings import PrivacySettings
+from privacy.vault_crypto import Sealed, VaultCrypto, derive_index_key, key_id
 from privacy.vault_keys import check_vault_keys
+
+__all__ = ["VAULT_KEY_FILE", "SqliteVault", "count_subjects", "derive_index_key", "key_id", "now", "vault_keys"]
 
 VAULT_KEY_FILE = "vault.key"
 T = TypeVar("T")
@@ -62,19 +53,15 @@ CREATE TABLE IF NOT EXISTS vault_meta (name TEXT PRIMARY KEY, value TEXT NOT NUL
 """
 
 
-def derive_index_key(pseudonym: Secret) -> Secret:
-    """The blind-index key, derived (HKDF-SHA256) from the pseudonym key: stable across KEK rotations."""
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"retail-assistant vault blind index v1")
-    return Secret(hkdf.derive(pseudonym.reveal()))
-
-
-def key_id(kek: Secret) -> str:
-    """A fingerprint naming a KEK without revealing it."""
-    return hmac.new(kek.reveal(), b"retail-assistant vault key id", hashlib.sha256).hexdigest()[:16]
-
-
-def _now() -> str:
+def now() -> str:
+    """The creation and deletion times the vaults store (ISO 8601, UTC, seconds)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def vault_keys(settings: PrivacySettings) -> tuple[Secret, Secret]:
+    """The KEK (``vault_key`` or generated) and the blind-index key (derived from the pseudonym key)."""
+    kek = resolve_key(settings.vault_key, settings.secrets_dir, VAULT_KEY_FILE, "vault_key")
+    return kek, derive_index_key(pseudonym_key(settings))
 
 
 class SqliteVault:
@@ -90,11 +77,8 @@ class SqliteVault:
         busy_timeout_s: float = 10.0,
         busy_attempts: int = 3,
     ) -> None:
-        if len(kek.reveal()) != 32:
-            raise VaultError("the vault key-encryption key must be 32 bytes (AES-256): fix privacy.vault_key")
+        self._crypto = VaultCrypto(kek, index_key, f"file {path}")
         self.path = path
-        self._kek, self._kek_id = kek, key_id(kek)
-        self._index_key = index_key
         self._on_get = on_get
         self._busy = (busy_attempts, busy_timeout_s)
         self._lock = threading.Lock()
@@ -106,7 +90,7 @@ class SqliteVault:
             self._db.execute("PRAGMA secure_delete = ON")
             self._db.executescript(_SCHEMA)
             try:
-                retrying(lambda: check_vault_keys(self._db, path, self._index_key, self._kek_id), path, *self._busy)
+                retrying(lambda: check_vault_keys(self._db, path, index_key, self._crypto.kek_id), path, *self._busy)
             except VaultError:
                 self._db.close()
                 raise
@@ -117,19 +101,17 @@ class SqliteVault:
     def from_settings(cls, settings: PrivacySettings, data_dir: Path, on_get: AccessHook | None = None) -> SqliteVault:
         """``settings.vault_path`` or ``<data_dir>/vault/vault.sqlite``; KEK from ``vault_key`` or generated."""
         path = settings.vault_path or data_dir / "vault" / "vault.sqlite"
-        kek = resolve_key(settings.vault_key, settings.secrets_dir, VAULT_KEY_FILE, "vault_key")
-        index_key = derive_index_key(pseudonym_key(settings))
+        kek, index_key = vault_keys(settings)
         return cls(path, kek, index_key, on_get, settings.vault_busy_timeout_s, settings.vault_busy_attempts)
 
     def __repr__(self) -> str:
-        return f"SqliteVault(path={str(self.path)!r}, key_id={self._kek_id!r})"
+        return f"SqliteVault(path={str(self.path)!r}, key_id={self._crypto.kek_id!r})"
 
     def close(self) -> None:
         self._db.close()
 
     def blind_index(self, entity_type: str, value: str) -> str:
-        message = f"{entity_type}\x1f{normalize(entity_type, value)}".encode()
-        return hmac.new(self._index_key.reveal(), message, hashlib.sha256).hexdigest()
+        return self._crypto.blind_index(entity_type, value)
 
     def _row(self, token: str) -> sqlite3.Row | None:
         self._db.row_factory = sqlite3.Row
@@ -138,17 +120,14 @@ class SqliteVault:
 
     def put(self, token: str, entity_type: str, value: str) -> bool:
         index = self.blind_index(entity_type, value)
-        data_key = AESGCM.generate_key(bit_length=256)
-        nonce, key_nonce = os.urandom(12), os.urandom(12)
-        ciphertext = AESGCM(data_key).encrypt(nonce, value.encode(), token.encode())
-        wrapped = AESGCM(self._kek.reveal()).encrypt(key_nonce, data_key, (token + self._kek_id).encode())
+        sealed = self._crypto.seal(token, value)
         with self._lock:  # threads of this process; BEGIN IMMEDIATE: other processes (ingestion beside the chat)
-            return self._write(lambda: self._insert(token, entity_type, index, (key_nonce, wrapped, nonce, ciphertext)))
+            return self._write(lambda: self._insert(token, entity_type, index, sealed))
 
     def _write(self, work: Callable[[], T]) -> T:
         return retrying(work, self.path, *self._busy)
 
-    def _insert(self, token: str, entity_type: str, index: str, sealed: tuple[bytes, bytes, bytes, bytes]) -> bool:
+    def _insert(self, token: str, entity_type: str, index: str, sealed: Sealed) -> bool:
         """One immediate transaction: stored (True), already there, or refused for a forgotten subject (False)."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
@@ -160,10 +139,9 @@ class SqliteVault:
             ).fetchone():
                 stored = False  # a forgotten subject never comes back
             else:
-                key_nonce, wrapped, nonce, ciphertext = sealed
                 self._db.execute(
                     "INSERT INTO subjects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                    (token, entity_type, index, self._kek_id, key_nonce, wrapped, nonce, ciphertext, _now()),
+                    (token, entity_type, index, *sealed, now()),
                 )
                 stored = True
             self._db.execute("COMMIT")
@@ -172,40 +150,18 @@ class SqliteVault:
             raise
         return stored
 
-    def _unwrap(self, row: sqlite3.Row, kek: Secret) -> bytes:
-        if row["kek_id"] != key_id(kek):
-            raise VaultError(
-                f"vault entry wrapped by key id {row['kek_id']}, the configured vault key has id {key_id(kek)}: "
-                "set privacy.vault_key back to the key the vault was written with, or rotate to the new one"
-            )
-        try:
-            return AESGCM(kek.reveal()).decrypt(
-                row["key_nonce"], row["wrapped_key"], (row["token"] + row["kek_id"]).encode()
-            )
-        except InvalidTag:
-            raise VaultError(f"vault entry cannot be decrypted (file {self.path} altered?)") from None
-
-    def _decrypt(self, row: sqlite3.Row) -> str:
-        data_key = self._unwrap(row, self._kek)
-        try:
-            plain = AESGCM(data_key).decrypt(row["nonce"], row["ciphertext"], row["token"].encode())
-        except InvalidTag:
-            raise VaultError(f"vault entry cannot be decrypted (file {self.path} altered?)") from None
-        return plain.decode()
-
     def get(self, token: str) -> str | None:
         with self._lock:
             row = self._row(token)
             if row is None or row["forgotten_at"] is not None:
                 return None
-            value = self._decrypt(row)
+            value = self._crypto.decrypt(row)
         if self._on_get is not None:
             self._on_get(token, row["entity_type"])
         return value
 
     def find(self, value: str, entity_type: str | None = None, *, include_forgotten: bool = False) -> list[str]:
-        types = [entity_type] if entity_type else list(PSEUDONYMIZED_ENTITIES)
-        indexes = [self.blind_index(t, value) for t in types]
+        indexes = self._crypto.blind_indexes(value, entity_type)
         marks = ",".join("?" * len(indexes))
         live = "" if include_forgotten else "forgotten_at IS NULL AND "
         with self._lock:
@@ -220,7 +176,7 @@ class SqliteVault:
                 lambda: self._db.execute(
                     "UPDATE subjects SET kek_id = NULL, key_nonce = NULL, wrapped_key = NULL, nonce = NULL, "
                     "ciphertext = NULL, forgotten_at = ? WHERE token = ? AND forgotten_at IS NULL",
-                    (_now(), token),
+                    (now(), token),
                 )
             )
             return done.rowcount == 1
@@ -231,8 +187,7 @@ class SqliteVault:
             if TOKEN_PATTERN.fullmatch(value_or_token):
                 row = self._row(value_or_token)
                 return row is not None and row["forgotten_at"] is not None
-        types = [entity_type] if entity_type else list(PSEUDONYMIZED_ENTITIES)
-        indexes = [self.blind_index(t, value_or_token) for t in types]
+        indexes = self._crypto.blind_indexes(value_or_token, entity_type)
         marks = ",".join("?" * len(indexes))
         query = f"SELECT 1 FROM subjects WHERE forgotten_at IS NOT NULL AND blind_index IN ({marks})"
         with self._lock:
@@ -244,7 +199,7 @@ class SqliteVault:
             row = self._row(token)
             if row is None:
                 return {}
-            value = None if row["forgotten_at"] else self._decrypt(row)
+            value = None if row["forgotten_at"] else self._crypto.decrypt(row)
         if value is not None and self._on_get is not None:
             self._on_get(token, row["entity_type"])
         return {"token": token, "entity_type": row["entity_type"], "value": value,
@@ -253,25 +208,21 @@ class SqliteVault:
     def rotate(self, new_kek: Secret) -> int:
         """Re-wrap every data key under ``new_kek`` in one transaction; values are not re-encrypted. Returns the
         number of keys re-wrapped. Store ``new_kek`` (setting or key file) before the next start."""
-        new_id = key_id(new_kek)
         with self._lock:
             self._db.row_factory = sqlite3.Row
             rows = self._db.execute("SELECT * FROM subjects WHERE forgotten_at IS NULL").fetchall()
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for row in rows:
-                    data_key = self._unwrap(row, self._kek)
-                    key_nonce = os.urandom(12)
-                    wrapped = AESGCM(new_kek.reveal()).encrypt(key_nonce, data_key, (row["token"] + new_id).encode())
                     self._db.execute(
                         "UPDATE subjects SET kek_id = ?, key_nonce = ?, wrapped_key = ? WHERE token = ?",
-                        (new_id, key_nonce, wrapped, row["token"]),
+                        (*self._crypto.rewrap(row, new_kek), row["token"]),
                     )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-            self._kek, self._kek_id = new_kek, new_id
+            self._crypto.use(new_kek)
         return len(rows)
 
     def stats(self) -> dict[str, int]:
@@ -280,9 +231,14 @@ class SqliteVault:
             rows = self._db.execute(
                 "SELECT entity_type, forgotten_at IS NULL, COUNT(*) FROM subjects GROUP BY 1, 2"
             ).fetchall()
-        out = {"active": 0, "forgotten": 0}
-        for entity_type, active, count in rows:
-            out["active" if active else "forgotten"] += count
-            if active:
-                out[entity_type] = out.get(entity_type, 0) + count
-        return out
+        return count_subjects(rows)
+
+
+def count_subjects(rows: list[tuple[str, Any, int]]) -> dict[str, int]:
+    """:meth:`SqliteVault.stats` from ``(entity_type, active, count)`` rows."""
+    out = {"active": 0, "forgotten": 0}
+    for entity_type, active, count in rows:
+        out["active" if active else "forgotten"] += count
+        if active:
+            out[entity_type] = out.get(entity_type, 0) + count
+    return out

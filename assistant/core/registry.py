@@ -1,5 +1,6 @@
 """The document registry port: which files are indexed, with which content hash and chunk count, and which pseudonym
-tokens each carries. Ingestion keeps it in step with the files (:class:`ingestion.registry.SqliteDocumentRegistry`);
+tokens each carries. Ingestion keeps it in step with the files (:class:`ingestion.registry.SqliteDocumentRegistry`,
+or :class:`ingestion.postgres_registry.PostgresDocumentRegistry` shared by replicas);
 data-subject rights (:mod:`privacy.rights`) find the documents that mention a person through it.
 """
 
@@ -44,3 +45,11 @@ class DocumentRegistry(Protocol):
     def set_mentions(self, doc_id: str, tokens: set[str]) -> None: ...
 
     def mentioning(self, tokens: set[str]) -> list[DocumentRecord]: ...
+
+
+def under_pattern(prefix: str) -> tuple[str, str]:
+    """What ``under(prefix)`` matches in SQL: the source ``prefix`` itself, or a ``LIKE`` pattern (escape ``\\``) for
+    the sources below the folder ``prefix``."""
+    folder = prefix.rstrip("/") + "/"
+    escaped = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return prefix, escaped + "%"

@@ -160,6 +160,19 @@ def test_the_topology_the_issue_asks_for(rendered: list[Doc]) -> None:
     assert any(v.get("persistentVolumeClaim", {}).get("readOnly") for v in vllm["volumes"])  # model from a volume
 
 
+SHARED_STATE = ("ASSISTANT_AUDIT_BACKEND", "ASSISTANT_PRIVACY_VAULT_BACKEND", "ASSISTANT_INGESTION_REGISTRY_BACKEND")
+
+
+def test_the_replicas_share_the_audit_trail_vault_and_registry_in_postgres(rendered: list[Doc]) -> None:
+    app = next(t for n, t in pods(rendered) if n == "assistant")["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in app["env"]}
+    assert [env.get(name) for name in SHARED_STATE] == ["postgres"] * 3
+    compose = yaml.safe_load((DEPLOY / "compose" / "compose.yaml").read_text())
+    for name, service in compose["services"].items():
+        if name.startswith("assistant"):
+            assert [service["environment"].get(n) for n in SHARED_STATE] == ["postgres"] * 3, name
+
+
 def test_dockerfile_is_pinned_non_root_and_checks_its_health() -> None:
     text = (DEPLOY / "Dockerfile").read_text()
     args = dict(re.findall(r"^ARG (\w+)=(\S+)", text, flags=re.M))
