@@ -1,10 +1,9 @@
-"""Question anchors: the figures and names a question is about, which the passage behind an answer's figure must
-mention.
+"""Question anchors: the figures and names a question is about, and whether the passage behind a figure of an
+answer mentions them.
 
-A small model asked for one store's revenue in one quarter may copy the right kind of figure from the wrong line:
-the network's total, another store's row, the neighbouring coefficient of a salary grid. The figure is in the
-context, so the number check passes. The anchor check asks *where* it was found: a figure that the question did not
-give is supported only by a passage that also mentions every anchor of the question.
+The relevance check (:mod:`assistant.answering.decision`) does not refuse as off-topic an answer whose figure was
+found in a passage naming every anchor of the question (an amount in the line of the incident report that names the
+store and the month asked about), whatever words the model put around it.
 
 - Anchors: the years the question names ("2024"), its pseudonym tokens (``<PERSON_…>``), its proper names and
   acronyms (capitalised words that do not start a sentence: "Annecy", "Saint-Priest", "PDV"). Other numbers of a
@@ -13,20 +12,12 @@ give is supported only by a passage that also mentions every anchor of the quest
 - Names are required only from blocks in the question's language ("Gênes" is "Genoa" in English), and are
   not taken from German questions, where every noun is capitalised. A block in the language of a translation of
   the question (searched too, :mod:`assistant.answering.translation`) is held to the translation's anchors.
-- Besides, in a block of the answer's language, the passage of a new figure must share a word with what the answer
-  says about it (:func:`described`), anchors aside: whatever the question's anchors, a figure is not "the badge
-  number" when its row speaks of a ticket.
 - The passage of a figure: its sentence (or list item) and the one before it, which often names what it is about
   ("In Genoa:"); for a table row, the row, the header row of its table and the line above the table (its
-  caption); plus the block's title in every case. Wider windows let a neighbour's name vouch for the wrong figure
-  ("The standard float is 150 EUR. In Genoa it is 180 EUR."). Besides, the names (not the years, nor the
-  pseudonyms) of its document's opening, when the context holds it: a document's first chunk says what the whole
-  document is about.
+  caption); plus the block's title in every case. Besides, the names (not the years, nor the pseudonyms) of its
+  document's opening, when the context holds it: a document's first chunk says what the whole document is about.
 - Years in a table's header: where the header row dates its columns ("Tarif 2023 | Tarif 2024"), a figure of a
-  row answers for the question's year only from that year's column, and a figure the context's tables give only
-  under other years' columns is taken from no passage (:func:`misdated`): a note that repeats the 2023 price does
-  not make it the 2024 one. In place of such a figure, its row is quoted under
-  its header (:func:`quotable`).
+  row answers for the question's year only from that year's column.
 """
 
 from __future__ import annotations
@@ -54,17 +45,6 @@ def _plain(text: str) -> str:
 def figures(text: str) -> set[str]:
     """Numbers of ``text``, leaving out citation markers and the hex digits of pseudonym tokens."""
     return numbers(_plain(text))
-
-
-_MEASURE = re.compile(r"\d(?:[\d \u00a0\u202f.,]*\d)?\s*([^\s\d.,;:!?()\[\]]+)")
-_SAME_MEASURE = {"euro": "€", "euros": "€", "eur": "€", "m€": "€", "k€": "€", "pourcent": "%", "percent": "%"}
-
-
-def measures(text: str) -> set[str]:
-    """What the figures of ``text`` count: the word or sign written after each number, folded ("30 jours" ->
-    "jours", "150 euros" and "150 €" -> "€"). A quote that replaces a dropped figure must count the same thing."""
-    found = {m.group(1).casefold() for m in _MEASURE.finditer(_plain(text))}
-    return {_SAME_MEASURE.get(word, word) for word in found}
 
 
 _ASKS_FIGURE = re.compile(
@@ -142,12 +122,9 @@ class Passage:
     own: frozenset[str]
     numbers: frozenset[str]
     terms: frozenset[str]
-    header: str = ""  # a table row's header row (what its columns are), to quote with it
+    header: str = ""  # a table row's header row (what its columns are)
     scope: frozenset[str] = frozenset()  # names of its document's opening: they vouch for names, not for figures
     cells: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()  # a table row's (figures, header years) per column
-
-    def quote(self) -> str:
-        return f"{self.header}\n{self.text}" if self.header else self.text
 
     def dated(self, figure: str, anchors: Anchors) -> bool | None:
         """Whether ``figure`` stands in this table row under a column headed with the question's years (True) or
@@ -212,46 +189,6 @@ def _columns(row: str, header: str) -> tuple[tuple[frozenset[str], frozenset[str
         (frozenset(figures(cell)), frozenset(n for n in figures(head) if _YEAR.fullmatch(n)))
         for cell, head in zip(cells, heads, strict=True)
     )
-
-
-def described(sentence: str, anchors: Anchors, block: Sequence[Passage]) -> bool:
-    """True when ``sentence`` states no new figure, or when a passage of ``block`` (in the sentence's language)
-    holding one of its new figures shares a word with what the sentence says about it, anchors aside: a ticket
-    number given as "the badge number of <PERSON_…>" is found in a row that speaks of tickets, not of badges. A
-    sentence of figures and names alone has nothing to compare and passes."""
-    new = anchors.new_figures(sentence)
-    said = {t for t in content_terms(_plain(sentence)) if not t.isdigit()} - anchors.names
-    if not new or not said:
-        return True
-    return any(new & p.own and p.terms & said for p in block)
-
-
-def misdated(sentence: str, anchors: Anchors, context: Sequence[Passage]) -> set[str]:
-    """The new figures of ``sentence`` that the context's tables give only under columns of other years than the
-    question's, where they have a column of its year: whatever other passage repeats a figure (a note saying the
-    price went from one amount to it), the price table that gives it under its 2023 column says it is the 2023
-    price, not the 2024 one asked for."""
-    if not anchors.numbers:
-        return set()
-    out = set()
-    for figure in anchors.new_figures(sentence):
-        verdicts = {p.dated(figure, anchors) for p in context} - {None}
-        if verdicts == {False}:
-            out.add(figure)
-    return out
-
-
-def quotable(passage: Passage, anchors: Anchors, context: Sequence[Passage], redated: set[str]) -> bool:
-    """Whether ``passage`` (of a block in the question's language) may be quoted in place of a misplaced figure: it
-    names every anchor of the question and does not state only figures the tables date to another year. When the
-    misplaced figures were such (``redated``), only a table row holding one of them under another year's column
-    is: the grid row, under its header, shows the question's year beside it."""
-    if not passage.holds(anchors, same_language=True):
-        return False
-    if redated:
-        return any(passage.dated(figure, anchors) is False for figure in redated)
-    new = anchors.new_figures(passage.text)
-    return not new or misdated(passage.text, anchors, context) != new
 
 
 def anchored(sentence: str, anchors: Anchors, block: Sequence[Passage], same_language: bool) -> bool:

@@ -9,9 +9,11 @@ answer (:mod:`.decision`, the retries of :mod:`.grounded`).
 
 The enabled set is chosen in settings (``ASSISTANT_LLM_ANSWER_CHECKS``, every check by default); the safety checks
 cannot be switched off there. ``assistant eval generation --ablate`` replays a
-recorded run with each check disabled in turn and measures what each one contributes (see :mod:`eval.ablation`):
-a check that does not pay on the held-out questions is a candidate for removal, the safety checks stay whatever
-the measurement says.
+recorded run with each check disabled in turn and measures what each one contributes (see :mod:`eval.ablation`);
+``python -m eval.elimination`` removes them cumulatively (:data:`REMOVED` lists what went). The safety checks stay
+whatever the measurement says: the numbers the context does not state, the quarantined instructions, and the two
+product guarantees a question count cannot weigh (an answer is refused when it misses the question, rather than
+counted like a refusal when it is wrong; an answer is in the asker's language).
 
 Besides these, the service applies the output privacy guard (no name reaches a role without re-identification
 rights) to every answer: it is not an answer check and is never disabled.
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 #: What a check does when it fires.
-ACTIONS = ("keep", "repair citation", "drop", "quote evidence", "retry once", "refuse")
+ACTIONS = ("repair citation", "drop", "quote evidence", "retry once", "refuse")
 
 
 @dataclass(frozen=True)
@@ -49,41 +51,29 @@ class CheckInfo:
 
 
 REGISTRY: tuple[CheckInfo, ...] = (
-    CheckInfo("model_refusal", "the model's refusal marker at the start refuses the answer", "refuse"),
     CheckInfo("asks_question", "a sentence that asks a question instead of answering is dropped", "drop"),
-    CheckInfo("missing_value", "a sentence whose value is missing ('est de [3] €') is dropped", "drop"),
     CheckInfo("injection_echo", "a sentence repeating words found only in quarantined chunks is dropped", "drop", True),
     CheckInfo("restates_question", "a yes/no that only restates the question's own words is dropped", "drop"),
-    CheckInfo("truncated", "a last sentence cut by the token limit (no end, no citation) is dropped", "drop"),
-    CheckInfo("neutral", "a sentence asserting nothing checkable is kept without a citation or a count", "keep"),
     CheckInfo(
         "stated_numbers", "a block supports a sentence only if it states every number of the sentence", "drop", True
     ),
     CheckInfo(
-        "anchored_figures",
-        "a new figure counts only from a passage naming the question's years and names, not dated to another year",
-        "drop",
-    ),
-    CheckInfo(
-        "described_figures", "the passage of a new figure must share a word with what the sentence says of it", "drop"
-    ),
-    CheckInfo("support", "a sentence needs lexical/semantic support from a block above the threshold", "drop"),
-    CheckInfo(
         "citation_repair", "a sentence its own citations do not support cites the block that does", "repair citation"
     ),
     CheckInfo("evidence_quote", "a bare 'yes, it is possible' gets the context line that proves it", "quote evidence"),
+    CheckInfo("relevance", "an answer whose best sentence and evidence miss the question is refused", "refuse", True),
     CheckInfo(
-        "misplaced_requote",
-        "a figure taken from a passage about something else is replaced by the line about the question",
-        "quote evidence",
+        "language_retry",
+        "an answer in another language is asked again once, then answered extractively",
+        "retry once",
+        True,
     ),
-    CheckInfo("grounded_share", "too small a share of supported sentences refuses the answer", "refuse"),
-    CheckInfo("relevance", "an answer whose best sentence and evidence miss the question is refused", "refuse"),
-    CheckInfo(
-        "language_retry", "an answer in another language is asked again once, then answered extractively", "retry once"
-    ),
-    CheckInfo("value_retry", "an answer that only lacked its value is asked for once more", "retry once"),
 )
+#: Removed after the backward elimination over the golden and the held-out questions (``python -m eval.elimination``,
+#: README "Answer checks, measured"): removing each, with those before it already gone, cost fewer than 2 questions
+#: net over both sets or none on the held-out set.
+REMOVED = ("model_refusal", "truncated", "neutral", "described_figures", "grounded_share", "value_retry",
+           "misplaced_requote", "missing_value", "anchored_figures", "support")  # fmt: skip
 NAMES: tuple[str, ...] = tuple(c.name for c in REGISTRY)
 SAFETY: frozenset[str] = frozenset(c.name for c in REGISTRY if c.safety)
 _BY_NAME = {c.name: c for c in REGISTRY}

@@ -22,22 +22,6 @@ _MARKERS_AFTER_STOP = re.compile(rf"([.!?…])((?:\s*{MARKER.pattern})+)", re.IG
 _SOURCES_LINE = re.compile(r"^\W*(sources?|r[ée]f[ée]rences?|references?|quellen|fuentes|fonti)\W*:", re.IGNORECASE)
 _TRAILING_STOP = re.compile(r"\s*([.!?…:;]*)\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
-# A marker standing where the value should be: "est de [3] € brut", "are [1]." (small models do this)
-_UNITS = (
-    r"€|\$|£|%|CHF\b|EUR\b|euros?\b|jours?\b|days?\b|d[ií]as?\b|tage?n?\b|heures?\b|hours?\b|horas?\b"
-    r"|stunden?\b|mois\b|months?\b|mes(?:es)?\b|monate?n?\b|semaines?\b|weeks?\b|ans\b|years?\b|points?\b"
-    # a month after the marker: the day was replaced ("by [2] March", "avant le [1] mai", "el [3] de mayo")
-    r"|(?:de\s+)?(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre"
-    r"|january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
-    r"|januar|februar|m[äa]rz|juni|juli|oktober|dezember)\b"
-)
-_MARKER_AS_VALUE = re.compile(rf"(?:{MARKER.pattern})\s*(?:{_UNITS})", re.IGNORECASE)
-_DANGLING = frozenset(
-    {"de", "des", "du", "d", "à", "a", "au", "aux", "est", "sont", "le", "la", "les", "un", "une", "en", "pour"}
-    | {"par", "of", "is", "are", "was", "were", "the", "an", "to", "for", "at", "in", "von", "ist", "sind", "der"}
-    | {"die", "das", "zu", "el", "los", "las", "es", "son", "del", "por", "para", "di", "il", "è"}
-)
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -71,7 +55,6 @@ class Piece:
     bullet: str
     text: str  # without markers
     cited: tuple[int, ...]
-    unfinished: bool = False  # a marker stands for the value ("est de [3] €"), or it ends on "de", "are"...
 
 
 def split_pieces(text: str, first_line: int = 0) -> list[Piece]:
@@ -87,18 +70,9 @@ def split_pieces(text: str, first_line: int = 0) -> list[Piece]:
             clean = strip_markers(sentence)
             if re.search(r"\w", clean):
                 cited = tuple(cited_numbers(sentence))
-                pieces.append(Piece(first_line + offset, bullet, clean, cited, unfinished(sentence, clean)))
+                pieces.append(Piece(first_line + offset, bullet, clean, cited))
             bullet = ""  # only the first sentence of an item carries the bullet
     return pieces
-
-
-def unfinished(sentence: str, clean: str) -> bool:
-    """The sentence states no value: a citation marker sits in the value's place (``est de [3] € brut``) or,
-    markers removed, it stops on a function word (``The opening hours are [1].``)."""
-    if _MARKER_AS_VALUE.search(sentence):
-        return True
-    last = re.findall(r"[^\W\d_]+|\d+", clean.lower())
-    return bool(last) and last[-1] in _DANGLING and clean.rstrip()[-1:] not in ("?", "!")
 
 
 def with_markers(sentence: str, numbers: Sequence[int]) -> str:

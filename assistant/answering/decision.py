@@ -4,13 +4,11 @@ Each is a small object named in the registry (:mod:`assistant.answering.checks`:
 ``check`` that reads the judged answer and returns a verdict or None; it changes nothing. :func:`refusal_reason`
 asks the enabled ones in registry order and applies their verdicts through one table (:func:`_apply`): "refuse"
 ends with the verdict's reason (the answer's flag), "quote evidence" adds a verbatim line of the context. In order:
-the model's refusal (``model_refusal``), a bare "yes, it is possible" given its proof (``evidence_quote``), a figure
-taken from the wrong line replaced by the line about the question (``misplaced_requote``), too little of the answer
-supported (``grounded_share``), an answer that misses the question (``relevance``). Whatever is enabled, an answer
-with nothing supported and nothing quoted in place of a misplaced figure is refused as ungrounded.
+a bare "yes, it is possible" given its proof (``evidence_quote``), an answer that misses the question
+(``relevance``). Whatever is enabled, an answer with nothing supported is refused as ungrounded.
 
-The "retry once" checks (``language_retry``, ``value_retry``) are asked by the answerer after a generation
-(:mod:`assistant.answering.grounded`), which asks the model once more when they object.
+The "retry once" check (``language_retry``) is asked by the answerer after a generation
+(:mod:`assistant.answering.grounded`), which asks the model once more when it objects.
 """
 
 from __future__ import annotations
@@ -30,7 +28,6 @@ from assistant.core.text import detect_language
 @dataclass(frozen=True)
 class Thresholds:
     min_sentence_support: float  # relevance a quoted line needs
-    min_grounded_share: float
     min_answer_relevance: float
 
 
@@ -44,60 +41,20 @@ class Judged:
     query: tuple[np.ndarray, set[str]]
     beyond: frozenset[str] | None
     limits: Thresholds
-    requoted: bool = False  # a verbatim line about the question replaced a misplaced figure
     relevance: float = 0.0  # measured once the answer stands grounded
 
 
-class AnswerRefusal(Registered):
-    """The refusal marker appeared and nothing was supported (the answer-level side of ``model_refusal``; the
-    sentence-level side refuses an answer that opens with the marker)."""
-
-    name = "model_refusal"
-
-    def check(self, judged: Judged) -> Verdict | None:
-        validator = judged.validator
-        refused = validator.model_refused or (validator.marker_seen and not validator.counts.supported)
-        return self.objection("model_refused") if refused else None
-
-
 class EvidenceQuote(Registered):
-    """An answer that said nothing checkable (a bare yes, the question echoed back) and nothing unsupported gets
-    the context line that best answers the question, as its proof."""
+    """An answer whose sentences only asked a question or restated the question's words (a yes/no echoing it), with
+    nothing supported or unsupported, gets the context line that best answers the question, as its proof."""
 
     name = "evidence_quote"
-    anchored_only = False
 
     def check(self, judged: Judged) -> Verdict | None:
         v, counts = judged.validator, judged.validator.counts
-        said_nothing = counts.neutral or counts.questions or counts.restated
+        said_nothing = counts.questions or counts.restated
         bare = counts.supported == 0 and said_nothing and not counts.unsupported and not v.marker_seen
         return self.objection("asserts nothing checkable") if bare else None
-
-
-class MisplacedRequote(Registered):
-    """Nothing supported, and a figure was dropped because its line is about something else: the line about the
-    question is quoted instead (verbatim, it stands whatever share of the answer was dropped)."""
-
-    name = "misplaced_requote"
-    anchored_only = True
-
-    def check(self, judged: Judged) -> Verdict | None:
-        v = judged.validator
-        misplaced = v.counts.supported == 0 and bool(v.unanchored) and not v.marker_seen
-        return self.objection("a figure from a line about something else") if misplaced else None
-
-
-class GroundedShare(Registered):
-    """Too small a share of the checkable sentences was supported (the dropped ones make the answer doubtful)."""
-
-    name = "grounded_share"
-
-    def check(self, judged: Judged) -> Verdict | None:
-        counts, limits = judged.validator.counts, judged.limits
-        grounding = counts.grounding
-        if grounding is None or counts.supported == 0 or judged.requoted:
-            return None  # nothing supported: refused whatever is enabled, unless requoted (:func:`refusal_reason`)
-        return self.objection("ungrounded") if grounding < limits.min_grounded_share else None
 
 
 class Relevance(Registered):
@@ -121,23 +78,9 @@ class LanguageRetry(Registered):
         return None if same else self.objection("written in another language")
 
 
-class ValueRetry(Registered):
-    """A sentence lacked its value ("The request must be submitted by [2] March.") and none was supported or
-    shown; the model did not refuse: asked for once more."""
-
-    name = "value_retry"
-
-    def check(self, validator: AnswerValidator) -> Verdict | None:
-        counts = validator.counts
-        missing = bool(counts.unfinished) and not (counts.supported or counts.neutral or validator.marker_seen)
-        return self.objection("only its value was missing") if missing else None
-
-
-MODEL_REFUSAL, EVIDENCE_QUOTE, MISPLACED_REQUOTE = AnswerRefusal(), EvidenceQuote(), MisplacedRequote()
-GROUNDED_SHARE, RELEVANCE = GroundedShare(), Relevance()
-LANGUAGE_RETRY, VALUE_RETRY = LanguageRetry(), ValueRetry()
-ANSWER_CHECKS = (MODEL_REFUSAL, EVIDENCE_QUOTE, MISPLACED_REQUOTE, GROUNDED_SHARE, RELEVANCE)  # registry order
-RETRY_CHECKS = (LANGUAGE_RETRY, VALUE_RETRY)
+EVIDENCE_QUOTE, RELEVANCE, LANGUAGE_RETRY = EvidenceQuote(), Relevance(), LanguageRetry()
+ANSWER_CHECKS = (EVIDENCE_QUOTE, RELEVANCE)  # registry order
+RETRY_CHECKS = (LANGUAGE_RETRY,)
 
 
 def refusal_reason(
@@ -153,7 +96,7 @@ def refusal_reason(
     judged = Judged(validator, query, beyond, limits)
     for check in ANSWER_CHECKS:
         if check is RELEVANCE:
-            if (validator.counts.grounding is None or validator.counts.supported == 0) and not judged.requoted:
+            if validator.counts.grounding is None or validator.counts.supported == 0:
                 return "ungrounded"
             judged = replace(judged, relevance=validator.relevance(*query))
             run.relevance = judged.relevance
@@ -166,22 +109,17 @@ def refusal_reason(
 
 
 def _apply(
-    check: AnswerRefusal | EvidenceQuote | MisplacedRequote | GroundedShare | Relevance,
+    check: EvidenceQuote | Relevance,
     verdict: Verdict,
     judged: Judged,
     run: GenerationRun,
 ) -> tuple[str | None, Judged]:
     """The table of the answer-level actions: "refuse" ends with the verdict's reason; "quote evidence" quotes the
-    context line that best answers the question (only a line naming the question's anchors for a misplaced figure)
-    when one is relevant enough, flagged "evidence_quoted"."""
+    context line that best answers the question when one is relevant enough, flagged "evidence_quoted"."""
     if verdict.action == "refuse":
         return verdict.reason, judged
-    if verdict.action == "quote evidence" and isinstance(check, EvidenceQuote | MisplacedRequote):
-        limits = judged.limits
-        quoted = judged.validator.quote_evidence(
-            *judged.query, limits.min_sentence_support, anchored_only=check.anchored_only, beyond=judged.beyond
-        )
-        if quoted:
+    if verdict.action == "quote evidence" and isinstance(check, EvidenceQuote):
+        if judged.validator.quote_evidence(*judged.query, judged.limits.min_sentence_support, beyond=judged.beyond):
             run.flag("evidence_quoted")
-        return None, replace(judged, requoted=judged.requoted or (quoted and check.anchored_only))
+        return None, judged
     raise ValueError(f"no answer-level effect for {check.name}: {verdict.action!r}")

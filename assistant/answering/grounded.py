@@ -4,9 +4,8 @@ Retrieval (pseudonymized question, also searched as translated into the document
 inside the index) -> numbered context (injected chunks quarantined, documents fenced as data, character budget) ->
 one streamed generation -> every sentence checked as it completes (citations validated against the numbered blocks
 and repaired from sentence support, unsupported sentences dropped) -> answer language enforced (one retry with a
-stronger instruction, then the extractive answer) -> an answer that only lacked its value ("by [2] March") asked for
-once more -> the answer, or a refusal with the escalation hint when the model refused or too little of what it
-wrote is supported.
+stronger instruction, then the extractive answer) -> the answer, or a refusal with the escalation hint when
+nothing it wrote is supported or the answer misses the question.
 
 Raises :class:`assistant.llm.ports.LlmUnavailableError` when the endpoint does not answer (see
 :class:`assistant.answering.fallback.FallbackAnswerer`).
@@ -22,10 +21,11 @@ import numpy as np
 
 from assistant.answering import messages as texts
 from assistant.answering.anchors import Anchors
+from assistant.answering.block_checks import ANY_SUPPORT
 from assistant.answering.checks import Checks
 from assistant.answering.citations import strip_markers
 from assistant.answering.context import Context, build_context
-from assistant.answering.decision import LANGUAGE_RETRY, VALUE_RETRY, Thresholds, refusal_reason
+from assistant.answering.decision import LANGUAGE_RETRY, Thresholds, refusal_reason
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.focus import QuestionFocus
 from assistant.answering.generation_run import USE_CASE, GenerationRun
@@ -130,7 +130,7 @@ class GroundedAnswerer:
         scorer = SupportScorer(
             context.evidence(),
             embedder,
-            threshold=self._llm.min_sentence_support,  # the "support" check's bar (any support when it is off)
+            threshold=ANY_SUPPORT,  # a cited block backs a sentence with any support the block checks leave
             anchors=Anchors.of(prepared.text, run.language),
             translated=[Anchors.of(wording.text, wording.language) for wording in translated],
             checks=checks,
@@ -151,16 +151,6 @@ class GroundedAnswerer:
                 ChatMessage("assistant", validator.raw_text),
                 ChatMessage("user", prompt.retry_instruction(run.language)),
             ]
-            validator = AnswerValidator(
-                scorer, run.language, prompt.refusal_marker, validator.echo_terms, prepared.text, checks
-            )
-            in_language = yield from self._attempt([*chat, *retry], validator, run, streaming)
-        follow_up = prompt.follow_up("value_retry", run.language)
-        if (
-            in_language and follow_up and VALUE_RETRY.name in checks and VALUE_RETRY.check(validator)
-        ):  # nothing was shown: ask once more
-            run.flag("value_retry")
-            retry = [ChatMessage("assistant", validator.raw_text), ChatMessage("user", follow_up)]
             validator = AnswerValidator(
                 scorer, run.language, prompt.refusal_marker, validator.echo_terms, prepared.text, checks
             )
@@ -219,11 +209,11 @@ class GroundedAnswerer:
         if verdict is False:
             return False
         tick = self._clock()
-        pending += validator.finish(cut=run.finish_reason == "length")
+        pending += validator.finish()
         validating += self._clock() - tick
         run.timings["validate"] = run.timings.get("validate", 0.0) + validating * 1000
         if verdict is None:
-            verdict = validator.model_refused or self._in_language(validator, run.language)
+            verdict = self._in_language(validator, run.language)
         if verdict and pending:
             run.timings.setdefault("first_sentence", self._ms(run.started))
             yield AnswerDelta("".join(pending), run.language)
@@ -257,7 +247,7 @@ class GroundedAnswerer:
         for flag in validator.repair_flags():
             run.flag(flag)
         llm = self._llm
-        limits = Thresholds(self._answer.min_sentence_support, llm.min_grounded_share, llm.min_answer_relevance)
+        limits = Thresholds(self._answer.min_sentence_support, llm.min_answer_relevance)
         reason = refusal_reason(run, validator, query, self.checks, limits)
         grounding = validator.counts.grounding
         if reason is not None:

@@ -4,11 +4,7 @@ Shared by the extractive answerer (mining quotable sentences) and the grounded o
 Support of a sentence by a block, 0-1:
 
 - 0 when a block check objects (:mod:`assistant.answering.block_checks`, the enabled ones in registry order): the
-  sentence states a number the block does not (``stated_numbers``); it states a figure the question did not give
-  and no passage of the block holding that figure mentions the question's anchors, its years, names, acronyms,
-  pseudonyms (``anchored_figures``); the block is in the sentence's language and no passage holding the sentence's
-  new figure shares a word with what the sentence says about it (``described_figures``: an identifier of one kind
-  given as one of another);
+  sentence states a number the block does not (``stated_numbers``);
 - else the lexical share: content words of the sentence found in one passage of the block (three consecutive
   sentences and the block's title; accent-folded, crudely stemmed), so that words picked from unrelated parts of a
   block do not add up to support;
@@ -18,19 +14,19 @@ Support of a sentence by a block, 0-1:
   same-topic sentences are all high, so similarity alone never supports a sentence in the documents' own language
   (0.4 < any sensible threshold).
 
-A block backs a sentence when its support reaches the scorer's threshold (the ``support`` check's bar:
-:class:`~assistant.answering.block_checks.SupportBar`).
+A block backs a sentence when its support reaches the scorer's threshold (the extractive answerer's minimum; the
+grounded answerer's is any support: :data:`~assistant.answering.block_checks.ANY_SUPPORT`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answering.anchors import Anchors, figures, measures, misdated, passages, quotable
-from assistant.answering.block_checks import FIGURE_REASONS, SUPPORT, Asked, Block, Claim, enabled, first_objection
+from assistant.answering.anchors import Anchors, figures, passages
+from assistant.answering.block_checks import Asked, Block, Claim, enabled, first_objection
 from assistant.answering.checks import ALL, Checks
 from assistant.answering.claims import numbers
 from assistant.answering.lexical import POLARITY, content_terms, share
@@ -55,13 +51,12 @@ class EvidenceBlock:
 class Support:
     block: int | None  # index into the scorer's blocks; None when nothing supports the sentence
     score: float
-    reasons: frozenset[str] = frozenset()  # unsupported: "unanchored" / "undescribed" (the figure checks failing)
 
 
 class SupportScorer:
     """Scores sentences against a fixed list of blocks; embeddings are computed lazily, once per text. Pure: a
-    score depends on the sentence, the blocks and the question only (what is cached is the embeddings and the
-    date check of each sentence). ``threshold``: the ``support`` check's bar when that check is enabled."""
+    score depends on the sentence, the blocks and the question only (what is cached is the embeddings).
+    ``threshold``: the support a block needs to back a sentence."""
 
     def __init__(
         self,
@@ -83,13 +78,12 @@ class SupportScorer:
             title = content_terms(b.title)
             unit_terms = [content_terms(self._unit_texts[row][2]) for row in rows] or [content_terms(b.text)]
             windows = [title.union(*unit_terms[max(0, i - 1) : i + 2]) for i in range(len(unit_terms))]
-            figure_passages = passages(b.text, b.title, b.scope) if anchors is not None else []  # for figure checks
+            figure_passages = passages(b.text, b.title, b.scope) if anchors is not None else []  # for the anchors
             self._blocks.append(Block(b.text, b.language, numbers(b.text), windows, rows, figure_passages))
         self._gates = enabled(checks)  # the block checks, in registry order
-        context = tuple(p for block in self._blocks for p in block.passages)  # for dates across tables
-        self._asked = Asked(anchors, tuple(translated), context)  # translated: the question's search wordings
+        self._asked = Asked(anchors, tuple(translated))  # translated: the question's search wordings
         self._embedder = embedder
-        self.threshold = SUPPORT.bar(threshold, checks)
+        self.threshold = threshold
         self._floor, self._ceiling = cosine_floor, cosine_ceiling
         # a faithful English restatement of a French line scores ~0.84-0.87 with multilingual-e5-small, a same-language
         # paraphrase ~0.9: across languages the cosine scale starts lower (same width, measured on replays)
@@ -119,20 +113,13 @@ class SupportScorer:
         among: Sequence[int],
         min_chars: int = 25,
         *,
-        anchored_only: bool = False,
-        misplaced: Collection[str] = (),
         beyond: frozenset[str] | None = None,
     ) -> tuple[int, str, float] | None:
         """The sentence of the blocks ``among`` that best answers the question (block, sentence, relevance; the
         question's words count in the sentence, its neighbours and its block's title, as for an answer's evidence: a
         rule rarely repeats its subject: "Excluded from the offer" stands under the product it is about). With
-        ``anchored_only``, only sentences of blocks in the question's language whose passage names every anchor of
-        the question and that count what the ``misplaced`` (unanchored) sentences counted (euros for euros, days for
-        days), a table row under its header row. With ``beyond`` (the figures of a question asking for one), only
-        sentences stating another figure."""
+        ``beyond`` (the figures of a question asking for one), only sentences stating another figure."""
         vectors = self._unit_vectors()
-        wanted = set().union(*(measures(s) for s in misplaced)) if anchored_only else set()
-        redated = self._redated(misplaced) if anchored_only else set()
         best: tuple[int, str, float] | None = None
         windows = {row: w for b in self._blocks for row, w in zip(b.units, b.windows, strict=False)}
         for row, (rank, _, sentence) in enumerate(self._unit_texts):
@@ -140,30 +127,10 @@ class SupportScorer:
                 continue
             if beyond is not None and not figures(sentence) - beyond:
                 continue
-            quoted: str | None = sentence
-            if anchored_only:
-                same_measure = not wanted or bool(measures(sentence) & wanted)
-                quoted = self._anchored_quote(rank, sentence, redated) if same_measure else None
-            if quoted is not None:
-                score = question_relevance(float(vectors[row] @ query), share(query_terms, windows[row]))
-                if best is None or score > best[2]:
-                    best = (rank, quoted, score)
+            score = question_relevance(float(vectors[row] @ query), share(query_terms, windows[row]))
+            if best is None or score > best[2]:
+                best = (rank, sentence, score)
         return best
-
-    def _anchored_quote(self, index: int, sentence: str, redated: set[str]) -> str | None:
-        """``sentence`` as quoted in place of a misplaced figure (a table row with its header row), or None when
-        its passage does not name the question's anchors or its block is in another language than the question."""
-        anchors, block, context = self._asked.anchors, self._blocks[index], self._asked.context
-        if not anchors or not block.written_in(anchors.language):
-            return None
-        held = (p for p in block.passages if p.text == sentence and quotable(p, anchors, context, redated))
-        return next((p.quote() for p in held), None)
-
-    def _redated(self, misplaced: Collection[str]) -> set[str]:
-        """The figures of the ``misplaced`` sentences that the context's tables date to another year (see
-        :func:`misdated`): their rows are what to quote."""
-        anchors, context = self._asked.anchors, self._asked.context
-        return set().union(*(misdated(s, anchors, context) for s in misplaced)) if anchors else set()
 
     def evidence_relevance(
         self, sentence: str, blocks: Sequence[int], query: np.ndarray, query_terms: set[str], language: str
@@ -212,39 +179,31 @@ class SupportScorer:
         return min(1.0, rescale(cosine, low, low + self._ceiling - self._floor))
 
     def score(self, sentence: str, language: str, index: int) -> float:
-        return self._judge(sentence, language, index)[0]
-
-    def _judge(self, sentence: str, language: str, index: int) -> tuple[float, str]:
-        """(support, why it is 0: "" or the reason of the block check that objected)."""
+        """The support of ``sentence`` by block ``index`` (0 when a block check objects)."""
         block = self._blocks[index]
-        verdict = first_objection(self._gates, Claim(sentence, language), block, self._asked)
-        if verdict is not None:
-            return 0.0, verdict.reason
+        if first_objection(self._gates, Claim(sentence, language), block, self._asked) is not None:
+            return 0.0
         terms = content_terms(sentence)
         lexical = max(len(terms & window) / len(terms) for window in block.windows) if terms else 0.0
         if lexical >= self.threshold:
-            return lexical, ""
+            return lexical
         if not block.written_in(language):
-            return max(lexical, self._similarity(sentence, block, self._cross_floor)), ""
+            return max(lexical, self._similarity(sentence, block, self._cross_floor))
         semantic = self._similarity(sentence, block)
-        return max(lexical, 0.6 * lexical + 0.4 * semantic), ""
+        return max(lexical, 0.6 * lexical + 0.4 * semantic)
 
     def best(self, sentence: str, language: str, among: Sequence[int] | None = None) -> Support:
         """The best-supporting block (among ``among``, default all); block None if below the threshold."""
         candidates = range(len(self._blocks)) if among is None else among
         best = Support(None, 0.0)
-        reasons: set[str] = set()
         for index in candidates:
-            score, why = self._judge(sentence, language, index)
-            reasons.add(why)
+            score = self.score(sentence, language, index)
             if score > best.score:
                 best = Support(index, score)
-        if best.score >= self.threshold:
-            return best
-        return Support(None, best.score, frozenset(reasons & FIGURE_REASONS))
+        return best if best.score >= self.threshold else Support(None, best.score)
 
     @staticmethod
     def is_neutral(sentence: str) -> bool:
         """A sentence with no number and at most one content word besides yes/no words ("Oui, c'est possible.")
-        asserts nothing checkable: it is kept without a citation and counts neither for nor against grounding."""
+        asserts nothing checkable (the relevance of an answer is that of its best other sentence)."""
         return len(content_terms(sentence) - POLARITY) <= 1 and not numbers(sentence)

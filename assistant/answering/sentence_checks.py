@@ -9,19 +9,13 @@ else dropped as unsupported.
 Contract (:class:`SentenceCheck`): ``check(sentence, evidence, question)`` reads the sentence, the evidence and the
 question and returns None when it has no objection, else a :class:`~assistant.answering.checks.Verdict` carrying the
 check's own action. It changes nothing (no count, no drop, no citation: that is the table's work) and keeps nothing
-from one call to the next, so the same inputs give the same verdict. A check applies at one ``stage`` of a
-sentence's life:
-
-- ``as written``: the sentence as the model wrote it, the refusal marker included;
-- ``sentence``: the sentence with the refusal marker taken out (every check but the two others);
-- ``cut``: the last sentence of a stream cut by the token limit, before it is judged at all.
-
-When the verdict's action counts the sentence, ``counters`` names the :class:`ValidationCounts` fields it adds to.
+from one call to the next, so the same inputs give the same verdict. It sees the sentence with the model's refusal
+marker taken out. When the verdict's action counts the sentence, ``counters`` names the :class:`ValidationCounts`
+fields it adds to.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
@@ -29,9 +23,6 @@ from assistant.answering.checks import Checks, Registered, Verdict
 from assistant.answering.citations import Piece
 from assistant.answering.grounding import Support, SupportScorer
 from assistant.answering.lexical import content_terms, restates
-
-STAGES = ("as written", "sentence", "cut")
-_CLOSED = re.compile(r"[.!?…»\")]\s*$")  # a sentence that ends as written
 
 
 @dataclass(frozen=True)
@@ -44,12 +35,9 @@ class Question:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of the answer (markers removed) and where it stands."""
+    """One sentence of the answer (citation markers and the refusal marker removed)."""
 
     piece: Piece
-    first: bool = False  # the answer's first sentence
-    marked: bool = False  # the model's refusal marker was in it (at the "sentence" stage: taken out of the text)
-    cut: bool = False  # the last sentence of a stream that the token limit cut
 
     @property
     def text(self) -> str:
@@ -114,29 +102,13 @@ class SentenceCheck(Protocol):
     def safety(self) -> bool: ...
 
     @property
-    def stage(self) -> str: ...
-
-    @property
     def counters(self) -> tuple[str, ...]: ...
 
     def check(self, sentence: Sentence, evidence: Evidence, question: Question) -> Verdict | None: ...
 
 
 class _SentenceCheck(Registered):
-    stage: ClassVar[str] = "sentence"
     counters: ClassVar[tuple[str, ...]] = ()
-
-
-class ModelRefusal(_SentenceCheck):
-    """The answer opens with the refusal marker the prompt asks the model to write when the context does not say:
-    the model refused (an answer-level rule refuses too when the marker appears and nothing is supported:
-    :mod:`assistant.answering.decision`)."""
-
-    name = "model_refusal"
-    stage = "as written"
-
-    def check(self, sentence: Sentence, evidence: Evidence, question: Question) -> Verdict | None:
-        return self.objection("opens with the refusal marker") if sentence.first and sentence.marked else None
 
 
 class AsksQuestion(_SentenceCheck):
@@ -147,17 +119,6 @@ class AsksQuestion(_SentenceCheck):
 
     def check(self, sentence: Sentence, evidence: Evidence, question: Question) -> Verdict | None:
         return self.objection("asks a question") if sentence.text.rstrip().endswith("?") else None
-
-
-class MissingValue(_SentenceCheck):
-    """A citation marker stands where the value should be ("est de [3] €"), or the sentence ends where its value
-    should come ("is [2]."): what it asserts is missing, so it counts against grounding too."""
-
-    name = "missing_value"
-    counters = ("unsupported", "unfinished")
-
-    def check(self, sentence: Sentence, evidence: Evidence, question: Question) -> Verdict | None:
-        return self.objection("its value is missing") if sentence.piece.unfinished else None
 
 
 class InjectionEcho(_SentenceCheck):
@@ -183,30 +144,6 @@ class RestatesQuestion(_SentenceCheck):
         return self.objection("a yes/no that restates the question") if restated else None
 
 
-class Truncated(_SentenceCheck):
-    """The last sentence of a stream cut by the token limit, with neither closing punctuation nor a citation, was
-    cut short: its truth is unknown."""
-
-    name = "truncated"
-    stage = "cut"
-    counters = ("truncated",)
-
-    def check(self, sentence: Sentence, evidence: Evidence, question: Question) -> Verdict | None:
-        cut_short = sentence.cut and not sentence.piece.cited and not _CLOSED.search(sentence.text)
-        return self.objection("cut by the token limit") if cut_short else None
-
-
-class Neutral(_SentenceCheck):
-    """A sentence without a number and with at most one content word besides yes/no words ("Oui, c'est
-    possible.") asserts nothing checkable: kept without a citation, counted neither for nor against grounding."""
-
-    name = "neutral"
-    counters = ("neutral",)
-
-    def check(self, sentence: Sentence, evidence: Evidence, question: Question) -> Verdict | None:
-        return self.objection("asserts nothing checkable") if SupportScorer.is_neutral(sentence.text) else None
-
-
 class CitationRepair(_SentenceCheck):
     """A sentence that none of its own citations backs, but another block of the context does, cites that block
     (the model's citations are never trusted: :mod:`assistant.answering.citations`)."""
@@ -219,18 +156,9 @@ class CitationRepair(_SentenceCheck):
         return None if block is None else self.objection(f"its citations do not back it, block {block + 1} does")
 
 
-SENTENCE_CHECKS: tuple[SentenceCheck, ...] = (
-    ModelRefusal(),
-    AsksQuestion(),
-    MissingValue(),
-    InjectionEcho(),
-    RestatesQuestion(),
-    Truncated(),
-    Neutral(),
-    CitationRepair(),
-)
+SENTENCE_CHECKS: tuple[SentenceCheck, ...] = (AsksQuestion(), InjectionEcho(), RestatesQuestion(), CitationRepair())
 
 
-def enabled(checks: Checks, stage: str) -> tuple[SentenceCheck, ...]:
-    """The sentence checks of ``stage`` that ``checks`` enables, in registry order."""
-    return tuple(c for c in SENTENCE_CHECKS if c.stage == stage and c.name in checks)
+def enabled(checks: Checks) -> tuple[SentenceCheck, ...]:
+    """The sentence checks that ``checks`` enables, in registry order."""
+    return tuple(c for c in SENTENCE_CHECKS if c.name in checks)

@@ -95,20 +95,6 @@ class LlmSettings(BaseModel):
         "into each (one short generation each, ~3 s on the CPU default), and the rankings are fused. Its scope words "
         "('in our French stores') then find the documents written in that language. [] searches as asked only.",
     )
-    min_sentence_support: float = Field(
-        0.5,
-        ge=0,
-        le=1,
-        description="Support score (lexical overlap + embedding similarity with the best context block, 0-1) an "
-        "answer sentence needs to be kept; unsupported sentences are removed, see min_grounded_share.",
-    )
-    min_grounded_share: float = Field(
-        0.5,
-        ge=0,
-        le=1,
-        description="Share of the generated sentences that must be supported by the context; below it the answer "
-        "is refused (with the escalation hint) instead of shown partially.",
-    )
     min_answer_relevance: float = Field(
         0.45,
         ge=0,

@@ -89,28 +89,3 @@ def test_cited_text_renumbers_blocks_in_order_of_first_use() -> None:
     assert cited.add(Piece(1, "- ", "Rien de vérifiable", ()), []) == "- Rien de vérifiable"
     assert cited.order == [4, 2]
     assert cited.text() == "B d'abord [1]. Puis A et B [1][2].\n- Rien de vérifiable"
-
-
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        ("Le salaire minimal est de [3] € brut.", True),
-        ("Le fond de caisse est de [2]€.", True),
-        ("The discount is [1] % on full-price items.", True),
-        ("Le client a [1] jours pour rapporter l'article.", True),
-        ("Die Frist beträgt [2] Tage.", True),
-        ("The opening hours of the Lille store are [1].", True),
-        ("Le délai est de [1].", True),
-        ("The summer holiday request must be submitted by [2] March.", True),  # the day replaced
-        ("La demande est à déposer avant le [1] mai.", True),
-        ("Se cierra el [3] de diciembre.", True),
-        ("La demande est à déposer avant le 31 mars [1].", False),
-        ("Le pack est [3] à 49,95 €.", False),  # a misplaced marker, the value is there
-        ("Le fond de caisse est de 150 € [1].", False),
-        ("Le client a 30 jours pour retourner un article [1].", False),
-        ("Peut-on cumuler deux bons de [1] ?", False),  # a question: judged as a question, not as unfinished
-    ],
-)
-def test_unfinished_sentences_state_no_value(sentence: str, expected: bool) -> None:
-    (piece,) = split_pieces(sentence)
-    assert piece.unfinished is expected

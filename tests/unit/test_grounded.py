@@ -160,13 +160,6 @@ def retours(text: str) -> Reply:
             id="invented-sentence-dropped",
         ),
         pytest.param(
-            retours("Le client a [{r}] jours pour retourner un article avec son ticket de caisse."),
-            True,
-            "Je n'ai pas trouvé",
-            ["ungrounded", "unsupported_dropped", "value_retry"],  # asked once more, same answer: refused
-            id="marker-in-place-of-the-value",
-        ),
-        pytest.param(
             retours("Le client a 30 jours pour retourner un article avec son ticket [{r}]. Le délai est de [{r}]."),
             False,
             "Le client a 30 jours pour retourner un article avec son ticket [1].",
@@ -180,7 +173,7 @@ def retours(text: str) -> Reply:
             ["question_dropped", "evidence_quoted"],
             id="question-echoed-back-gets-the-best-quote",
         ),
-        pytest.param("NO_ANSWER", True, "Je n'ai pas trouvé", ["model_refused"], id="model-refusal"),
+        pytest.param("NO_ANSWER", True, "Je n'ai pas trouvé", ["ungrounded"], id="model-refusal"),
         pytest.param(
             "PWNED",
             True,
@@ -206,7 +199,7 @@ def test_answers_are_validated_sentence_by_sentence(
     assert answer.answer.startswith(shown)
     assert set(flags) <= set(answer.flags)
     assert "injection_quarantined" in answer.flags  # the trap chunk is retrieved for every retours question
-    assert len(chat.calls) == (2 if "value_retry" in flags else 1)
+    assert len(chat.calls) == 1
     if refused:
         assert answer.citations == []
         assert "responsable" in answer.answer  # the escalation hint
@@ -271,41 +264,6 @@ def test_wrong_language_is_retried_once_with_a_stronger_instruction(make: Factor
     assert len(chat.calls) == 2
     assert chat.calls[1][-2].role == "assistant"
     assert "uniquement en français" in chat.calls[1][-1].content
-
-
-@pytest.mark.parametrize("streamed", [False, True])
-def test_an_answer_whose_value_is_a_citation_marker_is_asked_once_more(make: Factory, streamed: bool) -> None:
-    chat = ScriptedChatModel(
-        retours("Le client a [{r}] jours pour retourner un article avec son ticket."),
-        retours("Le client a 30 jours pour retourner un article avec son ticket [{r}]."),
-    )
-    answerer = make(chat)
-    if streamed:
-        events = list(answerer.stream(QUESTION, "store"))
-        shown = [e.text for e in events if isinstance(e, AnswerDelta)]
-        assert all("30 jours" in text for text in shown)  # the first answer was never shown
-        final = events[-1]
-        assert isinstance(final, AnswerDone)
-        answer = final.answer
-    else:
-        answer = answerer.ask(QUESTION, "store")
-    assert not answer.refused and answer.answer.startswith("Le client a 30 jours")
-    assert "value_retry" in answer.flags and len(chat.calls) == 2
-    assert chat.calls[1][-2].role == "assistant" and "la valeur elle-même" in chat.calls[1][-1].content
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [
-        "Le client a 30 jours pour retourner un article avec son ticket [1].",  # the value is there
-        "Le client a [1] jours pour retourner un article. Il présente son ticket de caisse [1].",  # one kept
-        "NO_ANSWER",
-    ],
-)
-def test_no_value_retry_when_something_was_answered_or_refused(make: Factory, reply: str) -> None:
-    chat = ScriptedChatModel(reply, "Le client a 30 jours pour retourner un article avec son ticket [1].")
-    answer = make(chat).ask(QUESTION, "store")
-    assert "value_retry" not in answer.flags and len(chat.calls) == 1
 
 
 def test_wrong_language_twice_falls_back_to_the_extractive_answer(make: Factory) -> None:
@@ -375,17 +333,6 @@ def test_a_grounded_answer_to_another_question_is_refused_as_off_topic(make: Fac
     assert "off_topic" in answer.flags
 
 
-def test_a_bare_yes_gets_the_best_sentence_of_its_cited_block_as_proof(make: Factory) -> None:
-    answer = make(ScriptedChatModel(retours("Oui, c'est encore possible [{r}]."))).ask(QUESTION, "store")
-    assert not answer.refused
-    assert answer.answer == (
-        "Oui, c'est encore possible.\n"
-        "« Le client dispose de 30 jours pour retourner un article avec son ticket de caisse. » [1]"
-    )
-    assert "evidence_quoted" in answer.flags
-    assert [c.chunk_id for c in answer.citations] == ["id-retours"]
-
-
 @pytest.mark.parametrize(
     ("reply", "shown", "flags"),
     [
@@ -414,44 +361,6 @@ def test_a_yes_that_only_restates_the_question_is_never_shown(
     assert answer.answer == shown
     assert flags <= set(answer.flags)
     assert ("Oui" in streamed) is ("Oui" in shown)  # nothing of the dropped yes reached the screen
-
-
-@pytest.mark.parametrize(
-    ("reply", "shown"),
-    [
-        # the standard float given for Barcelona: dropped, the Barcelona line is quoted instead
-        ("Le fond de caisse est de 150 euros [{c}].", "« Dans la boutique de Barcelone, le fond de caisse est de 200"),
-        ("Le fond de caisse de Barcelone est de 200 euros [{c}].", "Le fond de caisse de Barcelone est de 200 euros"),
-    ],
-)
-def test_a_figure_from_a_line_about_something_else_is_replaced_by_the_line_about_the_question(
-    make: Factory, reply: str, shown: str
-) -> None:
-    question = "Quel est le fond de caisse dans la boutique de Barcelone ?"
-    answer = make(ScriptedChatModel(retours(reply))).ask(question, "store")
-    assert not answer.refused
-    assert answer.answer.startswith(shown)
-    assert ("unanchored_dropped" in answer.flags) is ("150" in reply)
-    assert ("evidence_quoted" in answer.flags) is ("150" in reply)
-    assert "150" not in answer.answer
-    assert [c.chunk_id for c in answer.citations] == ["id-caisse"]
-
-
-def test_a_figure_about_something_else_with_no_line_about_the_question_is_refused(make: Factory) -> None:
-    answer = make(ScriptedChatModel(retours("Le fond de caisse est de 150 euros [{c}].")))
-    refused = answer.ask("Quel est le fond de caisse dans la boutique de Madrid ?", "store")
-    assert refused.refused
-    assert {"unanchored_dropped", "ungrounded"} <= set(refused.flags)
-
-
-def test_a_line_about_the_question_that_counts_something_else_is_not_quoted_in_place_of_a_figure(
-    make: Factory,
-) -> None:
-    """The Lyon revenue question: the only line naming the store and year was an incident report's header."""
-    answer = make(ScriptedChatModel(retours("Le fond de caisse de Barcelone est de 150 jours [{c}].")))
-    refused = answer.ask("Quel est le fond de caisse dans la boutique de Barcelone ?", "store")
-    assert refused.refused  # 150 is the standard float's figure, and the Barcelona line counts euros, not days
-    assert {"unanchored_dropped", "ungrounded"} <= set(refused.flags)
 
 
 @pytest.mark.parametrize(
@@ -493,54 +402,6 @@ def test_a_question_echoed_back_gets_a_quote_that_answers_what_it_asks(
     assert not answer.refused
     assert {"question_dropped", "evidence_quoted"} <= set(answer.flags)
     assert answer.answer == f"« {quoted} » [1]"
-
-
-@pytest.mark.parametrize("streamed", [False, True])
-@pytest.mark.parametrize(
-    ("reply", "finish_reason", "shown", "dropped"),
-    [
-        pytest.param(
-            "Le client a 30 jours pour retourner un article avec son ticket [{r}]. "
-            "Les articles soldés peuvent être retournés",
-            "length",
-            "Le client a 30 jours pour retourner un article avec son ticket [1].",
-            True,
-            id="cut-mid-sentence",
-        ),
-        pytest.param(
-            "Le client a 30 jours pour retourner un article avec son ticket [{r}]. "
-            "Les articles soldés peuvent être retournés sous 14 jours [{r}]",
-            "length",
-            "Le client a 30 jours pour retourner un article avec son ticket [1]. "
-            "Les articles soldés peuvent être retournés sous 14 jours [1]",
-            False,
-            id="cut-after-a-citation",
-        ),
-        pytest.param(
-            "Le client a 30 jours pour retourner un article avec son ticket [{r}]. "
-            "Les articles soldés peuvent être retournés sous 14 jours.",
-            "length",
-            "Le client a 30 jours pour retourner un article avec son ticket [1]. "
-            "Les articles soldés peuvent être retournés sous 14 jours [1].",
-            False,
-            id="cut-after-a-full-stop",
-        ),
-    ],
-)
-def test_a_last_sentence_cut_by_the_token_limit_is_never_shown(
-    make: Factory, streamed: bool, reply: str, finish_reason: str, shown: str, dropped: bool
-) -> None:
-    answerer = make(ScriptedChatModel(retours(reply), finish_reason=finish_reason))
-    if streamed:
-        events = list(answerer.stream(QUESTION, "store"))
-        final = events[-1]
-        assert isinstance(final, AnswerDone)
-        answer = final.answer
-        assert "".join(e.text for e in events if isinstance(e, AnswerDelta)) == answer.answer
-    else:
-        answer = answerer.ask(QUESTION, "store")
-    assert (answer.refused, answer.answer) == (False, shown)
-    assert ("truncated_sentence_dropped" in answer.flags) is dropped
 
 
 def test_a_sentence_ending_without_punctuation_is_judged_when_the_model_stopped_by_itself(make: Factory) -> None:

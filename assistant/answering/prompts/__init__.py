@@ -73,11 +73,6 @@ class PromptTemplate:
     def retry_instruction(self, language: str, **values: str) -> str:
         return self._fill("language_retry", self.language_retry[self.wording(language)], language, values)
 
-    def follow_up(self, table: str, language: str, **values: str) -> str | None:
-        """The ``text`` of the optional ``[<table>.<template language>]`` table, filled in; None without one."""
-        text = self.tables.get(table, {}).get(self.wording(language), {}).get("text")
-        return None if text is None else self._fill(table, text, language, values)
-
 
 def _parse(path: Path) -> PromptTemplate:
     try:
