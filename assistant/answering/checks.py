@@ -60,7 +60,11 @@ REGISTRY: tuple[CheckInfo, ...] = (
     CheckInfo(
         "citation_repair", "a sentence its own citations do not support cites the block that does", "repair citation"
     ),
-    CheckInfo("evidence_quote", "a bare 'yes, it is possible' gets the context line that proves it", "quote evidence"),
+    CheckInfo(
+        "evidence_quote",
+        "an answer left with only a restated yes/no or an echoed question gets the context line that answers it",
+        "quote evidence",
+    ),
     CheckInfo("relevance", "an answer whose best sentence and evidence miss the question is refused", "refuse", True),
     CheckInfo(
         "language_retry",
