@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,32 @@ def counts(outcomes: dict[str, str]) -> dict[str, int]:
     return {o: sum(v == o for v in outcomes.values()) for o in OUTCOMES}
 
 
+def eliminate(
+    answer: dict[str, Callable[[list[str]], dict[str, str]]],
+    candidates: list[str],
+    held_out: str,
+    report: Callable[[str], None] = lambda line: None,
+) -> dict[str, Any]:
+    """The backward elimination: ``answer[set](checks)`` gives each question's outcome with those checks; every
+    candidate, in order, is removed from the checks still kept when :func:`removable` says so. Returns the checks
+    kept and removed and each step's net losses and outcome counts."""
+    kept = list(NAMES)
+    current = {name: run(kept) for name, run in answer.items()}
+    steps: list[dict[str, Any]] = [{"step": "all checks", "counts": {k: counts(v) for k, v in current.items()}}]
+    report(f"all checks: {steps[0]['counts']}")
+    for name in candidates:
+        trial = [c for c in kept if c != name]
+        after = {k: run(trial) for k, run in answer.items()}
+        per_set = {k: net(current[k], after[k]) for k in current}
+        removed = removable(per_set, held_out)
+        if removed:
+            kept, current = trial, after
+        steps.append({"step": name, "net_lost": per_set, "removed": removed,
+                      "counts": {k: counts(v) for k, v in after.items()}})  # fmt: skip
+        report(f"{name}: net lost {per_set} -> {'removed' if removed else 'stays'}")
+    return {"candidates": candidates, "kept": kept, "removed": [c for c in NAMES if c not in kept], "steps": steps}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", dest="sets", action="append", type=QuestionSet.parse, required=True)
@@ -112,24 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--candidates: {bad} are no removable check (safety checks stay: {sorted(SAFETY)})")
     held = next((s.name for s in args.sets if "heldout" in s.name), args.sets[-1].name)
     args.out.mkdir(parents=True, exist_ok=True)
-    kept = list(NAMES)
     runners = {s.name: Runner(s, args.out / f"{s.name}-fill.jsonl") for s in args.sets}
-    current = {name: r.answer(kept) for name, r in runners.items()}
-    steps: list[dict[str, Any]] = [{"step": "all checks", "counts": {k: counts(v) for k, v in current.items()}}]
-    print(f"all checks: {steps[0]['counts']}", flush=True)
-    for name in candidates:
-        trial = [c for c in kept if c != name]
-        after = {k: r.answer(trial) for k, r in runners.items()}
-        per_set = {k: net(current[k], after[k]) for k in current}
-        removed = removable(per_set, held)
-        if removed:
-            kept, current = trial, after
-        steps.append({"step": name, "net_lost": per_set, "removed": removed,
-                      "counts": {k: counts(v) for k, v in after.items()}})  # fmt: skip
-        print(f"{name}: net lost {per_set} -> {'removed' if removed else 'stays'}", flush=True)
-    result = {"candidates": candidates, "kept": kept, "removed": [c for c in NAMES if c not in kept], "steps": steps}
+    try:
+        result = eliminate({k: r.answer for k, r in runners.items()}, candidates, held, print)
+    finally:
+        for runner in runners.values():
+            runner.container.close()
     (args.out / "elimination.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(f"kept: {', '.join(kept)}\nremoved: {', '.join(result['removed']) or 'none'}")
+    print(f"kept: {', '.join(result['kept'])}\nremoved: {', '.join(result['removed']) or 'none'}")
     return 0
 
 
