@@ -11,13 +11,12 @@ connection's ``search_path`` schema, created under an advisory lock by the first
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from assistant.core.errors import BackendError
 from assistant.core.postgres import PostgresConnection, describe
 from assistant.core.registry import DocumentRecord, under_pattern
+from ingestion.registry import record_of, row_of
 
 if TYPE_CHECKING:
     import psycopg
@@ -62,17 +61,10 @@ class PostgresDocumentRegistry:
     def __repr__(self) -> str:
         return "PostgresDocumentRegistry(dsn='**********')"
 
-    @staticmethod
-    def _record(row: tuple[Any, ...]) -> DocumentRecord:
-        doc_id, source, content_hash, fingerprint, chunks, audience, language, title, at = row
-        return DocumentRecord(
-            doc_id, source, content_hash, fingerprint, int(chunks), tuple(json.loads(audience)), language, title, at
-        )
-
     def _select(self, where: str = "", args: tuple[Any, ...] = ()) -> list[DocumentRecord]:
         sql = f'SELECT {_COLUMNS} FROM registry_documents {where} ORDER BY source COLLATE "C"'
         rows = self._pg.run("reading records", lambda db: db.execute(sql, args).fetchall())
-        return [self._record(r) for r in rows]
+        return [record_of(r) for r in rows]
 
     def _write(self, what: str, work: Any) -> None:
         def locked(db: Db) -> None:
@@ -86,9 +78,7 @@ class PostgresDocumentRegistry:
         return found[0] if found else None
 
     def put(self, record: DocumentRecord) -> None:
-        at = record.ingested_at or datetime.now(UTC).isoformat(timespec="seconds")
-        values = (record.doc_id, record.source, record.content_hash, record.fingerprint, record.chunk_count,
-                  json.dumps(list(record.audience)), record.language, record.title, at)  # fmt: skip
+        values = row_of(record)
 
         def work(db: Db) -> None:
             # SQLite's INSERT OR REPLACE also deletes the row whose UNIQUE source conflicts (its mentions stay)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from assistant.core.registry import DocumentRecord, under_pattern
 
@@ -35,6 +37,20 @@ CREATE INDEX IF NOT EXISTS mentions_token ON mentions (token);
 """
 
 
+def record_of(row: Sequence[Any]) -> DocumentRecord:
+    """A stored row (the columns of the ``documents`` table, in order) as a record; the audience is JSON."""
+    doc_id, source, content_hash, fingerprint, chunks, audience, language, title, at = row
+    audiences = tuple(json.loads(audience))
+    return DocumentRecord(doc_id, source, content_hash, fingerprint, int(chunks), audiences, language, title, at)
+
+
+def row_of(record: DocumentRecord) -> tuple[Any, ...]:
+    """The row stored for ``record`` (inverse of :func:`record_of`), stamped now when it has no ingestion time."""
+    at = record.ingested_at or datetime.now(UTC).isoformat(timespec="seconds")
+    return (record.doc_id, record.source, record.content_hash, record.fingerprint, record.chunk_count,
+            json.dumps(list(record.audience)), record.language, record.title, at)  # fmt: skip
+
+
 class SqliteDocumentRegistry:
     """The :class:`assistant.core.registry.DocumentRegistry` adapter: one SQLite file beside the index."""
 
@@ -47,47 +63,18 @@ class SqliteDocumentRegistry:
         self._db.commit()
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _record(row: tuple[str, str, str, str, int, str, str, str, str]) -> DocumentRecord:
-        doc_id, source, content_hash, fingerprint, chunks, audience, language, title, at = row
-        return DocumentRecord(
-            doc_id,
-            source,
-            content_hash,
-            fingerprint,
-            chunks,
-            tuple(json.loads(audience)),
-            language,
-            title,
-            at,
-        )
-
     def _select(self, where: str = "", args: tuple[str, ...] = ()) -> list[DocumentRecord]:
         with self._lock:
             rows = self._db.execute(f"SELECT * FROM documents {where} ORDER BY source", args).fetchall()
-        return [self._record(r) for r in rows]
+        return [record_of(r) for r in rows]
 
     def get(self, doc_id: str) -> DocumentRecord | None:
         found = self._select("WHERE doc_id = ?", (doc_id,))
         return found[0] if found else None
 
     def put(self, record: DocumentRecord) -> None:
-        at = record.ingested_at or datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.doc_id,
-                    record.source,
-                    record.content_hash,
-                    record.fingerprint,
-                    record.chunk_count,
-                    json.dumps(list(record.audience)),
-                    record.language,
-                    record.title,
-                    at,
-                ),
-            )
+            self._db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row_of(record))
 
     def remove(self, doc_id: str) -> None:
         with self._lock, self._db:

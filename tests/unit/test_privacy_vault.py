@@ -9,18 +9,11 @@ import pytest
 
 from privacy.errors import VaultError
 from privacy.keys import Secret
-from privacy.pseudonymizer import make_token
 from privacy.settings import PrivacySettings
 from privacy.vault import SqliteVault
+from tests.contracts.vault import IBAN, IBAN_TOKEN, INDEX, KEK, NAME, NAME_TOKEN
 
 pytestmark = pytest.mark.unit
-KEK = Secret(b"K" * 32)
-INDEX = Secret(b"I" * 32)
-TOKEN_KEY = Secret(b"T" * 32)
-NAME = "Élodie Fontaine"
-NAME_TOKEN = make_token(TOKEN_KEY, "PERSON", NAME)
-IBAN = "FR76 3000 4028 3700 0104 5678 997"
-IBAN_TOKEN = make_token(TOKEN_KEY, "IBAN", IBAN)
 
 
 @pytest.fixture
