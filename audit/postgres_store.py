@@ -12,10 +12,10 @@ audit tables, but erased payloads rely on crypto-shredding (their keys are gone)
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from assistant.core.postgres import PostgresConnection, describe
 from audit.canonical import GENESIS_HASH
 from audit.errors import AuditSetupError, AuditStoreError
 from audit.ports import NewRecord, RecordFilter, Sign, StoredRecord
@@ -54,58 +54,28 @@ SCHEMA = [
 ]
 
 
+def _fail(what: str, exc: Exception | None) -> AuditStoreError | AuditSetupError:
+    if exc is None:
+        return AuditSetupError("the psycopg package is missing: reinstall from requirements.lock")
+    return AuditStoreError(
+        f"PostgreSQL audit log: {what} failed ({describe(exc)}); check audit.postgres_dsn "
+        "(ASSISTANT_AUDIT_POSTGRES_DSN) and that the server is reachable, or audit.busy_timeout_s after a lock timeout"
+    )
+
+
 class PostgresAuditStore:
-    """See the module doc and the contract in :class:`audit.ports.AuditStore`. One connection per store,
-    in autocommit mode with explicit transactions, guarded by a lock (threads of one instance share it);
-    other instances use their own."""
+    """See the module doc and the contract in :class:`audit.ports.AuditStore`. One connection per store
+    (:class:`assistant.core.postgres.PostgresConnection`: autocommit with explicit transactions, shared by the
+    threads of one instance under a lock, replaced after the server dropped it); other instances use their own."""
 
     def __init__(self, dsn: str, busy_timeout_s: float = 30.0) -> None:
-        try:
-            import psycopg
-        except ImportError:
-            raise AuditSetupError("the psycopg package is missing: reinstall from requirements.lock") from None
-        self._psycopg = psycopg
-        self._lock = threading.RLock()
-        self._dsn, self._timeout_s, self._closed = dsn, busy_timeout_s, False
-        self._db: psycopg.Connection[tuple[Any, ...]] = self._connect(schema=True)
-
-    def _connect(self, schema: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
-        """A new connection (and the tables, the first time); :class:`AuditStoreError` when the server is not there."""
-        import psycopg
-
-        try:
-            db: psycopg.Connection[tuple[Any, ...]] = psycopg.connect(
-                self._dsn, connect_timeout=max(1, int(self._timeout_s)), autocommit=True
-            )
-            db.execute(f"SET lock_timeout = '{int(self._timeout_s * 1000)}ms'")
-            if schema:
-                with db.transaction():
-                    db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-                    for statement in SCHEMA:
-                        db.execute(statement)
-        except psycopg.Error as exc:
-            raise AuditStoreError(
-                f"cannot open the PostgreSQL audit log ({type(exc).__name__}: {exc.sqlstate or 'no SQLSTATE'}): "
-                "check audit.postgres_dsn (ASSISTANT_AUDIT_POSTGRES_DSN) and that the server is reachable"
-            ) from None
-        return db
+        self._pg = PostgresConnection(dsn, busy_timeout_s, _fail, SCHEMA, SCHEMA_LOCK)
 
     def __repr__(self) -> str:
         return "PostgresAuditStore(dsn='**********')"
 
     def _run(self, what: str, work: Any) -> Any:
-        with self._lock:
-            if not self._closed and (self._db.broken or self._db.closed):  # the server restarted: connect again
-                self._db.close()
-                self._db = self._connect()
-            try:
-                with self._db.transaction():
-                    return work(self._db)
-            except self._psycopg.Error as exc:
-                raise AuditStoreError(
-                    f"PostgreSQL audit log: {what} failed ({type(exc).__name__}, SQLSTATE {exc.sqlstate}); "
-                    "check the server, and audit.busy_timeout_s if it was a lock timeout"
-                ) from None
+        return self._pg.run(what, work)
 
     def append(self, record: NewRecord, sign: Sign | None = None) -> tuple[int, str]:
         def work(db: psycopg.Connection[tuple[Any, ...]]) -> tuple[int, str]:
@@ -263,14 +233,11 @@ class PostgresAuditStore:
         return result
 
     def scrub(self) -> None:
-        with self._lock:
-            try:
-                for table in ("audit_records", "audit_links", "audit_subject_keys"):
-                    self._db.execute(f"VACUUM {table}")
-            except self._psycopg.Error as exc:
-                raise AuditStoreError(f"PostgreSQL audit log: VACUUM failed (SQLSTATE {exc.sqlstate})") from None
+        def work(db: psycopg.Connection[tuple[Any, ...]]) -> None:
+            for table in ("audit_records", "audit_links", "audit_subject_keys"):
+                db.execute(f"VACUUM {table}")
+
+        self._pg.run("VACUUM", work, transaction=False)  # VACUUM cannot run inside a transaction block
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            self._db.close()
+        self._pg.close()

@@ -1,5 +1,5 @@
-"""One PostgreSQL connection for an adapter whose state the application's replicas share (the privacy vault, the
-document registry): psycopg 3, imported only when such an adapter is opened.
+"""One PostgreSQL connection for an adapter whose state the application's replicas share (the audit trail, the
+privacy vault, the document registry): psycopg 3, imported only when such an adapter is opened.
 
 The connection is in autocommit mode and every call of :meth:`PostgresConnection.run` is one explicit transaction,
 so other replicas see its changes once it returns. The threads of one process share the connection under a lock; a
@@ -49,13 +49,18 @@ class PostgresConnection:
             raise self._fail("connecting", exc) from None
         return db
 
-    def run(self, what: str, work: Callable[[psycopg.Connection[tuple[Any, ...]]], T]) -> T:
-        """``work(connection)`` in one transaction; an exception rolls it back (psycopg's become ``fail``'s)."""
+    def run(
+        self, what: str, work: Callable[[psycopg.Connection[tuple[Any, ...]]], T], *, transaction: bool = True
+    ) -> T:
+        """``work(connection)`` in one transaction; an exception rolls it back (psycopg's become ``fail``'s).
+        ``transaction=False`` runs each statement on its own, for those that refuse a transaction block (VACUUM)."""
         with self._lock:
             if not self._closed and (self._db.broken or self._db.closed):  # the server restarted: connect again
                 self._db.close()
                 self._db = self._connect()
             try:
+                if not transaction:
+                    return work(self._db)
                 with self._db.transaction():
                     return work(self._db)
             except self._psycopg.Error as exc:
