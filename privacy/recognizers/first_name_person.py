@@ -19,7 +19,7 @@ import itertools
 import regex  # type: ignore[import-untyped]
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from privacy.entities import PERSON
 from privacy.first_names import SAINT_WORDS, first_names, fold, follows_saint
@@ -142,9 +142,11 @@ def model_missed(doc: Doc) -> set[tuple[int, int]]:
     ORG, ``le dossier de Caroline Ribeiro``: LOC; or its first two words before a colon), or two proper nouns
     outside any name and any longer entity (untagged, or each its own one-word entity: ``call Kirsty Thorpe``
     as ORG + GPE) with no capitalised word on either side (``Please call Jade Ward back``; not a run of a
-    title-cased heading)."""
+    title-cased heading). A hyphenated surname is one word (``Kirsty Mistry-Morris`` as one ORG), also when the
+    model's entity stops at its hyphen (``Fiona Ruelle`` as MISC before ``-Gillard``): the span then runs on to
+    the end of the surname."""
     others = [e for e in doc.ents if e.label_ not in ("PER", "PERSON")]
-    spans = {(e.start_char, e.end_char) for e in others if len(e) == 2}
+    spans = {(e.start_char, _through_hyphens(doc.text, e.end_char)) for e in others if _words(e) == 2}
     # an entity run on over a field's colon (``supplied by Sophie Perry: National Insurance``)
     spans |= {(e[0].idx, e[1].idx + len(e[1].text)) for e in others if len(e) > 2 and e[2].text in (":", ",")}
     inside = {t.i for e in doc.ents if e.label_ in ("PER", "PERSON") or len(e) > 1 for t in e}
@@ -156,6 +158,20 @@ def model_missed(doc: Doc) -> set[tuple[int, int]]:
         if not any(t is not None and t.text[:1].isupper() and t.is_alpha for t in (before, after)):
             spans.add((a.idx, b.idx + len(b.text)))
     return spans
+
+
+def _words(entity: Span) -> int:
+    """Words of an entity, the pieces of a hyphenated word counted once (``Mistry - Morris`` is one)."""
+    return sum(1 for t in entity if t.whitespace_ or t.i == entity.end - 1) if len(entity) else 0
+
+
+_HYPHENATED_REST = regex.compile(r"(?:-\p{Lu}[\p{Ll}'’]+)+")
+
+
+def _through_hyphens(text: str, end: int) -> int:
+    """``end`` moved over the rest of a hyphenated surname that starts there (``-Gillard``), if any."""
+    rest = _HYPHENATED_REST.match(text, end)
+    return rest.end() if rest else end
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

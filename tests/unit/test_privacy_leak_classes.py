@@ -107,7 +107,9 @@ def test_titles_and_initials(text: str, titled: bool) -> None:
 
 
 def _doc(words: list[str], pos: list[str], ents: list[tuple[int, int, str]]) -> Doc:
-    doc = Doc(Vocab(), words=words, pos=pos)
+    glued = {i for i, w in enumerate(words) if w == "-"} | {i - 1 for i, w in enumerate(words) if w == "-"}
+    spaces = [i not in glued for i in range(len(words))]  # "Mistry-Morris": no space around the hyphen
+    doc = Doc(Vocab(), words=words, pos=pos, spaces=spaces)
     doc.ents = [Span(doc, s, e, label=label) for s, e, label in ents]
     return doc
 
@@ -124,6 +126,12 @@ def _doc(words: list[str], pos: list[str], ents: list[tuple[int, int, str]]) -> 
          [(1, 6, "ORG")], "Sophie Perry"),
         (["belonging", "to", "Kirsty", "Thorpe", "blocked"], ["VERB", "ADP", "PROPN", "PROPN", "VERB"],
          [(2, 3, "ORG"), (3, 4, "GPE")], "Kirsty Thorpe"),  # the name split into two one-word entities
+        (["On", "Monday", ",", "Kirsty", "Mistry", "-", "Morris", "wrote"],
+         ["ADP", "PROPN", "PUNCT", "PROPN", "PROPN", "PUNCT", "PROPN", "VERB"],
+         [(3, 7, "ORG")], "Kirsty Mistry-Morris"),  # a hyphenated surname is one word
+        (["le", "dossier", "de", "Fiona", "Ruelle", "-", "Gillard", "est"],
+         ["DET", "NOUN", "ADP", "PROPN", "PROPN", "PUNCT", "PROPN", "AUX"],
+         [(3, 5, "MISC")], "Fiona Ruelle-Gillard"),  # the model's entity stops at the hyphen
     ],
 )  # fmt: skip
 def test_two_word_names_the_model_missed(words: list[str], pos: list[str], ents: list, name: str) -> None:
@@ -139,6 +147,11 @@ def test_two_word_names_the_model_missed(words: list[str], pos: list[str], ents:
         (["The", "Staff", "Handbook", "Rose", "Gold"], ["DET", "PROPN", "PROPN", "PROPN", "PROPN"], []),
         (["Marie", "Curie"], ["PROPN", "PROPN"], [(0, 2, "PER")]),  # the model's own person: left to it
         (["at", "Rose", "Hill", "Park", "today"], ["ADP", "PROPN", "PROPN", "PROPN", "NOUN"], [(1, 2, "ORG")]),
+        (
+            ["by", "Grace", "Kelly", "-", "Smith", "Studio"],
+            ["ADP", "PROPN", "PROPN", "PUNCT", "PROPN", "PROPN"],
+            [(1, 6, "ORG")],
+        ),  # three words, the hyphenated one counted once
     ],
 )
 def test_what_stays_an_organisation_or_a_title(words: list[str], pos: list[str], ents: list) -> None:
