@@ -33,8 +33,8 @@ from privacy.keys import Secret
 from privacy.ports import AccessHook
 from privacy.settings import PrivacySettings
 from privacy.vault import count_subjects, now, vault_keys
-from privacy.vault_crypto import VaultCrypto
-from privacy.vault_keys import index_check, refuse_other_keys
+from privacy.vault_crypto import VaultCrypto, key_id
+from privacy.vault_keys import index_check, refuse_other_keys, rotated_away
 
 if TYPE_CHECKING:
     import psycopg
@@ -110,8 +110,14 @@ class PostgresVault:
         check = index_check(self._crypto.index_key)
         db.execute("INSERT INTO vault_meta (name, value) VALUES ('index_check', %s) ON CONFLICT DO NOTHING", (check,))
         (stored,) = db.execute("SELECT value FROM vault_meta WHERE name = 'index_check'").fetchone() or ("",)
-        row = db.execute("SELECT kek_id FROM vault_subjects WHERE kek_id IS NOT NULL LIMIT 1").fetchone()
+        current = db.execute("SELECT value FROM vault_meta WHERE name = 'kek_id'").fetchone()
+        row = current or db.execute("SELECT kek_id FROM vault_subjects WHERE kek_id IS NOT NULL LIMIT 1").fetchone()
         refuse_other_keys(WHERE, stored, self._crypto.index_key, None if row is None else row[0], self._crypto.kek_id)
+        if current is None:  # the key id every put compares (vaults written before it was kept get it here)
+            kek_id = self._crypto.kek_id
+            db.execute("INSERT INTO vault_meta (name, value) VALUES ('kek_id', %s) ON CONFLICT DO NOTHING", (kek_id,))
+            (kept,) = db.execute("SELECT value FROM vault_meta WHERE name = 'kek_id'").fetchone() or (kek_id,)
+            refuse_other_keys(WHERE, stored, self._crypto.index_key, kept, kek_id)  # a replica raced us
 
     def blind_index(self, entity_type: str, value: str) -> str:
         return self._crypto.blind_index(entity_type, value)
@@ -127,6 +133,9 @@ class PostgresVault:
 
         def work(db: Db) -> bool:
             db.execute("SELECT pg_advisory_xact_lock(%s, %s)", subject_lock(index))  # serialised with forget
+            # FOR SHARE waits for a rotation under way (it updates this row first) and then reads its new key id
+            current = db.execute("SELECT value FROM vault_meta WHERE name = 'kek_id' FOR SHARE").fetchone()
+            rotated_away(WHERE, None if current is None else str(current[0]), sealed.kek_id)
             row = self._row(db, token)
             if row is not None:
                 return row["forgotten_at"] is None
@@ -216,6 +225,11 @@ class PostgresVault:
         file) and restart the other replicas with it."""
 
         def work(db: Db) -> int:
+            db.execute(  # first: a put waits on this row, then sees the new key id and refuses a stale key
+                "INSERT INTO vault_meta (name, value) VALUES ('kek_id', %s) "
+                "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+                (key_id(new_kek),),
+            )
             db.execute("LOCK TABLE vault_subjects IN SHARE ROW EXCLUSIVE MODE")
             rows = [dict(zip(COLUMNS, r, strict=True)) for r in db.execute(f"{_SELECT} WHERE forgotten_at IS NULL")]
             for row in rows:

@@ -29,7 +29,7 @@ from privacy.ports import AccessHook
 from privacy.pseudonymizer import pseudonym_key
 from privacy.settings import PrivacySettings
 from privacy.vault_crypto import Sealed, VaultCrypto, derive_index_key, key_id
-from privacy.vault_keys import check_vault_keys
+from privacy.vault_keys import check_vault_keys, rotated_away
 
 __all__ = ["VAULT_KEY_FILE", "SqliteVault", "count_subjects", "derive_index_key", "key_id", "now", "vault_keys"]
 
@@ -131,6 +131,8 @@ class SqliteVault:
         """One immediate transaction: stored (True), already there, or refused for a forgotten subject (False)."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
+            current = self._db.execute("SELECT value FROM vault_meta WHERE name = 'kek_id'").fetchone()
+            rotated_away(str(self.path), None if current is None else str(current[0]), sealed.kek_id)
             row = self._row(token)
             if row is not None:
                 stored = row["forgotten_at"] is None
@@ -210,14 +212,15 @@ class SqliteVault:
         number of keys re-wrapped. Store ``new_kek`` (setting or key file) before the next start."""
         with self._lock:
             self._db.row_factory = sqlite3.Row
-            rows = self._db.execute("SELECT * FROM subjects WHERE forgotten_at IS NULL").fetchall()
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("BEGIN IMMEDIATE")  # before the read: another process's put cannot slip in between
             try:
+                rows = self._db.execute("SELECT * FROM subjects WHERE forgotten_at IS NULL").fetchall()
                 for row in rows:
                     self._db.execute(
                         "UPDATE subjects SET kek_id = ?, key_nonce = ?, wrapped_key = ? WHERE token = ?",
                         (*self._crypto.rewrap(row, new_kek), row["token"]),
                     )
+                self._db.execute("INSERT OR REPLACE INTO vault_meta VALUES ('kek_id', ?)", (key_id(new_kek),))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

@@ -35,7 +35,19 @@ def refuse_other_keys(name: str, stored_check: str, index_key: Secret, stored_ke
         raise VaultError(
             f"the vault {name} holds data keys wrapped by key id {stored_kek_id}, the configured vault key has id "
             f"{kek_id}: set privacy.vault_key (ASSISTANT_PRIVACY_VAULT_KEY, or the vault.key file of "
-            "privacy.secrets_dir) back to the key the vault was written with, or rotate to the new one"
+            "privacy.secrets_dir) back to the key the vault was written with, or rotate to the new one (a rotation "
+            "cut short leaves the new key in vault.key.next of privacy.secrets_dir)"
+        )
+
+
+def rotated_away(name: str, current: str | None, kek_id: str) -> None:
+    """:class:`VaultError` when another process rotated the vault's key since this one opened it: a value wrapped
+    with the old key now could not be opened with the new one (checked in every write transaction)."""
+    if current is not None and current != kek_id:
+        raise VaultError(
+            f"the vault {name} was rotated to key id {current} while this process runs with key id {kek_id}: "
+            "restart it with the new privacy.vault_key (ASSISTANT_PRIVACY_VAULT_KEY, or the vault.key file of "
+            "privacy.secrets_dir); nothing was written"
         )
 
 
@@ -44,5 +56,8 @@ def check_vault_keys(db: sqlite3.Connection, path: Path, index_key: Secret, kek_
     if found is None:  # first use: written once (reads only afterwards, so another writer never blocks an open)
         db.execute("INSERT OR IGNORE INTO vault_meta VALUES ('index_check', ?)", (index_check(index_key),))
         found = db.execute("SELECT value FROM vault_meta WHERE name = 'index_check'").fetchone()
-    row = db.execute("SELECT kek_id FROM subjects WHERE kek_id IS NOT NULL LIMIT 1").fetchone()
+    current = db.execute("SELECT value FROM vault_meta WHERE name = 'kek_id'").fetchone()
+    row = current or db.execute("SELECT kek_id FROM subjects WHERE kek_id IS NOT NULL LIMIT 1").fetchone()
     refuse_other_keys(str(path), found[0], index_key, None if row is None else row[0], kek_id)
+    if current is None:  # the key id every write compares (vaults written before it was kept get it here)
+        db.execute("INSERT OR IGNORE INTO vault_meta VALUES ('kek_id', ?)", (kek_id,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -102,6 +103,44 @@ def scan(
         _print_scan(report.as_json())
     if report.residual:
         raise typer.Exit(1)
+
+
+@app.command("rotate-key")
+def rotate_key(
+    new_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--new-key-file",
+            help="File holding the new 32-byte key (base64 or hex). Required when ASSISTANT_PRIVACY_VAULT_KEY holds "
+            "the key; otherwise a random key is generated into privacy.secrets_dir.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rotate the vault's key-encryption key: every data key re-wrapped under the new key in one transaction (values
+    and pseudonyms do not change). Restart every other process using the vault afterwards: until then its writes
+    are refused and its reads fail, naming both key ids."""
+    from assistant.shared_state import open_vault
+    from privacy.key_rotation import read_key_file, rotate_vault_key
+
+    with container(as_json) as c:
+        new_kek = read_key_file(new_key_file) if new_key_file is not None else None
+        _, officer = _desk(c)
+        vault = open_vault(c.settings)
+        try:
+            rotation = rotate_vault_key(vault, c.settings.privacy, new_kek)
+        finally:
+            vault.close()
+        report = rotation.as_json()
+        c.audit.record_access(
+            "privacy.rotate_key", officer.who, officer.role,
+            {"rewrapped": rotation.rewrapped, "key_id": rotation.key_id, "previous_key_id": rotation.previous_key_id},
+        )  # fmt: skip
+    if as_json:
+        emit_json(report)
+        return
+    out.print(f"{rotation.rewrapped} data key(s) re-wrapped: key id {rotation.previous_key_id} -> {rotation.key_id}")
+    out.print(str(report["next"]), soft_wrap=True, markup=False)
 
 
 def _audit_payloads(c: Container) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -120,6 +120,23 @@ class VaultContract:
         assert reopened.get(NAME_TOKEN) == NAME
         assert reopened.find(NAME) == [NAME_TOKEN]  # blind index survives rotation
 
+    def test_a_replica_still_on_the_old_key_writes_nothing_after_a_rotation(
+        self, vault: OpenedVault, open_vault: OpenVault
+    ) -> None:
+        """Another replica rotated the key: a value this one wrapped with the old key could never be opened again."""
+        stale = open_vault()  # opened before the rotation, as a replica not yet restarted
+        new = Secret(b"N" * 32)
+        assert vault.rotate(new) == 2
+        email_token = make_token(TOKEN_KEY, "EMAIL", "a@b.example")
+        with pytest.raises(VaultError, match=r"rotated to key id \w+ while this process runs with key id .*restart"):
+            stale.put(email_token, "EMAIL", "a@b.example")
+        with pytest.raises(VaultError, match="key id"):
+            stale.get(NAME_TOKEN)  # its reads fail closed too, naming the key ids
+        restarted = open_vault(new, INDEX)
+        assert restarted.get(email_token) is None and restarted.stats()["active"] == 2
+        assert restarted.put(email_token, "EMAIL", "a@b.example") and restarted.get(email_token) == "a@b.example"
+        assert vault.get(email_token) == "a@b.example"  # the rotating replica already runs with the new key
+
     @pytest.mark.parametrize(
         ("kek", "index", "problem"),
         [
