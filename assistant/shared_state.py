@@ -22,10 +22,19 @@ Registry = SqliteDocumentRegistry | PostgresDocumentRegistry
 
 
 def open_vault(settings: Settings) -> SqliteVault | PostgresVault:
+    """The configured vault. A PostgreSQL vault refuses to open while the SQLite vault of the data dir holds rows
+    it has not taken (see :mod:`privacy.vault_migration`)."""
     if settings.privacy.vault_backend == "postgres":
         from privacy.postgres_vault import PostgresVault
+        from privacy.vault_migration import refuse_unmigrated
 
-        return PostgresVault.from_settings(settings.privacy, settings.shared_dsn())
+        vault = PostgresVault.from_settings(settings.privacy, settings.shared_dsn())
+        try:
+            refuse_unmigrated(settings.privacy, settings.data_dir, vault)
+        except BaseException:
+            vault.close()
+            raise
+        return vault
     from privacy.vault import SqliteVault
 
     return SqliteVault.from_settings(settings.privacy, settings.data_dir)

@@ -62,6 +62,8 @@ SCHEMA = (
 COLUMNS = ("token", "entity_type", "blind_index", "kek_id", "key_nonce", "wrapped_key", "nonce", "ciphertext",
            "created_at", "forgotten_at")  # fmt: skip
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM vault_subjects"
+_SHRED = ("UPDATE vault_subjects SET kek_id = NULL, key_nonce = NULL, wrapped_key = NULL, nonce = NULL, ciphertext = "
+          "NULL, forgotten_at = %s WHERE token = %s AND forgotten_at IS NULL")  # fmt: skip
 WHERE = "in PostgreSQL (audit.postgres_dsn)"  # the vault's name in the key-check messages
 
 
@@ -183,11 +185,7 @@ class PostgresVault:
             if row is None:
                 return False
             db.execute("SELECT pg_advisory_xact_lock(%s, %s)", subject_lock(row[0]))  # serialised with put
-            done = db.execute(
-                "UPDATE vault_subjects SET kek_id = NULL, key_nonce = NULL, wrapped_key = NULL, nonce = NULL, "
-                "ciphertext = NULL, forgotten_at = %s WHERE token = %s AND forgotten_at IS NULL",
-                (now(), token),
-            )
+            done = db.execute(_SHRED, (now(), token))
             return done.rowcount == 1
 
         forgotten: bool = self._pg.run("forgetting a subject", work)
@@ -252,3 +250,47 @@ class PostgresVault:
             ).fetchall(),
         )
         return count_subjects([(t, active, int(n)) for t, active, n in rows])
+
+    def merge(self, rows: list[dict[str, Any]], source: str) -> dict[str, int]:
+        """Rows of another vault opened with the same keys (a migration, see :mod:`privacy.vault_migration`), in
+        one transaction: a missing subject is copied as it is (still encrypted), a subject forgotten there is
+        forgotten here too, nothing forgotten here comes back. The row count is kept under ``source`` as proof."""
+
+        def work(db: Db) -> dict[str, int]:
+            db.execute("LOCK TABLE vault_subjects IN SHARE ROW EXCLUSIVE MODE")  # puts and forgets wait
+            counts = {"copied": 0, "forgotten": 0, "present": 0}
+            placeholders = ", ".join(["%s"] * len(COLUMNS))
+            for row in rows:
+                if row["kek_id"] not in (None, self._crypto.kek_id):
+                    raise VaultError(
+                        f"a row wrapped by key id {row['kek_id']} cannot join a vault on key id "
+                        f"{self._crypto.kek_id}: open the source with the key it was written with"
+                    )
+                done = db.execute(
+                    f"INSERT INTO vault_subjects ({', '.join(COLUMNS)}) VALUES ({placeholders}) "
+                    "ON CONFLICT (token) DO NOTHING",
+                    tuple(row[c] for c in COLUMNS),
+                )
+                if done.rowcount == 1:
+                    counts["copied"] += 1
+                elif row["forgotten_at"] and db.execute(_SHRED, (row["forgotten_at"], row["token"])).rowcount:
+                    counts["forgotten"] += 1
+                else:
+                    counts["present"] += 1
+            db.execute(
+                "INSERT INTO vault_meta (name, value) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE SET value = "
+                "EXCLUDED.value",
+                (f"merged:{source}", str(len(rows))),
+            )
+            return counts
+
+        merged: dict[str, int] = self._pg.run("merging another vault", work)
+        return merged
+
+    def merged_rows(self, source: str) -> int | None:
+        """How many rows :meth:`merge` took from ``source`` last time (None: never)."""
+        row = self._pg.run(
+            "reading the vault metadata",
+            lambda db: db.execute("SELECT value FROM vault_meta WHERE name = %s", (f"merged:{source}",)).fetchone(),
+        )
+        return None if row is None else int(row[0])

@@ -228,6 +228,12 @@ class SqliteVault:
             self._crypto.use(new_kek)
         return len(rows)
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Every stored row as it is (values still encrypted, tombstones included): what a migration copies."""
+        with self._lock:
+            self._db.row_factory = sqlite3.Row
+            return [dict(r) for r in self._db.execute("SELECT * FROM subjects ORDER BY token")]
+
     def stats(self) -> dict[str, int]:
         """``active`` and ``forgotten`` subjects, and active subjects per entity type."""
         with self._lock:

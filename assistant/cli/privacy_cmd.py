@@ -143,6 +143,49 @@ def rotate_key(
     out.print(str(report["next"]), soft_wrap=True, markup=False)
 
 
+@app.command("migrate-vault")
+def migrate_vault(as_json: JsonOption = False) -> None:
+    """Copy the single-host SQLite vault of the data dir into the PostgreSQL vault the replicas share
+    (privacy.vault_backend=postgres): originals still encrypted, erasure tombstones carried over, in one transaction.
+    Run it again to take what was added since; the PostgreSQL vault refuses to open until it has run."""
+    from assistant.core.errors import ConfigurationError
+    from privacy.postgres_vault import PostgresVault
+    from privacy.vault import SqliteVault
+    from privacy.vault_migration import source_name, sqlite_vault_path
+
+    with container(as_json) as c:
+        settings = c.settings
+        path = sqlite_vault_path(settings.privacy, settings.data_dir)
+        if settings.privacy.vault_backend != "postgres":
+            raise ConfigurationError(
+                "migrate-vault copies into the PostgreSQL vault: set ASSISTANT_PRIVACY_VAULT_BACKEND=postgres and "
+                "ASSISTANT_AUDIT_POSTGRES_DSN first"
+            )
+        if not path.is_file():
+            raise ConfigurationError(f"no SQLite vault at {path}: nothing to migrate (check ASSISTANT_DATA_DIR)")
+        _, officer = _desk(c)
+        source = SqliteVault.from_settings(settings.privacy, settings.data_dir)
+        try:
+            target = PostgresVault.from_settings(settings.privacy, settings.shared_dsn())
+            try:
+                counts = target.merge(source.rows(), source_name(path))
+            finally:
+                target.close()
+        finally:
+            source.close()
+        c.audit.record_access("privacy.migrate_vault", officer.who, officer.role, dict(counts))
+    report = {"source": str(path), **counts}
+    if as_json:
+        emit_json(report)
+        return
+    out.print(
+        f"{counts['copied']} subject(s) copied, {counts['forgotten']} erasure(s) carried over, "
+        f"{counts['present']} already there (from {path})",
+        soft_wrap=True,
+        markup=False,
+    )
+
+
 def _audit_payloads(c: Container) -> Iterator[tuple[int, dict[str, Any]]]:
     from audit.views import AuditFilters
 

@@ -167,3 +167,60 @@ def test_the_composition_root_picks_the_postgres_adapters_and_replicas_share_the
     finally:
         one.close()
         two.close()
+
+
+def test_a_single_host_vault_is_migrated_with_its_tombstones_and_until_then_the_postgres_vault_refuses(
+    dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deployment moving from one host to replicas: its SQLite vault's originals and erasure tombstones move into
+    PostgreSQL through `assistant privacy migrate-vault`; a PostgreSQL vault opened before that is refused (a
+    forgotten person would otherwise come back on re-ingestion)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.settings import load_settings
+    from assistant.shared_state import open_vault
+    from privacy.errors import VaultError
+    from privacy.pseudonymizer import make_token
+    from privacy.vault import SqliteVault
+    from tests.contracts.vault import IBAN, IBAN_TOKEN
+
+    local = load_settings(data_dir=tmp_path / "data", privacy={"secrets_dir": tmp_path / "secrets"})
+    single = SqliteVault.from_settings(local.privacy, local.data_dir)
+    assert single.put(NAME_TOKEN, "PERSON", NAME) and single.put(IBAN_TOKEN, "IBAN", IBAN)
+    assert single.forget(IBAN_TOKEN)
+    single.close()
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_PRIVACY_SECRETS_DIR": str(tmp_path / "secrets"),
+           "ASSISTANT_PRIVACY_VAULT_BACKEND": "postgres", "ASSISTANT_AUDIT_POSTGRES_DSN": dsn}  # fmt: skip
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    shared = load_settings()
+    with pytest.raises(VaultError, match=r"holds 2 subject row\(s\).*assistant privacy migrate-vault"):
+        open_vault(shared)
+
+    result = CliRunner().invoke(app, ["privacy", "migrate-vault", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) | {"source": ""} == {"source": "", "copied": 2, "forgotten": 0, "present": 0}
+    vault = open_vault(shared)
+    try:
+        assert vault.get(NAME_TOKEN) == NAME  # the original, still readable with the same keys
+        assert vault.is_forgotten(IBAN) and not vault.put(IBAN_TOKEN, "IBAN", IBAN)  # the tombstone came along
+    finally:
+        vault.close()
+
+    single = SqliteVault.from_settings(local.privacy, local.data_dir)  # the single host went on meanwhile
+    email_token = make_token(Secret(b"T" * 32), "EMAIL", "a@b.example")
+    assert single.put(email_token, "EMAIL", "a@b.example") and single.forget(NAME_TOKEN)
+    single.close()
+    with pytest.raises(VaultError, match=r"holds 3 subject row\(s\).*\(2 merged\)"):
+        open_vault(shared)
+    result = CliRunner().invoke(app, ["privacy", "migrate-vault", "--json"])
+    assert json.loads(result.stdout) | {"source": ""} == {"source": "", "copied": 1, "forgotten": 1, "present": 1}
+    vault = open_vault(shared)
+    try:
+        assert vault.get(NAME_TOKEN) is None and vault.is_forgotten(NAME)  # the later erasure was carried over
+        assert vault.get(email_token) == "a@b.example"
+    finally:
+        vault.close()
