@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.core.registry import DocumentRecord, under_pattern
+from assistant.core.registry import DocumentRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -94,7 +94,10 @@ class SqliteDocumentRegistry:
         return self._select(where, tuple(sorted(tokens)))
 
     def under(self, prefix: str) -> list[DocumentRecord]:
-        return self._select("WHERE source = ? OR source LIKE ? ESCAPE '\\'", under_pattern(prefix))
+        # A range in byte order, not LIKE: SQLite's LIKE ignores ASCII case, and /srv/Docs is not /srv/docs ('/' + 1
+        # is '0', so the range holds exactly the sources that start with the folder and its slash).
+        folder = prefix.rstrip("/")
+        return self._select("WHERE source = ? OR (source >= ? AND source < ?)", (prefix, folder + "/", folder + "0"))
 
     def all(self) -> list[DocumentRecord]:
         return self._select()

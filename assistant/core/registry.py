@@ -49,7 +49,8 @@ class DocumentRegistry(Protocol):
 
 def under_pattern(prefix: str) -> tuple[str, str]:
     """What ``under(prefix)`` matches in SQL: the source ``prefix`` itself, or a ``LIKE`` pattern (escape ``\\``) for
-    the sources below the folder ``prefix``."""
+    the sources below the folder ``prefix``. For a database whose ``LIKE`` respects case (PostgreSQL; SQLite's
+    ignores ASCII case, so its adapter compares a byte-order range instead)."""
     folder = prefix.rstrip("/") + "/"
     escaped = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return prefix, escaped + "%"

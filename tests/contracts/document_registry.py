@@ -67,6 +67,7 @@ class DocumentRegistryContract:
         for doc_id, source in (
             ("1", "docs/a.md"), ("2", "docs/sub/b.md"), ("3", "docs2/c.md"), ("4", "docs"), ("5", "docs.md"),
             ("6", "d_cs/e.md"), ("7", "dxcs/f.md"), ("8", "50%/g.md"), ("9", "50x/h.md"), ("10", "a\\b/i.md"),
+            ("11", "Docs/j.md"), ("12", "DOCS"), ("13", "docs0/k.md"),
         ):  # fmt: skip
             registry.put(record(doc_id, source))
 
@@ -81,6 +82,7 @@ class DocumentRegistryContract:
         assert under("50%") == ["50%/g.md"]
         assert under("a\\b") == ["a\\b/i.md"]
         assert under("nothing") == []
+        assert under("Docs") == ["Docs/j.md"]  # case counts: /srv/Docs and /srv/docs are two folders on Linux
 
     def test_remove_drops_the_record_and_its_mentions(self, registry: OpenedRegistry) -> None:
         registry.remove("unknown")  # a no-op

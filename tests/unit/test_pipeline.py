@@ -90,6 +90,17 @@ def test_removed_file_is_deleted_everywhere(tmp_path: Path, corpus: Path) -> Non
     assert rig.registry.get(doc_id_for(str(gone))) is None
 
 
+def test_a_folder_whose_name_differs_only_in_case_is_another_folder(tmp_path: Path, corpus: Path) -> None:
+    other = tmp_path / "Docs"  # beside "docs": two folders on Linux
+    other.mkdir()
+    (other / "caisse.md").write_text("# Caisse\n\nOuverture à 9 h.\n")
+    rig = Rig(tmp_path)
+    rig.ingestor.ingest([corpus])
+    report = rig.ingestor.ingest([other])  # before the fix, every document of docs/ was planned as removed
+    assert (report.count("added"), report.count("deleted")) == (1, 0)
+    assert rig.index.count(doc_id_for(str((corpus / "retours.md").resolve()))) > 0
+
+
 def test_explicit_missing_path_deletes_known_or_reports_unknown(tmp_path: Path, corpus: Path) -> None:
     rig = Rig(tmp_path)
     target = corpus / "retours.md"
