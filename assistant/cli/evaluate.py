@@ -201,6 +201,9 @@ def _pii_independent(seeds: str, docs_per_locale: int, leak_scan: bool, as_json:
             markup=False,
             soft_wrap=True,
         )
+        for hit in default["hits"]:
+            where = f"{hit['type']} {hit['locale']}, {hit['form']}, in {hit['file']}: {hit['context']}"
+            out.print(f"  found: {where}", markup=False, soft_wrap=True)
 
 
 @app.command("generation")

@@ -9,7 +9,10 @@ proves the scanner sees inside the index (its write-ahead log, its decoded paylo
 
 A surname (or street) also written in the documents as something else (a town named like the person, another
 person's first name) is "explained": counted apart, not as a leak. A town alone is no value. The report names types,
-locales, counts and files, never a value."""
+locales, counts and files, never a value; each value found comes with the shape of where it was found (which form
+of it, which file, and the 16 bytes either side as character classes: ``9`` a digit, ``a``/``A`` a letter, ``u`` a
+non-ASCII byte; ``AAAAA 9aa9[VALUE]99"}`` is a value's digits inside a run of hexadecimal), so that a hit can be
+judged without being shown."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import tempfile
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,15 +43,20 @@ def _is_letter(byte: int) -> bool:
     return 65 <= byte <= 90 or 97 <= byte <= 122 or byte >= 0x80  # ASCII letters and any UTF-8 multibyte part
 
 
-def has_word(blob: bytes, key: bytes) -> bool:
-    """``key`` in ``blob`` with no letter right before or after (a surname, not a part of a longer word)."""
+def _where(blob: bytes, key: bytes, as_word: bool) -> int:
+    """Where ``key`` is in ``blob`` (a whole word when ``as_word``), or -1."""
     start = blob.find(key)
-    while start >= 0:
+    while start >= 0 and as_word:
         end = start + len(key)
         if (start == 0 or not _is_letter(blob[start - 1])) and (end == len(blob) or not _is_letter(blob[end])):
-            return True
+            return start
         start = blob.find(key, start + 1)
-    return False
+    return start
+
+
+def has_word(blob: bytes, key: bytes) -> bool:
+    """``key`` in ``blob`` with no letter right before or after (a surname, not a part of a longer word)."""
+    return _where(blob, key, as_word=True) >= 0
 
 
 @dataclass
@@ -60,6 +68,7 @@ class LeakScan:
     found_by_locale: Counter[str] = field(default_factory=Counter)
     explained: int = 0  # surnames / streets found but also written in the documents as something else
     files: Counter[str] = field(default_factory=Counter)  # file -> values found in it
+    hits: list[dict[str, str]] = field(default_factory=list)  # type, locale, form, file, context shape: no value
     files_scanned: int = 0
     bytes_scanned: int = 0
 
@@ -71,8 +80,39 @@ class LeakScan:
         return {"values": sum(self.values.values()), "found": self.total_found, "by_type": {
             t: {"values": n, "found": self.found[t]} for t, n in sorted(self.values.items())},
             "by_locale": dict(self.found_by_locale), "explained_word_hits": self.explained,
-            "files_with_values": dict(self.files.most_common()), "files_scanned": self.files_scanned,
+            "files_with_values": dict(self.files.most_common()), "hits": self.hits[:MAX_HITS],
+            "files_scanned": self.files_scanned,
             "bytes_scanned": self.bytes_scanned}  # fmt: skip
+
+
+MAX_HITS = 100  # hits described in a report
+_SHAPE_BYTES = 16  # bytes of context either side
+
+
+def _class(byte: int) -> str:
+    char = chr(byte)
+    if char.isdigit():
+        return "9"
+    if char.isascii() and char.isalpha():
+        return "a" if char.islower() else "A"
+    if byte >= 0x80:
+        return "u"  # part of a non-ASCII character (an accented letter, another script) or binary
+    return char if char.isprintable() else "."
+
+
+def context_shape(blob: bytes, start: int, end: int) -> str:
+    """The bytes around ``blob[start:end]`` as character classes (the value itself as ``[VALUE]``)."""
+    before = "".join(_class(b) for b in blob[max(0, start - _SHAPE_BYTES) : start])
+    after = "".join(_class(b) for b in blob[end : end + _SHAPE_BYTES])
+    return f"{before}[VALUE]{after}"
+
+
+def _form(planted: Planted, key: str) -> str:
+    if key in planted.word_keys:
+        return "surname" if planted.entity_type == PERSON else "street"
+    if key == planted.value:
+        return "as written"
+    return "digits only" if key.isdigit() else "without separators"
 
 
 def _family(path: str) -> str:
@@ -91,6 +131,22 @@ def _without_tokens(blob: bytes) -> bytes:
     """``blob`` with pseudonym tokens, uuids and hexadecimal digests of 32 characters or more blanked out."""
     blob = _TOKEN.sub(b" ", blob)
     return _DIGEST.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) else m[0], blob)  # a run of digits may be a value
+
+
+Occurrence = tuple[str, str, bytes, int, int]  # key, file name, its bytes, start, end
+
+
+def _occurrences(blobs: Sequence[tuple[str, bytes]], keys: Sequence[str], as_word: bool) -> list[Occurrence]:
+    """The first place of each key (in any of its byte forms) in each blob."""
+    found: list[Occurrence] = []
+    for name, blob in blobs:
+        for key in keys:
+            for form in _forms(key):
+                at = _where(blob, form, as_word)
+                if at >= 0:
+                    found.append((key, name, blob, at, at + len(form)))
+                    break
+    return found
 
 
 def scan_files(
@@ -117,19 +173,29 @@ def scan_files(
     for p in values:
         report.values[p.entity_type] += 1
         alone = {k for k in p.leak_keys if p.entity_type == PERSON and " " not in k and has_word(towns, k.encode())}
-        found_in: Callable[[bytes, bytes], bool] = has_word if p.entity_type == PERSON else bytes.__contains__
-        hits = {n for n, blob in blobs for k in p.leak_keys if k not in alone for f in _forms(k) if found_in(blob, f)}
-        keys = {*p.word_keys, *alone}
-        found_words = {k: {n for n, blob in blobs for f in _forms(k) if has_word(blob, f)} for k in keys}
-        words = {n for names in found_words.values() for n in names}
-        seen = [k for k, names in found_words.items() if names]
+        hits = _occurrences(blobs, [k for k in p.leak_keys if k not in alone], as_word=p.entity_type == PERSON)
+        words = _occurrences(blobs, [*p.word_keys, *alone], as_word=True)
+        seen = {key for key, *_ in words}
         if seen and not hits and all(has_word(clear, k.encode()) for k in seen):
             report.explained += 1  # every word found is also written in the documents as something else
             continue
         if hits or words:
             report.found[p.entity_type] += 1
             report.found_by_locale[p.locale] += 1
-            report.files.update({_family(name) for name in hits | words})
+            families: dict[str, Occurrence] = {}
+            for hit in hits + words:
+                families.setdefault(_family(hit[1]), hit)
+            report.files.update(families.keys())
+            report.hits.extend(
+                {
+                    "type": p.entity_type,
+                    "locale": p.locale,
+                    "form": _form(p, key),
+                    "file": family,
+                    "context": context_shape(blob, at, end),
+                }
+                for family, (key, _, blob, at, end) in families.items()
+            )
     return report
 
 

@@ -24,11 +24,15 @@ DOCUMENTS = ["Renée Loiseau habite à Legrand.", "Jean Legrand : 06 12 48 73 95
 
 def test_every_byte_form_is_seen(tmp_path: Path) -> None:
     (tmp_path / "index").mkdir()
-    (tmp_path / "index" / "page_0.dat").write_bytes(b"\x00\x01" + json.dumps({"t": "Ren\u00e9e Loiseau"}).encode())
+    (tmp_path / "index" / "page_0.dat").write_bytes(b"\x00\x01" + json.dumps({"a": "Ren\u00e9e Loiseau"}).encode())
     (tmp_path / "wal-1").write_bytes(b"xx0612487395yy")  # the digit-only form
     report = scan_files(tmp_path, [PERSON, PHONE], DOCUMENTS)
     assert report.found == {"PERSON": 1, "PHONE": 1}
     assert set(report.files) == {"index/page_#.dat", "wal-#"}
+    assert {(h["type"], h["form"], h["file"], h["context"]) for h in report.hits} == {
+        ("PERSON", "as written", "index/page_#.dat", '..{"a": "[VALUE]"}'),
+        ("PHONE", "digits only", "wal-#", "aa[VALUE]aa"),
+    }
     assert "Loiseau" not in json.dumps(report.as_json()) and "0612" not in json.dumps(report.as_json())
 
 
@@ -56,7 +60,9 @@ def test_digits_inside_a_pseudonym_token_are_no_leak(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text('{"text": "<EMAIL_3ab2061248739550>"}', encoding="utf-8")
     assert scan_files(tmp_path, [PHONE], DOCUMENTS).total_found == 0
     (tmp_path / "a.json").write_text('{"text": "EMAIL 3ab2061248739550"}', encoding="utf-8")  # not a token
-    assert scan_files(tmp_path, [PHONE], DOCUMENTS).found == {"PHONE": 1}
+    report = scan_files(tmp_path, [PHONE], DOCUMENTS)
+    assert report.found == {"PHONE": 1}
+    assert [h["context"] for h in report.hits] == ['aa": "AAAAA 9aa9[VALUE]99"}']  # the hit's shape says where it is
 
 
 SURNAME_ALONE = Planted("PERSON", "Monnier", "fr_FR", ("Monnier",), ("Monnier",))
