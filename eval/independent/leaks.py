@@ -90,13 +90,13 @@ _SHAPE_BYTES = 16  # bytes of context either side
 
 
 def _class(byte: int) -> str:
+    if byte >= 0x80:
+        return "u"  # part of a non-ASCII character (an accented letter, another script) or binary
     char = chr(byte)
     if char.isdigit():
         return "9"
-    if char.isascii() and char.isalpha():
+    if char.isalpha():
         return "a" if char.islower() else "A"
-    if byte >= 0x80:
-        return "u"  # part of a non-ASCII character (an accented letter, another script) or binary
     return char if char.isprintable() else "."
 
 

@@ -102,3 +102,9 @@ def test_a_surname_written_alone_and_also_a_town(
 def test_digits_inside_a_digest_or_uuid_are_no_leak(tmp_path: Path, stored: bytes, found: int) -> None:
     (tmp_path / "vault.sqlite").write_bytes(stored)
     assert scan_files(tmp_path, [PHONE], DOCUMENTS).total_found == found
+
+
+def test_a_context_shape_shows_classes_never_bytes_above_ascii_as_digits_or_letters() -> None:
+    from eval.independent.leaks import context_shape
+
+    assert context_shape(b"\xb2x1\xc3\xa9VALUEz", 5, 10) == "ua9uu[VALUE]a"  # 0xB2 is no digit, 0xAA no letter
