@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from privacy.first_names import SAINT_WORDS, follows_saint
-from privacy.recognizers.person import TITLES
+from privacy.recognizers.person import ALIAS_WORDS, TITLES
 
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:" + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)) + r")(?:\s+|(?<=\.)))+"
@@ -24,14 +24,14 @@ PARTICLES = frozenset({"de", "du", "des", "d'", "d’", "le", "la", "les", "van"
 #: Lower-case words a name may hold (``Jean de la Fontaine``, ``María del Carmen``, ``Mohamed el Amrani``).
 NAME_PARTICLES = PARTICLES | frozenset(
     {"del", "della", "dello", "dei", "degli", "dos", "das", "do", "y", "i", "e", "ten", "ter", "te", "zu", "vom",
-     "zum", "zur", "bin", "ben", "el", "al", "af", "av", "op", "het", "'t", "lo"}
+     "zum", "zur", "bin", "ben", "el", "al", "af", "av", "op", "het", "'t", "lo", *ALIAS_WORDS}
 )  # fmt: skip
 _TRAILING_STOP = frozenset({"de", "du", "des", "d'", "d’", "le", "la", "les", "chez", "et", "von", "van", "of", "y"})
 _CAPITALISED = r"\p{Lu}[\p{L}'’]*(?:-\p{Lu}[\p{L}'’]*)*"
 _NEXT_WORD = re.compile(
     r"(?:-\w[\w'’]*)+|[ ](?:(?:de|du|van|von|de la|le|la|Le|La|Van|De|d['’])[ ]?)?[A-ZÀ-Ý][\w'’]*(?:-[A-ZÀ-Ý][\w'’]*)*"
 )
-_PREV_WORD = re.compile(r"(?:[A-ZÀ-Ý]\.|[A-ZÀ-Ý][\w'’]*(?:-[A-ZÀ-Ý][\w'’]*)*)[ ]$")
+_PREV_WORD = re.compile(r"(?:(?<![\w.])[A-ZÀ-Ý]\.|[A-ZÀ-Ý][\w'’]*(?:-[A-ZÀ-Ý][\w'’]*)*)[ ]$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n(\[•*#|-]\s*)$")
 
 
@@ -142,13 +142,20 @@ def implausible_name(text: str, start: int, end: int) -> bool:
         return True
     if (span.split()[:1] and span.split()[0].casefold() in SAINT_WORDS) or follows_saint(text, start):
         return True  # "Saint Martin", "Santa Maria In Strada", "Sant'Angelo In Grotte": places
-    if any(w[:1].islower() and w.casefold() not in NAME_PARTICLES and not elided_particle(w) for w in span.split()[1:]):
+    if any(w[:1].islower() and not name_particle(w) for w in span.split()[1:]):
         return True
     after = text[end : end + 8].replace(".", "").split()
     words = {w.strip(".,'’").upper() for w in span.replace("'", " ").split()}
     if words & _LEGAL_FORMS or (after and after[0].strip(",;)").upper() in _LEGAL_FORMS):
         return True
     return span.isupper() and bool(words & _NOT_IN_NAMES)
+
+
+def name_particle(word: str) -> bool:
+    """A lower-case word a name may hold: a particle or alias word (``van``, ``genannt``), one joined to the
+    surname by a hyphen (``van-Weitzel``), an elided one (``d'Ormesson``)."""
+    folded = word.casefold()
+    return folded in NAME_PARTICLES or folded.split("-", maxsplit=1)[0] in NAME_PARTICLES or elided_particle(word)
 
 
 def elided_particle(word: str) -> bool:

@@ -34,6 +34,17 @@ NAME_LABELS = (
 _LABEL = "|".join(sorted((label.replace(" ", "[ ]") for label in NAME_LABELS), key=len, reverse=True))
 _FIELD_PART = rf"{_NAME_PART}(?![\p{{L}}'’-]|[ \t]*:)"  # a word followed by a colon is the next field's label
 _FIELD_NAME = rf"(?:{_PARTICLE}[ ])?{_FIELD_PART}(?:[ ](?:{_PARTICLE}[ ])?{_FIELD_PART}){{0,3}}"
+#: Words that join a name to an alias or a second family name (``Müller genannt Schmidt``, ``Dupont dit
+#: Pierrot``, ``Meyer auch Schulte``).
+ALIAS_WORDS = ("genannt", "gen.", "auch", "dit", "dite", "alias", "vulgo", "detto", "detta")
+_CONNECTOR = rf"(?:{_PARTICLE}|{'|'.join(w.replace('.', r'[.]') for w in ALIAS_WORDS)})"
+_WHOLE_FIELD_WORD = rf"(?:(?:{_PARTICLE}-)?{_NAME_PART}|\p{{Lu}}\.)"  # van-Weitzel, D.
+#: A form field's whole value when it ends the field (``Nachname: Janin auch Schlauchin;``, a ``Name`` cell
+#: ``Hans D. Nette``): particles, alias words and initials between the names.
+_WHOLE_FIELD = (
+    rf"(?:{_CONNECTOR}[ ]){{0,2}}{_WHOLE_FIELD_WORD}(?:[ ](?:{_CONNECTOR}[ ]){{0,2}}{_WHOLE_FIELD_WORD}){{1,4}}"
+    r"(?=[ \t]*(?:[;|,]|$))"
+)
 _FIRST_NAMES = rf"{_WORD}(?:[ ]{_WORD})?"
 #: Particles that may open a surname after a title ("Sra. del Posada", "Madame de Naranjo"); not "le" or "la"
 #: ("Monsieur le Directeur").
@@ -175,7 +186,8 @@ class PersonPatternRecognizer(ConstantPatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         words = [w.strip(".,'’") for w in pattern_text.replace("-", " ").split()]
         upper = [w for i, w in enumerate(words) if w.isupper() and not _upper_particle(words, i)]
-        if any(w in NOT_SURNAMES for w in upper) or 0 < sum(len(w) for w in upper) < MIN_SURNAME_LETTERS:
+        letters = sum(len(w) for w in words if w.isupper())  # a particle counts: "DA FOÀ", "DE CID"
+        if any(w in NOT_SURNAMES for w in upper) or 0 < letters < MIN_SURNAME_LETTERS:
             return False  # acronyms (YSL, HEX, NAO) are short; surnames in capitals rarely are
         return None
 
@@ -193,6 +205,7 @@ class PersonLabelRecognizer(ConstantPatternRecognizer):
             rf"(?<=(?<![\w])(?i:{_LABEL})[ \t\u00a0]*:[ \t\u00a0]*){_FIELD_NAME}(?![\w'’-])",
             LABEL_SCORE,
         ),
+        ("a whole form field", rf"(?<=(?<![\w])(?i:{_LABEL})[ \t\u00a0]*:[ \t\u00a0]*){_WHOLE_FIELD}", LABEL_SCORE),
     )
     CONTEXT: ClassVar[Context] = PersonPatternRecognizer.CONTEXT
 

@@ -132,6 +132,8 @@ def _doc(words: list[str], pos: list[str], ents: list[tuple[int, int, str]]) -> 
         (["le", "dossier", "de", "Fiona", "Ruelle", "-", "Gillard", "est"],
          ["DET", "NOUN", "ADP", "PROPN", "PROPN", "PUNCT", "PROPN", "AUX"],
          [(3, 5, "MISC")], "Fiona Ruelle-Gillard"),  # the model's entity stops at the hyphen
+        ([".", "Teresa", "Burrows", "(", "Loyalty"], ["PUNCT", "PROPN", "NOUN", "PUNCT", "PROPN"], [],
+         "Teresa Burrows"),  # a surname that is also a noun, tagged as one
     ],
 )  # fmt: skip
 def test_two_word_names_the_model_missed(words: list[str], pos: list[str], ents: list, name: str) -> None:

@@ -63,6 +63,18 @@ def names(text: str, language: str) -> set[str]:
         ("es", "Apellidos: DE PAZ\nNombre: Rómulo", "DE PAZ"),
         ("de", "Nachname : Klaus-D. Liebelt", "Klaus-D. Liebelt"),  # an initial in a compound first name
         ("en", "Surname: Stephens\nFirst name: Gary", "Stephens"),
+        ("de", "Nachname: Janin genannt Schlauch; Telefon: 030 1234", "Janin genannt Schlauch"),  # an alias word
+        ("de", "Nachname: Mohammad Dussen van-Weitzel; Telefon: 030", "Mohammad Dussen van-Weitzel"),
+        ("de", "Name : Hans D. Nette", "Hans D. Nette"),  # a middle initial, a table cell under its header
+        ("de", "die Akte von Hans D. Nette liegt vor", "Hans D. Nette"),
+        ("es", "El coche de Chus Cuesta bloqueaba el muelle", "Chus Cuesta"),  # a street type as a surname
+        ("es", "Documento aportado por Maribel del Villa: DNI", "Maribel del Villa"),
+        ("fr", "Pièce fournie par Jessica-Lyam Collard : Numéro", "Jessica-Lyam Collard"),  # one part known
+        ("fr", "le dossier de Marie-Ange-Geoffrey d'Lecocq est conservé", "Marie-Ange-Geoffrey d'Lecocq"),
+        ("de", "Das Auto mit dem Kennzeichen AW-C-62 von Mijo Kaul blockierte", "Mijo Kaul"),  # no "C/" street
+        ("de", "Annita Grein Groth (Kundennummer 123) rief an", "Annita Grein Groth"),  # two surnames, then "("
+        ("it", "L'auto di Michela DA FOÀ bloccava la baia", "Michela DA FOÀ"),  # a particle before a short surname
+        ("de", "die Akte von Beverley Green liegt vor", "Beverley Green"),  # a colour word is a surname too
     ],
 )
 def test_name_forms(language: str, text: str, name: str) -> None:
@@ -80,10 +92,20 @@ def test_name_forms(language: str, text: str, name: str) -> None:
         ("fr", "Monsieur le Directeur a signé."),  # "le" after a title is no surname particle
         ("fr", "Nom : TVA"),  # an acronym after a label
         ("de", "Der Lieferant liefert die Bestellung am 12.03.2024 nach Bad Homburg."),
+        ("es", "La dirección es Cuesta de San Vicente 12, Madrid"),  # a street type that opens a street
+        ("es", "Entregar a Rosa Calle Mayor 5"),  # a first name before a street, not a surname
+        ("en", "by Grace Kelly-Smith Studio today"),  # a compound first name before an organisation word
+        ("en", "The bag comes in Rose Gold and in Olive Green."),  # colours of a product
     ],
 )
 def test_no_name_here(language: str, text: str) -> None:
     assert names(text, language) == set()
+
+
+def test_a_second_surname_only_where_the_name_ends() -> None:
+    """German capitalises nouns: a capitalised word after a name is a second surname only before punctuation."""
+    assert names("Heute hat Anna Schmidt Kaffee gekocht.", "de") == {"Anna Schmidt"}
+    assert names("Heute hat Anna Schmidt Kaffee.", "de") == {"Anna Schmidt Kaffee"}  # the cost of the rule
 
 
 def test_the_first_name_recognizer_needs_a_known_first_name() -> None:
