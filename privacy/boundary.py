@@ -16,11 +16,26 @@ from collections.abc import Collection, Mapping, Sequence
 
 from assistant.core.protection import ProtectedText
 from assistant.core.tokens import REDACTED, TOKEN_PATTERN
+from privacy.entities import ADDRESS, EMAIL, PERSON
 from privacy.first_names import follows_saint, name_offset
 from privacy.guard import mask_raw_pii
 from privacy.keys import Secret
 from privacy.ports import PiiDetector, PseudonymizedEntity, PseudonymizedText, Pseudonymizer, Vault
 from privacy.table_context import cell_prefixes, split_cells
+
+#: Digits an identifier needs before its every verbatim occurrence is replaced (not a short number, a year).
+MEMORABLE_DIGITS = 5
+
+
+def _memorable(entity: PseudonymizedEntity) -> bool:
+    """A value worth replacing wherever it occurs again: a name of two words or more, a value with at least
+    :data:`MEMORABLE_DIGITS` digits (an identifier, a phone, a card). Not a one-word name (``Rose``, ``Paris``),
+    not an address or an e-mail (found by their shape anyway)."""
+    if entity.entity_type == PERSON:
+        return len(entity.value.split()) >= 2
+    if entity.entity_type in (ADDRESS, EMAIL):
+        return False
+    return sum(c.isdigit() for c in entity.value) >= MEMORABLE_DIGITS
 
 
 class PrivacyBoundary:
@@ -64,13 +79,16 @@ class PrivacyBoundary:
         return by_language
 
     def _apply_known(self, text: str) -> PseudonymizedText:
-        """Replace names detected earlier (anywhere) wherever they occur verbatim; NER misses some occurrences."""
+        """Replace names and identifiers detected earlier (anywhere) wherever they occur verbatim: NER misses some
+        occurrences of a name, and an identifier found after its label (``Member ID …``) loses that label where
+        a chunk's overlap starts right before the value."""
         entities = []
         for name, token in self._known_names.items():
             if name in text:
                 text, n = re.subn(rf"(?<!\w){re.escape(name)}(?!\w)", token, text)
                 if n:
-                    entities.append(PseudonymizedEntity(token, "PERSON", 0, 0, name))
+                    typed = TOKEN_PATTERN.fullmatch(token)
+                    entities.append(PseudonymizedEntity(token, typed[1] if typed else PERSON, 0, 0, name))
         return PseudonymizedText(text, entities)
 
     # -- name memory (assistant.core.protection.NameMemory): shared between ingestion workers ------------------
@@ -90,7 +108,7 @@ class PrivacyBoundary:
     def _store(self, passes: Sequence[PseudonymizedText]) -> ProtectedText:
         entities = [e for p in passes for e in p.entities]
         for entity in entities:
-            if entity.entity_type == "PERSON" and len(entity.value.split()) >= 2:
+            if _memorable(entity):
                 self._known_names.setdefault(entity.value, entity.token)
         final = self._apply_known(passes[-1].text)  # every name detected so far, this batch included
         text, tokens = final.text, []

@@ -140,15 +140,16 @@ def implausible_name(text: str, start: int, end: int) -> bool:
     span = text[start:end]
     if any(c in span for c in "\n|<>[]{}—–") or text[max(0, start - 2) : start].strip() == "«":
         return True
-    if (span.split()[:1] and span.split()[0].casefold() in SAINT_WORDS) or follows_saint(text, start):
+    words = span.split()
+    if (len(words) > 1 and words[0].casefold() in SAINT_WORDS) or follows_saint(text, start):
         return True  # "Saint Martin", "Santa Maria In Strada", "Sant'Angelo In Grotte": places
-    if any(w[:1].islower() and not name_particle(w) for w in span.split()[1:]):
+    if any(w[:1].islower() and not name_particle(w) for w in words[1:]):
         return True
     after = text[end : end + 8].replace(".", "").split()
-    words = {w.strip(".,'’").upper() for w in span.replace("'", " ").split()}
-    if words & _LEGAL_FORMS or (after and after[0].strip(",;)").upper() in _LEGAL_FORMS):
+    upper = {w.strip(".,'’").upper() for w in span.replace("'", " ").split()}
+    if upper & _LEGAL_FORMS or (after and after[0].strip(",;)").upper() in _LEGAL_FORMS):
         return True
-    return span.isupper() and bool(words & _NOT_IN_NAMES)
+    return span.isupper() and bool(upper & _NOT_IN_NAMES)
 
 
 def name_particle(word: str) -> bool:

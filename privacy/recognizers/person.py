@@ -43,7 +43,7 @@ _WHOLE_FIELD_WORD = rf"(?:(?:{_PARTICLE}-)?{_NAME_PART}|\p{{Lu}}\.)"  # van-Weit
 #: ``Hans D. Nette``): particles, alias words and initials between the names.
 _WHOLE_FIELD = (
     rf"(?:{_CONNECTOR}[ ]){{0,2}}{_WHOLE_FIELD_WORD}(?:[ ](?:{_CONNECTOR}[ ]){{0,2}}{_WHOLE_FIELD_WORD}){{1,4}}"
-    r"(?=[ \t]*(?:[;|,]|$))"
+    r"(?=[ \t]*(?:[;|,—–]|[ ]-[ ]|$))"
 )
 _FIRST_NAMES = rf"{_WORD}(?:[ ]{_WORD})?"
 #: Particles that may open a surname after a title ("Sra. del Posada", "Madame de Naranjo"); not "le" or "la"

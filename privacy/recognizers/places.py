@@ -17,7 +17,8 @@ PLATE_WORDS = (
 )  # fmt: skip
 _PLATE_CONTEXT = "|".join(sorted(PLATE_WORDS, key=len, reverse=True))
 #: One to four groups of capitals and digits joined by a dash or a space, 3 to 10 characters (checked after).
-_PLATE_TOKEN = r"[A-Z0-9ÄÖÜ]{1,7}(?:[- ][A-Z0-9ÄÖÜ]{1,4}){0,3}"  # German district codes: TÜ, LÖ, PLÖ
+#: German district codes: TÜ, LÖ, PLÖ; in title case too after a vehicle word (``Do-NO-2``)
+_PLATE_TOKEN = r"(?:[A-ZÄÖÜ][a-zäöü]{1,2}-)?[A-Z0-9ÄÖÜ]{1,7}(?:[- ][A-Z0-9ÄÖÜ]{1,4}){0,3}"
 MIN_PLATE, MAX_PLATE = 3, 10  # Köln's K-X 8
 
 

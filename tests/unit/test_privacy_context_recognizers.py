@@ -102,6 +102,7 @@ def test_a_box_word_without_number_needs_cedex(text: str) -> None:
     [
         ("de", "Das Fahrzeug mit dem Kennzeichen AÖ-A-723 von", "AÖ-A-723"),
         ("de", "Kennzeichen PLÖ-PN-331", "PLÖ-PN-331"),
+        ("de", "Kennzeichen: Do-AU-719\n", "Do-AU-719"),  # a district code in title case
     ],
 )
 def test_german_plates_with_umlauts(language: str, text: str, plate: str) -> None:

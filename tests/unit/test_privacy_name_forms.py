@@ -73,6 +73,8 @@ def names(text: str, language: str) -> set[str]:
         ("fr", "le dossier de Marie-Ange-Geoffrey d'Lecocq est conservé", "Marie-Ange-Geoffrey d'Lecocq"),
         ("de", "Das Auto mit dem Kennzeichen AW-C-62 von Mijo Kaul blockierte", "Mijo Kaul"),  # no "C/" street
         ("de", "Annita Grein Groth (Kundennummer 123) rief an", "Annita Grein Groth"),  # two surnames, then "("
+        ("it", "Cognome: Santi\nNome: Luciano", "Santi"),  # a saint's word alone is a surname
+        ("de", "- Nachname: Zoltan genannt Schlau — Telefon: 030", "Zoltan genannt Schlau"),  # a dash ends the field
         ("it", "L'auto di Michela DA FOÀ bloccava la baia", "Michela DA FOÀ"),  # a particle before a short surname
         ("de", "die Akte von Beverley Green liegt vor", "Beverley Green"),  # a colour word is a surname too
     ],
@@ -195,6 +197,26 @@ def test_a_remembered_name_does_not_break_a_longer_entity(tmp_path: Path) -> Non
     assert person is not None
     assert re.fullmatch(r"Adresse : <ADDRESS_\w+>", second), second
     assert third == f"{person.group(0)} a rappelé."
+
+
+def test_an_identifier_found_after_its_label_is_replaced_where_a_chunk_cut_the_label_off(tmp_path: Path) -> None:
+    """A chunk's overlap may start right before a value, without the label the detector needs: the value found
+    in the previous chunk is replaced there too, with its own type; short numbers are not remembered."""
+    labelled, cut, short = "Member ID AB-123456 disputes a charge", "AB-123456) disputes a charge", "Room 12, 2024"
+    detector = ScriptedDetector({labelled: [("AB-123456", "IDENTIFIER")], short: [("2024", "IDENTIFIER")]})
+    key = Secret(bytes(range(32)))
+    vault = SqliteVault(tmp_path / "vault.sqlite", Secret(b"V" * 32), Secret(b"I" * 32))
+    boundary = PrivacyBoundary(HmacPseudonymizer(detector, key), detector, vault, key, reidentify_roles=())
+    try:
+        first, second = boundary.protect([labelled, cut], ["en", "en"])
+        assert "2024" not in boundary.protect([short], ["en"])[0].text  # detected there, after its label
+        later = boundary.protect(["Year 2024"], ["en"])[0].text
+    finally:
+        boundary.close()
+    token = re.search(r"<IDENTIFIER_\w+>", first.text)
+    assert token is not None and second.text == f"{token.group(0)}) disputes a charge"
+    assert token.group(0) in second.tokens
+    assert later == "Year 2024"  # four digits: a year, not remembered
 
 
 def test_disabled_recognizers_are_left_out() -> None:
