@@ -41,9 +41,10 @@ class NoProtection:
 @runtime_checkable
 class NameMemory(Protocol):
     """A protector that remembers the names (and identifiers) it detected, to replace them wherever they occur
-    verbatim later (the name model misses some occurrences; a chunk's overlap may cut a value from its label). With several ingestion workers each has its own memory: the process that
-    commits the documents learns every worker's names and applies them again, so that a name found by one worker
-    is not left in the text another worker prepared.
+    verbatim later (the name model misses some occurrences; a chunk's overlap may cut a value from its label).
+    With several ingestion workers each has its own memory: the process that commits the documents learns every
+    worker's names and applies them again, so that a name found by one worker is not left in the text another
+    worker prepared.
 
     Contract: ``learnt_since(n)`` gives the names learnt after the first ``n`` (name -> token; ``name_count()``
     before some work marks a point); ``remember`` adds names learnt elsewhere; ``reapply`` replaces every remembered

@@ -46,6 +46,8 @@ _WHOLE_FIELD = (
     r"(?=[ \t]*(?:[;|,—–]|[ ]-[ ]|$))"
 )
 _FIRST_NAMES = rf"{_WORD}(?:[ ]{_WORD})?"
+#: An article before capitals is an organisation's acronym, no first name (``La BDES``, ``Le CCFP``, ``Die IHK``).
+_ARTICLE = r"(?:Le|La|Les|The|El|Los|Las|Il|Lo|Gli|Der|Die|Das|Den|Dem|Des|Une?|Eine?|An?|Du|Au|Aux)"
 #: Particles that may open a surname after a title ("Sra. del Posada", "Madame de Naranjo"); not "le" or "la"
 #: ("Monsieur le Directeur").
 _LEADING_PARTICLE = r"(?:de la|de las|de los|van der|van den|von der|de|du|des|del|della|di|da|van|von|dos)"
@@ -176,7 +178,7 @@ class PersonPatternRecognizer(ConstantPatternRecognizer):
             0.75,
         ),
         ("SURNAME First", rf"(?<![\w'’.-]){_UPPER_SURNAME}[ ]{_FIRST_NAMES}(?![\w'’-])", 0.6),
-        ("First SURNAME", rf"(?<![\w'’.-]){_FIRST_NAMES}[ ]{_UPPER_SURNAME}(?![\w'’-])", 0.55),
+        ("First SURNAME", rf"(?<![\w'’.-])(?!{_ARTICLE}[ ]){_FIRST_NAMES}[ ]{_UPPER_SURNAME}(?![\w'’-])", 0.55),
     )
     CONTEXT: ClassVar[Context] = {
         "fr": ("nom", "prénom", "salarié", "salariée", "client", "cliente", "responsable", "directeur"),

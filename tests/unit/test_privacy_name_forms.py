@@ -98,6 +98,8 @@ def test_name_forms(language: str, text: str, name: str) -> None:
         ("es", "Entregar a Rosa Calle Mayor 5"),  # a first name before a street, not a surname
         ("en", "by Grace Kelly-Smith Studio today"),  # a compound first name before an organisation word
         ("en", "The bag comes in Rose Gold and in Olive Green."),  # colours of a product
+        ("fr", "La BDES est mise à disposition du CSE."),  # an article before an acronym
+        ("de", "Die IHK prüft den Antrag."),
     ],
 )
 def test_no_name_here(language: str, text: str) -> None:
