@@ -125,11 +125,17 @@ _TOKEN = re.compile(rb"(?:<|\\u003c)[A-Z][A-Z_]*_[0-9a-f]{16}(?:>|\\u003e)")
 #: A digest or uuid the stores write (the vault's blind indexes, content hashes, point ids): its digits are no value.
 _DIGEST = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32,}")
 _HEX_LETTER = re.compile(rb"[a-f]")
+#: What is left of a token in a compressed page (the engine's payload pages are LZ4 blocks): a back-reference can
+#: replace its head (``<EMAIL_3a``), leaving hex characters and ``>``, or its tail, leaving ``<EMAIL_`` and hex.
+_TOKEN_TAIL = re.compile(rb"[0-9a-f]{6,16}(?:>|\\u003e)")
+_TOKEN_HEAD = re.compile(rb"(?:<|\\u003c)[A-Z][A-Z_]*_[0-9a-f]{1,16}")
 
 
 def _without_tokens(blob: bytes) -> bytes:
-    """``blob`` with pseudonym tokens, uuids and hexadecimal digests of 32 characters or more blanked out."""
-    blob = _TOKEN.sub(b" ", blob)
+    """``blob`` with pseudonym tokens (whole, or cut by compression), uuids and hexadecimal digests of 32 characters
+    or more blanked out. A cut token's tail counts only with a hex letter: digits before ``>`` may be a value."""
+    blob = _TOKEN_HEAD.sub(b" ", _TOKEN.sub(b" ", blob))
+    blob = _TOKEN_TAIL.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) else m[0], blob)
     return _DIGEST.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) else m[0], blob)  # a run of digits may be a value
 
 

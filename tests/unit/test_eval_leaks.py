@@ -108,3 +108,19 @@ def test_a_context_shape_shows_classes_never_bytes_above_ascii_as_digits_or_lett
     from eval.independent.leaks import context_shape
 
     assert context_shape(b"\xb2x1\xc3\xa9VALUEz", 5, 10) == "ua9uu[VALUE]a"  # 0xB2 is no digit, 0xAA no letter
+
+
+@pytest.mark.parametrize(
+    ("stored", "found"),
+    [
+        (b"AAAA\xf0\x1d\x00abc9d1ee0612487395ab>)", 0),  # a token whose head a back-reference replaced
+        (b'{"t": "<PHONE_b0612487395\xf4\x03\x00 et', 0),  # a token whose tail a back-reference replaced
+        (b"\\u003cPHONE_b0612487395\xf4", 0),  # the same, JSON-escaped
+        (b"<td>0612487395</td>", 1),  # the value in clear in a table cell
+        (b"tel:0612487395>", 1),  # digits before a bracket may be the value itself
+        (b"PHONE_b0612487395 x", 1),  # no token without its bracket
+    ],
+)
+def test_digits_in_what_compression_left_of_a_token_are_no_leak(tmp_path: Path, stored: bytes, found: int) -> None:
+    (tmp_path / "page_0.dat").write_bytes(stored)
+    assert scan_files(tmp_path, [PHONE], DOCUMENTS).total_found == found
