@@ -20,6 +20,7 @@ from privacy.entities import ADDRESS, EMAIL, PERSON
 from privacy.first_names import follows_saint, name_offset
 from privacy.guard import mask_raw_pii
 from privacy.keys import Secret
+from privacy.person_spans import NAME_PARTICLES
 from privacy.ports import PiiDetector, PseudonymizedEntity, PseudonymizedText, Pseudonymizer, Vault
 from privacy.table_context import cell_prefixes, split_cells
 
@@ -28,11 +29,12 @@ MEMORABLE_DIGITS = 5
 
 
 def _memorable(entity: PseudonymizedEntity) -> bool:
-    """A value worth replacing wherever it occurs again: a name of two words or more, a value with at least
-    :data:`MEMORABLE_DIGITS` digits (an identifier, a phone, a card). Not a one-word name (``Rose``, ``Paris``),
-    not an address or an e-mail (found by their shape anyway)."""
+    """A value worth replacing wherever it occurs again: a name of two words or more besides its particles, a value
+    with at least :data:`MEMORABLE_DIGITS` digits (an identifier, a phone, a card). Not a one-word name (``Rose``,
+    ``Paris``, ``de France`` taken for a name once would mask every "Banque de France"), not an address or an
+    e-mail (found by their shape anyway)."""
     if entity.entity_type == PERSON:
-        return len(entity.value.split()) >= 2
+        return sum(w.casefold() not in NAME_PARTICLES for w in entity.value.split()) >= 2
     if entity.entity_type in (ADDRESS, EMAIL):
         return False
     return sum(c.isdigit() for c in entity.value) >= MEMORABLE_DIGITS

@@ -221,6 +221,33 @@ def test_an_identifier_found_after_its_label_is_replaced_where_a_chunk_cut_the_l
     assert later == "Year 2024"  # four digits: a year, not remembered
 
 
+@pytest.mark.parametrize(
+    ("found", "later", "remembered"),
+    [
+        ("Marc Laporte", "Marc Laporte a rappelé.", True),
+        ("Anne d'Ormesson", "Anne d'Ormesson a rappelé.", True),  # an elided particle holds the surname
+        ("Pablo de la Fuente", "Pablo de la Fuente a rappelé.", True),
+        ("de France", "la Banque de France a rappelé.", False),  # one name word: taken for a name once is enough
+        ("de la Fuente", "de la Fuente a rappelé.", False),
+        ("Rose", "Rose a rappelé.", False),
+    ],
+)
+def test_a_name_is_remembered_when_it_has_two_words_besides_its_particles(
+    tmp_path: Path, found: str, later: str, remembered: bool
+) -> None:
+    first = f"Consul : {found}."
+    detector = ScriptedDetector({first: [(found, "PERSON")]})
+    key = Secret(bytes(range(32)))
+    vault = SqliteVault(tmp_path / "vault.sqlite", Secret(b"V" * 32), Secret(b"I" * 32))
+    boundary = PrivacyBoundary(HmacPseudonymizer(detector, key), detector, vault, key, reidentify_roles=())
+    try:
+        assert found not in boundary.protect([first], ["fr"])[0].text
+        again = boundary.protect([later], ["fr"])[0].text
+    finally:
+        boundary.close()
+    assert (found not in again) is remembered, again
+
+
 def test_disabled_recognizers_are_left_out() -> None:
     assert tuple(factories()) == PATTERN_RECOGNIZERS  # the names the settings accept are the ones built
     settings = PrivacySettings(disabled_recognizers=["LabelledPhoneRecognizer", "LoyaltyCardRecognizer"])
