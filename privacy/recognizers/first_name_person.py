@@ -93,6 +93,17 @@ COLOUR_FIRST_WORDS = COLOUR_WORDS | frozenset(
               "spring", "storm", "river", "forest", "midnight", "royal", "rosé", "champagne", "blush", "mint")
 )  # fmt: skip
 _NAME_ENDS = regex.compile(r"[ \t]*(?:[(),;:.\n|]|$)")
+#: Place words that are common surnames too (``Janice Hill``, ``Jordan Hall``, ``Penny Lane``): a surname after a
+#: known first name only where the text reads as a person, not after an article, a place preposition or a house
+#: number (``the Albert Hall``, ``at Victoria Park``, ``6 Thomas Mill``) nor before a capitalised word or a place
+#: noun (``Jordan Hall Road``, ``Janice Park store``).
+SURNAME_PLACE_WORDS = frozenset({"hill", "hall", "lane", "park", "house", "church", "mill", "bridge", "grove", "court"})
+_PLACE_BEFORE = regex.compile(
+    r"(?:^|[ ])(?:\d+\p{L}?|the|at|in|near|from|on|via|by the|am|im|zum|zur|en|al|nel|au)[ ]$", regex.IGNORECASE
+)
+_PLACE_AFTER = regex.compile(
+    r"[ ](?:\p{Lu}|\d|(?:station|store|shop|branch|site|area|estate|campus|centre|center|road|street|car)\b)"
+)
 _GLUE = frozenset({"de", "del", "della", "di", "da", "du", "des", "la", "le", "von", "der", "van", "of", "the"})
 _WORDS_BEFORE = regex.compile(r"[\p{L}]+/?")
 
@@ -105,6 +116,17 @@ def after_street_word(text: str, start: int) -> bool:
     while words and words[-1] in _GLUE:
         words.pop()
     return bool(words) and words[-1] in PLACE_WORDS
+
+
+def _place_surname(text: str, match: regex.Match[str]) -> bool:
+    """``First Hill`` read as a person (see :data:`SURNAME_PLACE_WORDS`): a first name that names no colour or
+    place itself (``Forest Hill``), nothing between the two words, no place context on either side."""
+    if fold(match.group("last")) not in SURNAME_PLACE_WORDS or match.group("initial") or match.group("particle"):
+        return False
+    if fold(match.group("first").split("-")[0]) in COLOUR_FIRST_WORDS:
+        return False
+    before = text[max(0, match.start() - 12) : match.start()]
+    return _PLACE_BEFORE.search(before) is None and _PLACE_AFTER.match(text, match.end("last")) is None
 
 
 def _first_name(word: str) -> bool:
@@ -138,7 +160,7 @@ class FirstNamePersonRecognizer(LocalRecognizer):
 
     def _accept(self, text: str, match: regex.Match[str], model_missed: set[tuple[int, int]]) -> bool:
         first, last = match.group("first"), match.group("last")
-        if not _first_name(first) or not _surname(last, text, match.end()):
+        if not _first_name(first) or not (_surname(last, text, match.end()) or _place_surname(text, match)):
             return False
         if self._has_model and fold(last) in ORGANISATION_WORDS:  # the model's organisation stays one
             return False

@@ -165,3 +165,33 @@ def test_what_stays_an_organisation_or_a_title(words: list[str], pos: list[str],
 
     results = recognizer.analyze(doc.text, ["PERSON"], Artifacts())  # type: ignore[arg-type]
     assert not results
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("the file of Janice Hill is kept for three years", "Janice Hill"),  # the model calls it a facility
+        ("The refund goes to the account in the name of Jordan Hall.", "Jordan Hall"),
+        ("Please ask Penny Lane to call back", "Penny Lane"),
+        ("the file of Forest Hill is kept", None),  # a first word that names a place or a colour
+        ("Meet us at Victoria Park today", None),  # a place preposition before it
+        ("Tickets for the Albert Hall are sold out", None),  # an article before it
+        ("Deliver to 6 Thomas Mill, New Maureenberg", None),  # a house number before it
+        ("the file of Jordan Hall Road is kept", None),  # a capitalised word after it
+        ("the file of Janice Park store is kept", None),  # a place noun after it
+    ],
+)
+def test_a_place_word_is_a_surname_only_where_the_text_reads_as_a_person(text: str, name: str | None) -> None:
+    words = text.replace(",", " ,").replace(".", " .").split()
+    first = next(
+        i for i, w in enumerate(words) if w in ("Janice", "Jordan", "Penny", "Forest", "Victoria", "Albert", "Thomas")
+    )
+    pos = ["PROPN" if w[:1].isupper() else "NOUN" for w in words]
+    doc = _doc(words, pos, [(first, first + 2, "FAC")])
+    recognizer = FirstNamePersonRecognizer("en", has_model=True)
+
+    class Artifacts:
+        tokens = doc
+
+    results = recognizer.analyze(doc.text, ["PERSON"], Artifacts())  # type: ignore[arg-type]
+    assert [doc.text[r.start : r.end] for r in results] == ([name] if name else [])
