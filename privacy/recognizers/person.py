@@ -38,7 +38,7 @@ _FIELD_NAME = rf"(?:{_PARTICLE}[ ])?{_FIELD_PART}(?:[ ](?:{_PARTICLE}[ ])?{_FIEL
 #: Pierrot``, ``Meyer auch Schulte``).
 ALIAS_WORDS = ("genannt", "gen.", "auch", "dit", "dite", "alias", "vulgo", "detto", "detta")
 _CONNECTOR = rf"(?:{_PARTICLE}|{'|'.join(w.replace('.', r'[.]') for w in ALIAS_WORDS)})"
-_WHOLE_FIELD_WORD = rf"(?:(?:{_PARTICLE}-)?{_NAME_PART}|\p{{Lu}}\.)"  # van-Weitzel, D.
+_WHOLE_FIELD_WORD = rf"(?:(?:{_PARTICLE}-)?{_NAME_PART}|{_UPPER}-{_WORD}|\p{{Lu}}\.)"  # van-Weitzel, MÜLLER-Lang, D.
 #: A form field's whole value when it ends the field (``Nachname: Janin auch Schlauchin;``, a ``Name`` cell
 #: ``Hans D. Nette``): particles, alias words and initials between the names.
 _WHOLE_FIELD = (

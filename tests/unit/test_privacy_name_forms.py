@@ -65,6 +65,8 @@ def names(text: str, language: str) -> set[str]:
         ("en", "Surname: Stephens\nFirst name: Gary", "Stephens"),
         ("de", "Nachname: Janin genannt Schlauch; Telefon: 030 1234", "Janin genannt Schlauch"),  # an alias word
         ("de", "Nachname: Mohammad Dussen van-Weitzel; Telefon: 030", "Mohammad Dussen van-Weitzel"),
+        ("de", "Nachname: Cosima Koch II-Gertz; Telefon: 030", "Cosima Koch II-Gertz"),  # capitals, then not
+        ("fr", "Nom : Anne MARTIN-Leroy ; Téléphone : 01", "Anne MARTIN-Leroy"),
         ("de", "Name : Hans D. Nette", "Hans D. Nette"),  # a middle initial, a table cell under its header
         ("de", "die Akte von Hans D. Nette liegt vor", "Hans D. Nette"),
         ("es", "El coche de Chus Cuesta bloqueaba el muelle", "Chus Cuesta"),  # a street type as a surname
