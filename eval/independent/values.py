@@ -61,12 +61,20 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+#: Characters a value's derived form (without separators, digits alone) needs to be looked for: a shorter string
+#: turns up by chance in the hundreds of megabytes of vectors and ciphertext a data dir holds (a 4-character form
+#: about once per 20 values per seed in 226 MB; a 6-character one about once per million).
+MIN_DERIVED_FORM = 6
+
+
 def compact_forms(value: str) -> tuple[str, ...]:
-    """The value, its form without separators, and its digits alone when it has at least 6 of them."""
+    """The value, its form without separators and its digits alone when each has at least
+    :data:`MIN_DERIVED_FORM` characters (the digits only when they are most of the value)."""
     compact = re.sub(r"[\s.\-/()]", "", value)
     digits = re.sub(r"\D", "", value)
-    mostly_digits = len(digits) >= 6 and len(digits) >= 0.6 * len(re.sub(r"\W", "", value))
-    return tuple(dict.fromkeys(v for v in (value, compact, digits if mostly_digits else "") if v))
+    mostly_digits = len(digits) >= 0.6 * len(re.sub(r"\W", "", value))
+    derived = (compact, digits if mostly_digits else "")
+    return tuple(dict.fromkeys([value, *(v for v in derived if len(v) >= MIN_DERIVED_FORM)]))
 
 
 class LocaleValues:

@@ -57,6 +57,8 @@ def test_leak_keys_hold_the_compact_and_digit_only_forms() -> None:
     assert compact_forms("+33 (0)4 71 00 08 06") == ("+33 (0)4 71 00 08 06", "+330471000806", "330471000806")
     assert compact_forms("ZZ 96 51 55 T") == ("ZZ 96 51 55 T", "ZZ965155T", "965155")
     assert compact_forms("SCHLSI89C29A357R") == ("SCHLSI89C29A357R",)  # 7 digits of 16: no digit-only form
+    assert compact_forms("H-YU 9") == ("H-YU 9",)  # "HYU9" would turn up by chance in binary files
+    assert compact_forms("B-AB 123") == ("B-AB 123", "BAB123")
 
 
 @pytest.mark.parametrize(
