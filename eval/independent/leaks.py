@@ -128,6 +128,8 @@ _HEX_LETTER = re.compile(rb"[a-f]")
 #: What is left of a token in a compressed page (the engine's payload pages are LZ4 blocks): a back-reference can
 #: replace its head (``<EMAIL_3a``), leaving hex characters and ``>``, or its tail, leaving ``<EMAIL_`` and hex.
 _TOKEN_TAIL = re.compile(rb"[0-9a-f]{6,16}(?:>|\\u003e)")
+#: ... or both: a token's 16 hex characters alone beside a binary byte (not a word of a text, not an e-mail's part).
+_TOKEN_HEX = re.compile(rb"(?<![0-9A-Za-z])[0-9a-f]{16}(?![0-9A-Za-z@.])")
 _TOKEN_HEAD = re.compile(rb"(?:<|\\u003c)[A-Z][A-Z_]*_[0-9a-f]{1,16}")
 
 
@@ -136,7 +138,16 @@ def _without_tokens(blob: bytes) -> bytes:
     or more blanked out. A cut token's tail counts only with a hex letter: digits before ``>`` may be a value."""
     blob = _TOKEN_HEAD.sub(b" ", _TOKEN.sub(b" ", blob))
     blob = _TOKEN_TAIL.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) else m[0], blob)
+    blob = _TOKEN_HEX.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) and _beside_binary(m) else m[0], blob)
     return _DIGEST.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) else m[0], blob)  # a run of digits may be a value
+
+
+def _beside_binary(match: re.Match[bytes]) -> bool:
+    """A byte of no ASCII text (a control byte, or one above ASCII) right before or after the match."""
+    blob, start, end = match.string, match.start(), match.end()
+    return any(
+        0 <= i < len(blob) and (blob[i] < 0x09 or 0x0E <= blob[i] < 0x20 or blob[i] >= 0x80) for i in (start - 1, end)
+    )
 
 
 Occurrence = tuple[str, str, bytes, int, int]  # key, file name, its bytes, start, end

@@ -77,6 +77,16 @@ def compact_forms(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([value, *(v for v in derived if len(v) >= MIN_DERIVED_FORM)]))
 
 
+def _in_stable_order(faker: Faker) -> Faker:
+    """``faker`` with its town lists sorted: it_IT builds its list from a set, whose order (and so the town a seed
+    draws) changed with each process's hash seed; a seed must give the same documents in every process."""
+    for provider in faker.providers:
+        cities = getattr(provider, "cities", None)
+        if isinstance(cities, list):
+            provider.cities = sorted(cities)
+    return faker
+
+
 class LocaleValues:
     """Deterministic values of one locale for one seed."""
 
@@ -84,9 +94,9 @@ class LocaleValues:
         self.locale = locale
         self.language = LANGUAGE[locale]
         self.rng = random.Random(f"{locale}:{seed}")
-        self.faker = Faker(locale)
+        self.faker = _in_stable_order(Faker(locale))
         self.faker.seed_instance(self.rng.randrange(2**32))
-        self.near = Faker(NEIGHBOUR.get(locale, locale))
+        self.near = _in_stable_order(Faker(NEIGHBOUR.get(locale, locale)))
         self.near.seed_instance(self.rng.randrange(2**32))
 
     def chance(self, p: float) -> bool:

@@ -3,8 +3,12 @@ of pseudonymized text back on the original (no model: a fake protector)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +33,22 @@ def test_same_seed_same_documents_other_seed_other_values(dataset_a: tuple[Docum
     other = generate_set(4, docs_per_locale=7).documents
     assert [d.text for d in dataset_a] == [d.text for d in again]
     assert {p.value for d in dataset_a for p in d.planted} != {p.value for d in other for p in d.planted}
+
+
+def test_a_seed_gives_the_same_documents_in_every_process() -> None:
+    """Set iteration order changes with the hash seed of a process (Faker's it_IT towns come from a set)."""
+    code = (
+        "import hashlib; from eval.independent.dataset import generate_set; "
+        "print(hashlib.sha256(repr([d.text for d in generate_set(5, 3).documents]).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True,
+            text=True, check=True, cwd=Path(__file__).parents[2],
+        ).stdout
+        for seed in ("1", "2", "3")
+    }  # fmt: skip
+    assert len(digests) == 1
 
 
 def test_every_locale_and_shape_is_there_and_every_value_is_in_its_document(dataset_a: tuple[Document, ...]) -> None:

@@ -116,6 +116,9 @@ def test_a_context_shape_shows_classes_never_bytes_above_ascii_as_digits_or_lett
         (b"AAAA\xf0\x1d\x00abc9d1ee0612487395ab>)", 0),  # a token whose head a back-reference replaced
         (b'{"t": "<PHONE_b0612487395\xf4\x03\x00 et', 0),  # a token whose tail a back-reference replaced
         (b"\\u003cPHONE_b0612487395\xf4", 0),  # the same, JSON-escaped
+        (b"a\x01\xf2\x009a1e1b0612487395\x00\x91", 0),  # a token whose head and tail back-references replaced
+        (b"\x00" + b"0612487395" + b"\x00", 1),  # a value between binary bytes: no hex letter around it
+        (b"mail 12ab0612487395ef@shop.example", 1),  # an e-mail's hexadecimal local part is no token
         (b"<td>0612487395</td>", 1),  # the value in clear in a table cell
         (b"tel:0612487395>", 1),  # digits before a bracket may be the value itself
         (b"PHONE_b0612487395 x", 1),  # no token without its bracket
