@@ -137,9 +137,14 @@ def _without_tokens(blob: bytes) -> bytes:
     """``blob`` with pseudonym tokens (whole, or cut by compression), uuids and hexadecimal digests of 32 characters
     or more blanked out. A cut token's tail counts only with a hex letter: digits before ``>`` may be a value."""
     blob = _TOKEN_HEAD.sub(b" ", _TOKEN.sub(b" ", blob))
-    blob = _TOKEN_TAIL.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) else m[0], blob)
-    blob = _TOKEN_HEX.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) and _beside_binary(m) else m[0], blob)
-    return _DIGEST.sub(lambda m: b" " if _HEX_LETTER.search(m[0]) else m[0], blob)  # a run of digits may be a value
+    blob = _TOKEN_TAIL.sub(_blank_hex, blob)
+    blob = _TOKEN_HEX.sub(lambda m: _blank_hex(m) if _beside_binary(m) else m[0], blob)
+    return _DIGEST.sub(_blank_hex, blob)
+
+
+def _blank_hex(match: re.Match[bytes]) -> bytes:
+    """A blank for a hexadecimal run with a letter; a run of digits only is kept (it may be a value)."""
+    return b" " if _HEX_LETTER.search(match[0]) else match[0]
 
 
 def _beside_binary(match: re.Match[bytes]) -> bool:

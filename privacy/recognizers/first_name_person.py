@@ -99,7 +99,7 @@ _NAME_ENDS = regex.compile(r"[ \t]*(?:[(),;:.\n|]|$)")
 #: noun (``Jordan Hall Road``, ``Janice Park store``).
 SURNAME_PLACE_WORDS = frozenset({"hill", "hall", "lane", "park", "house", "church", "mill", "bridge", "grove", "court"})
 _PLACE_BEFORE = regex.compile(
-    r"(?:^|[ ])(?:\d+\p{L}?|the|at|in|near|from|on|via|by the|am|im|zum|zur|en|al|nel|au)[ ]$", regex.IGNORECASE
+    r"(?:^|[ ])(?:\d+\p{L}?|the|at|in|near|from|on|via|am|im|zum|zur|en|al|nel|au)[ ]$", regex.IGNORECASE
 )
 _PLACE_AFTER = regex.compile(
     r"[ ](?:\p{Lu}|\d|(?:station|store|shop|branch|site|area|estate|campus|centre|center|road|street|car)\b)"
